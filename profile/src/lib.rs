@@ -1,0 +1,31 @@
+//! Landlord profiles and the national content every page shows.
+//!
+//! Plain serde types so that the widget, the validator and the tests share one definition.
+//! Every phone number, address and link is a [`Contact`] that carries where it was read and when.
+
+mod area;
+mod contact;
+mod national;
+mod types;
+
+pub use area::AreaChoice;
+pub use national::{national, National, NATIONAL_JSON};
+pub use types::*;
+
+/// The profile format this build reads. A profile with another version is refused,
+/// so the widget never guesses at fields it does not know.
+pub const SCHEMA_VERSION: u32 = 1;
+
+impl Profile {
+    /// Parses a profile and refuses one written for another schema version.
+    pub fn from_json(text: &str) -> Result<Profile, String> {
+        let profile: Profile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if profile.schema_version != SCHEMA_VERSION {
+            return Err(format!(
+                "schema_version {} is not supported (expected {SCHEMA_VERSION})",
+                profile.schema_version
+            ));
+        }
+        Ok(profile)
+    }
+}

@@ -1,0 +1,152 @@
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+
+/// One landlord: who it is, what it commits to, and the support near its homes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Always 1 for this schema.
+    pub schema_version: u32,
+    /// Short lower-case name used in the embed snippet, for example `livin`.
+    pub id: String,
+    /// The landlord's name as tenants know it.
+    pub name: String,
+    /// The launcher's accessible name. A discreet label such as "Support and safety"
+    /// suits landlords whose tenants may be watched; the default is "Domestic abuse support".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launcher_label: Option<String>,
+    /// Where the quick exit goes. It should be a neutral page that gives nothing away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_url: Option<String>,
+    /// The landlord's domestic abuse policy, linked in full from the summary.
+    pub policy: Policy,
+    /// What the landlord will do, in plain English, taken from its own policy.
+    pub commitments: Vec<Commitment>,
+    /// How to reach the landlord itself about domestic abuse.
+    pub landlord_contacts: Vec<Service>,
+    /// The council areas the landlord's homes are in. With more than one, the person picks theirs.
+    pub areas: Vec<Area>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub title: String,
+    /// When the policy took effect or was last approved, as the policy states it.
+    pub date: String,
+    /// The policy's public address, when one is known. Without it the panel names the policy
+    /// and says to ask the landlord for a copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<Contact>,
+}
+
+/// One promise from the policy, rewritten in plain English, with the part of the policy it comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    pub text: String,
+    /// Where in the policy it is said, for example "section 9.3".
+    pub policy_ref: String,
+}
+
+/// A council area with its own police force and local services.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    pub id: String,
+    pub name: String,
+    /// The police force people apply to for Clare's Law.
+    pub police_force: PoliceForce,
+    pub services: Vec<Service>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PoliceForce {
+    pub name: String,
+    /// The force's own Clare's Law page, only when its address has been checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clares_law: Option<Contact>,
+}
+
+/// A support service: who it is for and how to reach it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub name: String,
+    /// Who it helps and how, in one or two short sentences.
+    pub about: String,
+    pub contacts: Vec<Contact>,
+}
+
+/// A phone number, text number, email address, web link, chat or postal address.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub kind: ContactKind,
+    /// The number, address or link exactly as a person would use it.
+    pub value: String,
+    /// Text shown instead of the value, for links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// When it is answered, only where a source says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+    /// Where this was read: a document and section, or a web address.
+    pub source: String,
+    /// The date it was last checked against that source, as YYYY-MM-DD.
+    pub checked: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ContactKind {
+    Phone,
+    Text,
+    Email,
+    Web,
+    Address,
+}
+
+/// A short section of advice: a heading, a few blocks, and where its facts come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub heading: String,
+    pub blocks: Vec<Block>,
+    /// The sources behind any number or fact named in the text.
+    pub sources: Vec<Source>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum Block {
+    /// A paragraph.
+    Text(String),
+    /// Steps to follow in order.
+    Steps(Vec<String>),
+    /// A list where order does not matter.
+    Points(Vec<String>),
+    /// Services with their contacts.
+    Services(Vec<Service>),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub source: String,
+    pub checked: String,
+}

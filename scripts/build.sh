@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the widget into dist/: the loader, the wasm app, profiles, schemas and demo pages.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh
+
+trunk build --release
+# The loader must stay under 3 KB gzipped; the readable source in public/ is the one to edit.
+terser public/safe-contact.js --compress --mangle --output dist/safe-contact.js

@@ -1,0 +1,73 @@
+use leptos::prelude::*;
+use safe_contact_profile::{Area, AreaChoice, Profile};
+
+use crate::contact::{CallLogHint, ServiceList};
+
+/// The landlord's own contacts and the services in the person's council area.
+/// Where a landlord covers several areas the person picks one from a list: we never ask
+/// for a postcode, and the pick is kept only in memory.
+#[component]
+pub fn LocalSupport(profile: Profile, area: RwSignal<Option<String>>) -> impl IntoView {
+    let landlord_name = profile.name.clone();
+    let contacts = profile.landlord_contacts.clone();
+    let several = profile.areas.len() > 1;
+    let picker = several.then(|| view! { <AreaPicker areas=profile.areas.clone() area/> });
+    let services = move || match profile.area(area.get().as_deref()) {
+        AreaChoice::Chosen(chosen) => view! { <AreaServices area=chosen.clone() several/> }.into_any(),
+        AreaChoice::Ask(_) => view! {
+            <p class="hint">"Choose your area to see the services near you."</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <CallLogHint/>
+        <h4 class="group">"Contact "{landlord_name}</h4>
+        <ServiceList services=contacts/>
+        {picker}
+        {services}
+    }
+}
+
+#[component]
+fn AreaPicker(areas: Vec<Area>, area: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <fieldset class="areas">
+            <legend>"Which area do you live in?"</legend>
+            {areas
+                .into_iter()
+                .map(|a| {
+                    let input_id = format!("sc-area-{}", a.id);
+                    let value = a.id.clone();
+                    let checked = a.id.clone();
+                    view! {
+                        <div class="radio">
+                            <input
+                                type="radio"
+                                name="sc-area"
+                                id=input_id.clone()
+                                value=a.id.clone()
+                                autocomplete="off"
+                                prop:checked=move || area.get().as_deref() == Some(checked.as_str())
+                                on:change=move |_| area.set(Some(value.clone()))
+                            />
+                            <label for=input_id>{a.name}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+fn AreaServices(area: Area, several: bool) -> impl IntoView {
+    let heading = if several {
+        format!("Services in {}", area.name)
+    } else {
+        format!("Services near you in {}", area.name)
+    };
+    view! {
+        <h4 class="group">{heading}</h4>
+        <ServiceList services=area.services/>
+    }
+}
