@@ -1,0 +1,156 @@
+//! Checks of meaning that a schema cannot express: numbers that can be dialled, links that
+//! open, dates that are recent, ids that are unique, lists that are not empty.
+//!
+//! They walk the raw JSON by key rather than the typed structs, so that they still run, and
+//! still find everything they can, in a file whose structure is broken.
+
+use serde_json::{Map, Value};
+
+use crate::date::Date;
+use crate::formats::{self, NumberUse};
+use crate::lines::push_token;
+use crate::report::Report;
+
+/// Contacts older than this must be checked again against their source: services move,
+/// numbers change, and a dead number can cost a person in danger the moment they had.
+const MAX_AGE_DAYS: i64 = 365;
+
+pub fn check(value: &Value, today: Date, report: &mut Report) {
+    walk(value, "", None, today, report);
+}
+
+fn walk(value: &Value, pointer: &str, key: Option<&str>, today: Date, report: &mut Report) {
+    match value {
+        Value::Object(members) => {
+            contact(members, pointer, report);
+            for (key, member) in members {
+                walk(member, &push_token(pointer, key), Some(key), today, report);
+            }
+        }
+        Value::Array(items) => {
+            if let Some(message) = items.is_empty().then(|| empty_list(key)).flatten() {
+                report.add(pointer, message);
+            }
+            if key == Some("areas") {
+                unique_ids(items, pointer, report);
+            }
+            for (index, item) in items.iter().enumerate() {
+                walk(
+                    item,
+                    &push_token(pointer, &index.to_string()),
+                    None,
+                    today,
+                    report,
+                );
+            }
+        }
+        Value::String(text) => string(text, pointer, key, today, report),
+        _ => {}
+    }
+}
+
+fn empty_list(key: Option<&str>) -> Option<&'static str> {
+    Some(match key {
+        Some("areas") => "no areas: a profile needs at least one council area",
+        Some("services") => "no services: list at least one",
+        Some("commitments") => "no commitments: add at least one from the landlord's policy",
+        Some("sources") => "no sources: name where the facts in this section come from",
+        Some("contacts") => "no contacts: say how to reach this service",
+        // A landlord may have no domestic abuse contact that could be checked against a source,
+        // and an unchecked number must not be shipped to fill the gap.
+        Some("landlord_contacts") => return None,
+        // Every other list is something the panel shows; an empty one shows a gap.
+        _ => "is an empty list",
+    })
+}
+
+fn string(text: &str, pointer: &str, key: Option<&str>, today: Date, report: &mut Report) {
+    if text.trim().is_empty() {
+        let message = match key {
+            Some("source") => "source is empty: say where this was read",
+            _ => "is empty",
+        };
+        report.add(pointer, message);
+        return;
+    }
+    match key {
+        Some("checked") => checked(text, pointer, today, report),
+        Some("id") => {
+            if let Err(reason) = formats::id(text) {
+                report.add(pointer, format!("\"{text}\" is not an id: {reason}"));
+            }
+        }
+        Some("exit_url") => {
+            if let Err(reason) = formats::https_link(text) {
+                report.add(pointer, format!("\"{text}\" {reason}"));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn checked(text: &str, pointer: &str, today: Date, report: &mut Report) {
+    let Some(date) = Date::parse(text) else {
+        report.add(
+            pointer,
+            format!("\"{text}\" is not a date written as YYYY-MM-DD"),
+        );
+        return;
+    };
+    if date > today {
+        report.add(pointer, format!("checked {date} is in the future"));
+    } else if today.days() - date.days() > MAX_AGE_DAYS {
+        report.add(
+            pointer,
+            format!("checked {date} is more than a year ago: check it again"),
+        );
+    }
+}
+
+/// Any object with a `kind` and a `value` is a contact, wherever it sits.
+fn contact(members: &Map<String, Value>, pointer: &str, report: &mut Report) {
+    let (Some(kind), Some(value)) = (
+        members.get("kind").and_then(Value::as_str),
+        members.get("value").and_then(Value::as_str),
+    ) else {
+        return;
+    };
+    if value.trim().is_empty() {
+        return; // reported as empty by the walk
+    }
+    let verdict = match kind {
+        "phone" => formats::uk_number(value, NumberUse::Call)
+            .map_err(|reason| format!("\"{value}\" is not a UK phone number: {reason}")),
+        "text" => formats::uk_number(value, NumberUse::Text)
+            .map_err(|reason| format!("\"{value}\" is not a UK number that takes texts: {reason}")),
+        "email" => formats::email(value).map_err(|reason| format!("\"{value}\" {reason}")),
+        "web" => formats::https_link(value).map_err(|reason| format!("\"{value}\" {reason}")),
+        "address" => {
+            formats::postal_address(value).map_err(|reason| format!("\"{value}\" {reason}"))
+        }
+        _ => Ok(()), // an unknown kind is the schema's to report
+    };
+    if let Err(message) = verdict {
+        report.add(&push_token(pointer, "value"), message);
+    }
+}
+
+/// A person picks their area by id, so two areas with one id would make one unreachable.
+fn unique_ids(areas: &[Value], pointer: &str, report: &mut Report) {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for (index, area) in areas.iter().enumerate() {
+        let Some(id) = area.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        match seen.iter().find(|(other, _)| *other == id) {
+            Some((_, first)) => report.add(
+                &push_token(&push_token(pointer, &index.to_string()), "id"),
+                format!(
+                    "area id `{id}` is also used by {}",
+                    push_token(pointer, &first.to_string())
+                ),
+            ),
+            None => seen.push((id, index)),
+        }
+    }
+}

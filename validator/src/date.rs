@@ -1,0 +1,133 @@
+//! Calendar dates as the profiles write them (YYYY-MM-DD), and today's date.
+//!
+//! Only whole days matter for "checked" dates, so a civil date and a day count are enough;
+//! a date-time crate would be a large dependency for two small conversions.
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    year: i64,
+    month: u32,
+    day: u32,
+}
+
+impl Date {
+    /// A real calendar date, or `None`. Only the strict `YYYY-MM-DD` form is taken, because
+    /// "1/10/25" means different days to different people.
+    pub fn parse(text: &str) -> Option<Date> {
+        let bytes = text.as_bytes();
+        let digits = |range: std::ops::Range<usize>| {
+            bytes[range.clone()]
+                .iter()
+                .all(u8::is_ascii_digit)
+                .then(|| text[range].parse::<u32>().ok())
+                .flatten()
+        };
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        let date = Date {
+            year: i64::from(digits(0..4)?),
+            month: digits(5..7)?,
+            day: digits(8..10)?,
+        };
+        let valid = (1..=12).contains(&date.month)
+            && date.day >= 1
+            && date.day <= days_in_month(date.year, date.month);
+        valid.then_some(date)
+    }
+
+    /// Today in UTC. The UK is never more than an hour from UTC, which cannot matter
+    /// for a check measured in years.
+    pub fn today() -> Date {
+        let seconds = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("the system clock is after 1970")
+            .as_secs();
+        Date::from_days(i64::try_from(seconds / 86_400).expect("days since 1970 fit in i64"))
+    }
+
+    /// Days since 1970-01-01, so that differences between dates are plain subtraction.
+    /// Howard Hinnant's `days_from_civil`, which is exact for the proleptic Gregorian calendar.
+    pub fn days(self) -> i64 {
+        let (month, day) = (i64::from(self.month), i64::from(self.day));
+        let year = if month <= 2 { self.year - 1 } else { self.year };
+        let era = year.div_euclid(400);
+        let year_of_era = year - era * 400;
+        let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+
+    /// The inverse of [`Date::days`] (Hinnant's `civil_from_days`).
+    pub fn from_days(days: i64) -> Date {
+        let days = days + 719_468;
+        let era = days.div_euclid(146_097);
+        let day_of_era = days - era * 146_097;
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let shifted_month = (5 * day_of_year + 2) / 153;
+        let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+        let month = if shifted_month < 10 {
+            shifted_month + 3
+        } else {
+            shifted_month - 9
+        };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        Date {
+            year,
+            month: u32::try_from(month).expect("month is 1 to 12"),
+            day: u32::try_from(day).expect("day is 1 to 31"),
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Date;
+
+    #[test]
+    fn parses_only_real_dates_in_iso_form() {
+        assert!(Date::parse("2024-02-29").is_some());
+        for bad in [
+            "2025-02-29",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-04-31",
+            "2025-4-1",
+            "01/10/2025",
+            "2025-10-01T00:00",
+            "+025-10-01",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn day_numbers_round_trip() {
+        assert_eq!(Date::parse("1970-01-01").unwrap().days(), 0);
+        assert_eq!(Date::parse("2000-03-01").unwrap().days(), 11_017);
+        for days in [-800_000, -1, 0, 59, 60, 11_016, 20_415, 20_780, 800_000] {
+            assert_eq!(Date::from_days(days).days(), days);
+        }
+        assert_eq!(Date::from_days(20_780).to_string(), "2026-11-23");
+    }
+}

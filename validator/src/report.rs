@@ -1,0 +1,64 @@
+//! Problems found in one file, each placed at a line and a JSON pointer.
+
+use std::fmt;
+
+use crate::lines::Lines;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    /// A JSON pointer (RFC 6901); empty for the whole document.
+    pub pointer: String,
+    pub message: String,
+}
+
+impl Problem {
+    /// One line in the `FILE:LINE: /json/pointer: message` form editors and CI logs link to.
+    pub fn render(&self, file: &str) -> String {
+        format!("{file}:{self}")
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // An empty pointer would leave a bare "::" that reads like a formatting fault.
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{}: {pointer}: {}", self.line, self.message)
+    }
+}
+
+/// Collects problems from every check so that one run shows them all.
+pub struct Report {
+    lines: Lines,
+    problems: Vec<Problem>,
+}
+
+impl Report {
+    pub fn new(lines: Lines) -> Report {
+        Report {
+            lines,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, pointer: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            line: self.lines.line(pointer),
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// In file order, so the output reads top to bottom alongside the file.
+    pub fn into_problems(mut self) -> Vec<Problem> {
+        self.problems.sort_by(|a, b| {
+            (a.line, &a.pointer, &a.message).cmp(&(b.line, &b.pointer, &b.message))
+        });
+        self.problems.dedup();
+        self.problems
+    }
+}

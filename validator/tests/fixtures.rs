@@ -1,0 +1,154 @@
+//! Each fixture under tests/fixtures holds known problems; these pin down what is reported and where.
+
+use safe_contact_validate::{Date, Document, Validator};
+
+/// Fixed, so that the fixtures' dates keep meaning the same thing as the calendar moves on.
+const TODAY: &str = "2026-11-23";
+
+fn check_text(text: &str, document: Option<Document>) -> Vec<String> {
+    let validator = Validator::new(Date::parse(TODAY).unwrap());
+    validator
+        .check(text, document)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+fn check(fixture: &str) -> Vec<String> {
+    let path = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+    check_text(&std::fs::read_to_string(&path).unwrap(), None)
+}
+
+#[test]
+fn good_fixtures_pass() {
+    assert_eq!(check("good-profile.json"), Vec::<String>::new());
+    assert_eq!(check("good-national.json"), Vec::<String>::new());
+}
+
+#[test]
+fn missing_field_is_placed_where_it_belongs_on_the_line_of_its_object() {
+    assert_eq!(
+        check("missing-field.json"),
+        ["36: /landlord_contacts/0/contacts/1/checked: missing field `checked`"]
+    );
+}
+
+#[test]
+fn unknown_key() {
+    assert_eq!(
+        check("unknown-key.json"),
+        ["32: /landlord_contacts/0/contacts/0/phon: unknown key `phon`"]
+    );
+}
+
+#[test]
+fn malformed_phone_number() {
+    assert_eq!(
+        check("bad-phone.json"),
+        ["31: /landlord_contacts/0/contacts/0/value: \"0300 303 377\" is not a UK phone number: 03 numbers have 11 digits, this has 10"]
+    );
+}
+
+#[test]
+fn link_that_is_not_https() {
+    assert_eq!(
+        check("bad-link.json"),
+        ["98: /areas/1/services/0/contacts/0/value: \"http://www.south-wa.org.uk\" is not a https:// link"]
+    );
+}
+
+#[test]
+fn date_a_year_and_a_day_old_is_stale() {
+    // good-profile.json has one checked exactly 365 days before TODAY, which passes.
+    assert_eq!(
+        check("stale-date.json"),
+        ["101: /areas/1/services/0/contacts/0/checked: checked 2025-11-22 is more than a year ago: check it again"]
+    );
+}
+
+#[test]
+fn date_in_the_future() {
+    assert_eq!(
+        check("future-date.json"),
+        ["15: /policy/link/checked: checked 2026-11-24 is in the future"]
+    );
+}
+
+#[test]
+fn duplicate_area_id() {
+    assert_eq!(
+        check("duplicate-area.json"),
+        ["86: /areas/1/id: area id `north` is also used by /areas/0"]
+    );
+}
+
+#[test]
+fn every_problem_in_a_file_is_reported_at_its_line() {
+    assert_eq!(
+        check("several-problems.json"),
+        [
+            "2: /schema_version: schema_version must be 1, not 2",
+            "3: /id: \"Example_Homes\" is not an id: use lower-case letters and digits joined by single hyphens, like `stoke-on-trent`",
+            "8: /policy/link/lable: unknown key `lable`",
+            "10: /commitments: no commitments: add at least one from the landlord's policy",
+            "16: /landlord_contacts/0/contacts/0/kind: \"fone\" is not one of: phone, text, email, web, address",
+            "17: /landlord_contacts/0/contacts/1/checked: \"01/10/2026\" is not a date written as YYYY-MM-DD",
+            "17: /landlord_contacts/0/contacts/1/source: source is empty: say where this was read",
+            "17: /landlord_contacts/0/contacts/1/value: \"safety@example\" has `example` after @, which is not a domain name",
+            "25: /areas/0/police_force/force: unknown key `force`",
+            "26: /areas/0/services: no services: list at least one",
+            "29: /areas/1/id: area id `north` is also used by /areas/0",
+            "30: /areas/1/name: should be text in quotes, not a number",
+            "31: /areas/1/police_force/clares_law: should be an object { } or null, not text",
+            "37: /areas/1/services/0/contacts/0/checked: checked 2024-01-31 is more than a year ago: check it again",
+            "37: /areas/1/services/0/contacts/0/value: \"0300 303 377\" is not a UK phone number: 03 numbers have 11 digits, this has 10",
+            "38: /areas/1/services/0/contacts/1/checked: checked 2026-11-24 is in the future",
+            "38: /areas/1/services/0/contacts/1/source: missing field `source`",
+            "38: /areas/1/services/0/contacts/1/value: \"www.helpline.org.uk\" is not a https:// link",
+        ]
+    );
+}
+
+#[test]
+fn national_content_is_recognised_and_its_blocks_explained() {
+    assert_eq!(
+        check("national-problems.json"),
+        [
+            "7: /danger_now/blocks/1: should have exactly one of the keys `text`, `steps`, `points`, `services`",
+            "8: /danger_now/blocks/2/steps: should be a list [ ], not text",
+            "14: /danger_now/blocks/3/services/0/contacts/0/value: \"55\" is not a UK phone number: too short for a full number and not a UK short code such as 999, 101 or 116 123",
+            "19: /danger_now/sources: no sources: name where the facts in this section come from",
+            "26: /helplines: is an empty list",
+        ]
+    );
+}
+
+#[test]
+fn a_profile_checked_as_national_content_is_missing_the_national_sections() {
+    let path = format!(
+        "{}/tests/fixtures/good-profile.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let problems = check_text(
+        &std::fs::read_to_string(path).unwrap(),
+        Some(Document::National),
+    );
+    assert!(
+        problems.contains(&"1: /danger_now: missing field `danger_now`".to_owned()),
+        "{problems:#?}"
+    );
+    assert!(
+        problems.contains(&"3: /id: unknown key `id`".to_owned()),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn broken_json_is_reported_at_its_line() {
+    let problems = check_text("{\n  \"schema_version\": 1,\n}\n", None);
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].starts_with("3: /: not valid JSON (column 1): trailing comma"),
+        "{problems:?}"
+    );
+}
