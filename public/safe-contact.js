@@ -126,6 +126,9 @@
     inline = !!target;
     host = document.createElement("div");
     host.setAttribute("data-safe-contact", "");
+    // The host element itself is outside the shadow root: guard it against the page's own rules.
+    host.style.cssText = "display:block!important;visibility:visible!important;opacity:1!important;" +
+      "transform:none!important;filter:none!important;contain:none!important";
     root = host.attachShadow({ mode: "open" });
     root.innerHTML = "<style>" + CSS + "</style>" +
       '<a class="exit" rel="noreferrer"><span class="vh">Emergency </span>Exit this page</a>' +

@@ -8,8 +8,15 @@ use crate::contact::{CallLogHint, ServiceList};
 /// for a postcode, and the pick is kept only in memory.
 #[component]
 pub fn LocalSupport(profile: Profile, area: RwSignal<Option<String>>) -> impl IntoView {
-    let landlord_name = profile.name.clone();
-    let contacts = profile.landlord_contacts.clone();
+    // A landlord with no checked contact of its own gets no empty "Contact" heading.
+    let contacts = (!profile.landlord_contacts.is_empty()).then(|| {
+        let heading = format!("Contact {}", profile.name);
+        let services = profile.landlord_contacts.clone();
+        view! {
+            <h4 class="group">{heading}</h4>
+            <ServiceList services/>
+        }
+    });
     let several = profile.areas.len() > 1;
     let picker = several.then(|| view! { <AreaPicker areas=profile.areas.clone() area/> });
     let services = move || match profile.area(area.get().as_deref()) {
@@ -21,8 +28,7 @@ pub fn LocalSupport(profile: Profile, area: RwSignal<Option<String>>) -> impl In
     };
     view! {
         <CallLogHint/>
-        <h4 class="group">"Contact "{landlord_name}</h4>
-        <ServiceList services=contacts/>
+        {contacts}
         {picker}
         {services}
     }
