@@ -1,0 +1,78 @@
+// Prints the widget's sizes and how fast it responds in Debian's Chromium on this machine.
+// Figures only: nothing here passes or fails, so a slow machine never turns CI red.
+//   node bench/widget.mjs [runs]      (after scripts/build.sh)
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DIST, APP, EXIT, LAUNCHER, launch, newPage, startServer } from '../tests/e2e/harness.mjs';
+
+const RUNS = Number(process.argv[2] || 10);
+
+function size(file) {
+  const bytes = readFileSync(path.join(DIST, file));
+  return { file, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+function summary(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return `median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms (${values.length} runs)`;
+}
+
+console.log('Sizes (gzip -9):');
+for (const f of ['safe-contact.js', 'safe-contact-widget.js', 'safe-contact-widget_bg.wasm']) {
+  const s = size(f);
+  console.log(`  ${s.file.padEnd(30)} ${String(s.bytes).padStart(8)} B  ${String(s.gzip).padStart(7)} B gzipped`);
+}
+
+const server = await startServer();
+const browser = await launch();
+const page_url = server.url('/demo/livin.html');
+
+// When the exit button is in the page, after the HTML arrived, by the page's own clock: an
+// observer set up before any page script notes the moment the widget's host is added.
+async function exitReady() {
+  const { context, page } = await newPage(browser, server);
+  await context.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('[data-safe-contact]')) {
+        window.exitAddedAt = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(page_url, { waitUntil: 'commit' });
+  await page.locator(EXIT).waitFor({ state: 'attached' });
+  const ms = await page.evaluate(() =>
+    window.exitAddedAt - performance.getEntriesByType('navigation')[0].responseStart);
+  await context.close();
+  return ms;
+}
+
+// From the launcher click to the full panel on screen. Cold: the app has not been fetched yet.
+// Warm: the idle-time prefetch has finished first.
+async function panelReady(warm) {
+  const { context, page } = await newPage(browser, server);
+  await page.goto(page_url, { waitUntil: warm ? 'networkidle' : 'domcontentloaded' });
+  await page.locator(LAUNCHER).waitFor({ state: 'visible' });
+  const start = await page.evaluate(() => performance.now());
+  await page.locator(LAUNCHER).click();
+  await page.locator(APP).waitFor({ state: 'visible' });
+  const end = await page.evaluate(() => performance.now());
+  await context.close();
+  return end - start;
+}
+
+const results = { exit: [], cold: [], warm: [] };
+for (let i = 0; i < RUNS; i++) {
+  results.exit.push(await exitReady());
+  results.cold.push(await panelReady(false));
+  results.warm.push(await panelReady(true));
+}
+console.log('Timings in Chromium (loopback server):');
+console.log(`  exit button in the page after first byte: ${summary(results.exit)}`);
+console.log(`  panel ready after click, cold:        ${summary(results.cold)}`);
+console.log(`  panel ready after click, prefetched:  ${summary(results.warm)}`);
+
+await browser.close();
+await server.close();
