@@ -105,3 +105,27 @@ fn contact_links_are_what_a_phone_or_browser_expects() {
     );
     assert_eq!(contact(ContactKind::Address, "6 Fairfield Road, Chesterfield S40 4TP").href(), None);
 }
+
+/// The loader's fallback text is the one place numbers live outside the content files.
+/// Each number it links must be one the national content sources and dates.
+#[test]
+fn loader_fallback_numbers_are_sourced_in_national_content() {
+    let path = format!("{}/../public/safe-contact.js", env!("CARGO_MANIFEST_DIR"));
+    let loader = fs::read_to_string(path).unwrap();
+    let sourced: Vec<String> = serde_json::to_value(national())
+        .unwrap()
+        .to_string()
+        .split("\"value\":\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().chars().filter(char::is_ascii_digit).collect())
+        .collect();
+    let linked: Vec<&str> = loader
+        .split("href=\"tel:")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .collect();
+    assert!(linked.len() >= 2, "the fallback must link 999 and a helpline, found {linked:?}");
+    for number in linked {
+        assert!(sourced.iter().any(|s| s == number), "tel:{number} in the loader has no sourced entry");
+    }
+}
