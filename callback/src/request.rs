@@ -1,0 +1,153 @@
+use serde::{Deserialize, Serialize};
+
+/// The only schema version this crate reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A request for a safe call back, exactly as the widget sends it (schema version 1).
+///
+/// It holds only what a landlord needs to make contact safely: no address, no date of birth,
+/// no account of the abuse.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackRequest {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// A random UUID the widget makes once per request, so the same request can never be
+    /// stored twice, even when it is sent again under another idempotency key.
+    pub request_id: String,
+    /// The landlord's profile id, for example `livin`.
+    pub landlord: String,
+    /// The council area id, needed only for landlords with several areas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    pub contact_method: ContactMethod,
+    /// The safe phone number (for call and text) or email address (for email).
+    pub contact: String,
+    /// At least one day.
+    #[serde(default)]
+    pub safe_days: Vec<Day>,
+    /// At least one time of day.
+    #[serde(default)]
+    pub safe_times: Vec<TimeOfDay>,
+    /// Anything more about when it is safe, in the person's own words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safe_times_note: Option<String>,
+    /// Whether a voicemail or message may be left. A message someone else hears or reads can
+    /// put the person at risk, so the default is no.
+    #[serde(default)]
+    pub leave_message: bool,
+    pub if_someone_else_answers: IfSomeoneElseAnswers,
+    /// Any name the person chooses, not necessarily their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_to_ask_for: Option<String>,
+    #[serde(default)]
+    pub officer_gender: OfficerGender,
+    /// The language for a professional interpreter (never family or friends).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter_language: Option<String>,
+    /// A British Sign Language interpreter is needed.
+    #[serde(default)]
+    pub bsl: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_access_needs: Option<String>,
+    /// Must be true: the person agrees that the landlord may use these details to contact them.
+    pub consent: bool,
+}
+
+/// Every field, in the order the form shows them, so error summaries follow the page.
+pub const FIELDS: &[&str] = &[
+    "schema_version",
+    "request_id",
+    "landlord",
+    "area",
+    "contact_method",
+    "contact",
+    "safe_days",
+    "safe_times",
+    "safe_times_note",
+    "leave_message",
+    "if_someone_else_answers",
+    "name_to_ask_for",
+    "officer_gender",
+    "interpreter_language",
+    "bsl",
+    "other_access_needs",
+    "consent",
+];
+
+// A derived Debug would print the phone number or name into any log line that formats a
+// request by accident; this one shows only what is safe to see.
+impl std::fmt::Debug for CallbackRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackRequest")
+            .field("schema_version", &self.schema_version)
+            .field("landlord", &self.landlord)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactMethod {
+    Call,
+    Text,
+    Email,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Day {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+/// Broad times of day; the person can say more in `safe_times_note`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeOfDay {
+    Morning,
+    Afternoon,
+    Evening,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IfSomeoneElseAnswers {
+    /// End the call without saying who is calling.
+    HangUp,
+    /// Say it is a routine survey call, with no organisation name.
+    RoutineSurvey,
+    /// Ask for the person by the name in `name_to_ask_for`.
+    AskForName,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficerGender {
+    #[default]
+    NoPreference,
+    Woman,
+    Man,
+}
+
+/// One problem with one field, in words the person can act on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field's name in the JSON, which is also the form input it belongs to.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub(crate) fn new(field: &str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}

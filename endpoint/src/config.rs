@@ -1,0 +1,459 @@
+//! The one TOML file that says who the landlords are and how the endpoint behaves.
+//!
+//! Everything is checked before the server starts: a typo that quietly widened CORS or turned off
+//! deletion would be worse than a server that refuses to start, so any problem stops the start
+//! with a message naming the setting.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use safe_contact_callback::is_id;
+use serde::Deserialize;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database: PathBuf,
+    pub static_dir: Option<PathBuf>,
+    /// Only connections from these addresses may say, with X-Forwarded-For, who the client is.
+    pub trusted_proxies: Vec<IpAddr>,
+    pub request_timeout: Duration,
+    pub max_connections: usize,
+    pub rate_limit: RateLimit,
+    pub retention: Retention,
+    pub landlords: Vec<Landlord>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimit {
+    pub per_client_per_hour: u32,
+    pub per_landlord_per_hour: u32,
+    pub global_per_hour: u32,
+}
+
+impl Default for RateLimit {
+    // Close to GlobaLeaks' defaults: a person sends one or two requests; a flood is an attack.
+    fn default() -> Self {
+        RateLimit {
+            per_client_per_hour: 10,
+            per_landlord_per_hour: 300,
+            global_per_hour: 1000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Retention {
+    pub sweep_every_minutes: u64,
+    /// How long the staff audit trail (who did what, never what a request said) is kept.
+    pub audit_days: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            sweep_every_minutes: 60,
+            audit_days: 365,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Landlord {
+    pub id: String,
+    pub areas: Vec<String>,
+    /// Exact origins (`https://www.example.org`) whose pages may send requests for this landlord.
+    pub origins: Vec<String>,
+    pub retention_days: u32,
+    pub closed_retention_days: u32,
+    /// SHA-256 of the staff bearer token; the token itself is never written down here.
+    pub staff_token_sha256: [u8; 32],
+    pub notify: Notify,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notify {
+    /// Write a line to the log saying a new request is waiting (for the demo).
+    Log,
+    /// POST `{"landlord": id, "new_requests": true}` to this address.
+    Webhook(String),
+}
+
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default = "default_bind")]
+    bind: String,
+    database: PathBuf,
+    static_dir: Option<PathBuf>,
+    #[serde(default)]
+    trusted_proxies: Vec<String>,
+    #[serde(default = "default_timeout")]
+    request_timeout_seconds: u64,
+    #[serde(default = "default_max_connections")]
+    max_connections: usize,
+    #[serde(default)]
+    rate_limit: RateLimit,
+    #[serde(default)]
+    retention: Retention,
+    #[serde(default)]
+    landlord: Vec<RawLandlord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLandlord {
+    id: String,
+    #[serde(default)]
+    areas: Vec<String>,
+    origins: Vec<String>,
+    #[serde(default = "default_retention_days")]
+    retention_days: u32,
+    #[serde(default = "default_closed_retention_days")]
+    closed_retention_days: u32,
+    staff_token_sha256: String,
+    notify_webhook: Option<String>,
+}
+
+fn default_bind() -> String {
+    "127.0.0.1:8080".into()
+}
+fn default_timeout() -> u64 {
+    10
+}
+fn default_max_connections() -> usize {
+    512
+}
+fn default_retention_days() -> u32 {
+    90
+}
+fn default_closed_retention_days() -> u32 {
+    30
+}
+
+impl Config {
+    /// Reads and checks a config file. Relative paths in it are taken from the file's folder, so
+    /// the same file works whatever directory the server is started from.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError(format!("cannot read config file {}: {e}", path.display())))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Config::from_toml(&text, base)
+            .map_err(|e| ConfigError(format!("config file {}: {e}", path.display())))
+    }
+
+    pub fn from_toml(text: &str, base: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| ConfigError(e.to_string().trim_end().to_owned()))?;
+        let err = |msg: String| Err(ConfigError(msg));
+
+        let bind: SocketAddr = match raw.bind.parse() {
+            Ok(b) => b,
+            Err(_) => {
+                return err(format!(
+                    "bind = {:?} is not an address and port like \"127.0.0.1:8080\"",
+                    raw.bind
+                ))
+            }
+        };
+        let mut trusted_proxies = Vec::new();
+        for p in &raw.trusted_proxies {
+            match p.parse::<IpAddr>() {
+                Ok(ip) => trusted_proxies.push(ip),
+                Err(_) => return err(format!("trusted_proxies: {p:?} is not an IP address")),
+            }
+        }
+        if !(1..=300).contains(&raw.request_timeout_seconds) {
+            return err("request_timeout_seconds must be between 1 and 300".into());
+        }
+        if raw.max_connections == 0 {
+            return err("max_connections must be at least 1".into());
+        }
+        let rl = &raw.rate_limit;
+        for (name, v) in [
+            ("rate_limit.per_client_per_hour", rl.per_client_per_hour),
+            ("rate_limit.per_landlord_per_hour", rl.per_landlord_per_hour),
+            ("rate_limit.global_per_hour", rl.global_per_hour),
+        ] {
+            if v == 0 {
+                return err(format!("{name} must be at least 1"));
+            }
+        }
+        if raw.retention.sweep_every_minutes == 0 || raw.retention.sweep_every_minutes > 24 * 60 {
+            return err("retention.sweep_every_minutes must be between 1 and 1440".into());
+        }
+        if !(1..=3650).contains(&raw.retention.audit_days) {
+            return err("retention.audit_days must be between 1 and 3650".into());
+        }
+
+        let static_dir = raw.static_dir.map(|d| base.join(d));
+        if let Some(d) = &static_dir {
+            if !d.is_dir() {
+                return err(format!("static_dir {} is not a folder", d.display()));
+            }
+        }
+        if raw.landlord.is_empty() {
+            return err("no [[landlord]] sections: the endpoint would accept nothing".into());
+        }
+
+        let mut ids = HashSet::new();
+        let mut hashes = HashSet::new();
+        let mut landlords = Vec::new();
+        for (i, l) in raw.landlord.into_iter().enumerate() {
+            let at = format!("landlord[{i}] ({:?})", l.id);
+            if !is_id(&l.id) {
+                return err(format!(
+                    "{at}: id must be lower-case letters, digits and hyphens, as in the profile"
+                ));
+            }
+            if !ids.insert(l.id.clone()) {
+                return err(format!("{at}: id appears twice"));
+            }
+            let mut seen_areas = HashSet::new();
+            for a in &l.areas {
+                if !is_id(a) {
+                    return err(format!(
+                        "{at}: area {a:?} must be lower-case letters, digits and hyphens"
+                    ));
+                }
+                if !seen_areas.insert(a) {
+                    return err(format!("{at}: area {a:?} appears twice"));
+                }
+            }
+            if l.origins.is_empty() {
+                return err(format!(
+                    "{at}: origins is empty, so no page could send requests"
+                ));
+            }
+            for o in &l.origins {
+                check_origin(o).map_err(|why| ConfigError(format!("{at}: origin {o:?} {why}")))?;
+            }
+            if !(1..=3650).contains(&l.retention_days) {
+                return err(format!("{at}: retention_days must be between 1 and 3650"));
+            }
+            if l.closed_retention_days == 0 || l.closed_retention_days > l.retention_days {
+                return err(format!("{at}: closed_retention_days must be at least 1 and no more than retention_days"));
+            }
+            let hash = parse_sha256_hex(&l.staff_token_sha256).ok_or_else(|| {
+                ConfigError(format!(
+                    "{at}: staff_token_sha256 must be 64 hex digits (run `safe-contact-staff new-token`)"
+                ))
+            })?;
+            if !hashes.insert(hash) {
+                return err(format!(
+                    "{at}: staff_token_sha256 is the same as another landlord's"
+                ));
+            }
+            let notify = match l.notify_webhook {
+                None => Notify::Log,
+                Some(url) => {
+                    check_webhook(&url)
+                        .map_err(|why| ConfigError(format!("{at}: notify_webhook {why}")))?;
+                    Notify::Webhook(url)
+                }
+            };
+            landlords.push(Landlord {
+                id: l.id,
+                areas: l.areas,
+                origins: l.origins,
+                retention_days: l.retention_days,
+                closed_retention_days: l.closed_retention_days,
+                staff_token_sha256: hash,
+                notify,
+            });
+        }
+
+        Ok(Config {
+            bind,
+            database: base.join(raw.database),
+            static_dir,
+            trusted_proxies,
+            request_timeout: Duration::from_secs(raw.request_timeout_seconds),
+            max_connections: raw.max_connections,
+            rate_limit: raw.rate_limit,
+            retention: raw.retention,
+            landlords,
+        })
+    }
+
+    pub fn landlord(&self, id: &str) -> Option<&Landlord> {
+        self.landlords.iter().find(|l| l.id == id)
+    }
+}
+
+/// An origin as browsers send it: scheme, host and optional port, nothing more. Anything looser
+/// (a trailing slash, a path, a wildcard) would never match or would match too much.
+fn check_origin(o: &str) -> Result<(), &'static str> {
+    let rest = o
+        .strip_prefix("https://")
+        .or_else(|| o.strip_prefix("http://"))
+        .ok_or("must start with https:// or http://")?;
+    if o != o.to_ascii_lowercase() {
+        return Err("must be in lower case, as browsers send it");
+    }
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', '*', ' ']) {
+        return Err("must be scheme://host[:port] with no path, wildcard or trailing slash");
+    }
+    let port = if let Some(v6) = rest.strip_prefix('[') {
+        let (_, after) = v6.split_once(']').ok_or("has an unclosed [")?;
+        after.strip_prefix(':')
+    } else {
+        rest.split_once(':').map(|(_, p)| p)
+    };
+    if let Some(p) = port {
+        if p.parse::<u16>().map_or(true, |n| n == 0) {
+            return Err("has a port that is not a number from 1 to 65535");
+        }
+    }
+    Ok(())
+}
+
+/// Webhooks go over HTTPS: even a content-free "new request" ping tells an eavesdropper that
+/// someone asked for help. Plain HTTP is allowed only to this machine.
+fn check_webhook(url: &str) -> Result<(), &'static str> {
+    if let Some(rest) = url.strip_prefix("https://") {
+        if rest.is_empty() || rest.starts_with('/') {
+            return Err("has no host");
+        }
+        return Ok(());
+    }
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or("must start with https://")?;
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    if matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+        Ok(())
+    } else {
+        Err("must start with https:// (plain http:// only to 127.0.0.1 or localhost)")
+    }
+}
+
+pub fn parse_sha256_hex(s: &str) -> Option<[u8; 32]> {
+    let s = s.trim();
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    fn base(extra_landlord: &str) -> String {
+        format!(
+            r#"
+database = "x.db"
+[[landlord]]
+id = "livin"
+areas = ["darlington", "hartlepool"]
+origins = ["https://www.livin.co.uk"]
+staff_token_sha256 = "{HASH}"
+{extra_landlord}
+"#
+        )
+    }
+
+    fn problem(text: &str) -> String {
+        Config::from_toml(text, Path::new("/srv")).unwrap_err().0
+    }
+
+    #[test]
+    fn good_config_with_defaults() {
+        let c = Config::from_toml(&base(""), Path::new("/srv")).unwrap();
+        assert_eq!(c.database, Path::new("/srv/x.db"));
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        let l = c.landlord("livin").unwrap();
+        assert_eq!((l.retention_days, l.closed_retention_days), (90, 30));
+        assert_eq!(l.notify, Notify::Log);
+        assert_eq!(c.rate_limit.per_client_per_hour, 10);
+    }
+
+    #[test]
+    fn bad_configs_name_the_problem() {
+        assert!(problem(&base("colour = \"red\"")).contains("unknown field `colour`"));
+        assert!(problem(&base("retention_days = 0")).contains("retention_days"));
+        assert!(problem(&base("closed_retention_days = 100")).contains("closed_retention_days"));
+        assert!(
+            problem(&base("notify_webhook = \"http://example.org/hook\""))
+                .contains("notify_webhook")
+        );
+        assert!(problem(&base("").replace(HASH, "abc")).contains("staff_token_sha256"));
+        assert!(problem(&base("").replace("\"livin\"", "\"Livin\"")).contains("id must be"));
+        assert!(problem("database = \"x.db\"").contains("no [[landlord]]"));
+        assert!(problem(&format!("bind = \"nowhere\"\n{}", base(""))).contains("bind"));
+        assert!(
+            problem(&format!("trusted_proxies = [\"proxy\"]\n{}", base("")))
+                .contains("trusted_proxies")
+        );
+        assert!(
+            problem(&format!("static_dir = \"/no/such/dir\"\n{}", base(""))).contains("static_dir")
+        );
+        assert!(
+            problem(&format!("{}\n[rate_limit]\nglobal_per_hour = 0", base("")))
+                .contains("global_per_hour")
+        );
+        let twice = format!(
+            "{}{}",
+            base(""),
+            base("").replace("database = \"x.db\"", "")
+        );
+        assert!(problem(&twice).contains("appears twice"));
+    }
+
+    #[test]
+    fn origins_must_be_exact() {
+        for bad in [
+            "https://www.livin.co.uk/",
+            "https://*.livin.co.uk",
+            "www.livin.co.uk",
+            "https://WWW.livin.co.uk",
+            "https://a.org:0",
+            "https://a.org:x",
+            "ftp://a.org",
+            "https://a.org/path",
+        ] {
+            assert!(check_origin(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "https://www.livin.co.uk",
+            "http://127.0.0.1:8080",
+            "http://localhost:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(check_origin(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn webhooks_need_tls_off_this_machine() {
+        assert!(check_webhook("https://hooks.example.org/x").is_ok());
+        assert!(check_webhook("http://127.0.0.1:9000/x").is_ok());
+        assert!(check_webhook("http://localhost/x").is_ok());
+        assert!(check_webhook("http://example.org/x").is_err());
+        assert!(check_webhook("https://").is_err());
+    }
+}

@@ -1,0 +1,31 @@
+//! Safe Contact reference endpoint: receives callback requests from the widget and keeps them
+//! durably until staff have dealt with them or their retention period ends.
+//!
+//! What it promises, and where that is kept:
+//! - a 201 means the request is committed to disk (`store`: WAL, `synchronous=FULL`);
+//! - a request is stored once, however often it is retried (`idempotency`, `store`);
+//! - no IP address, user agent or submitted value is stored or logged (`client_addr`,
+//!   `rate_limit`, `routes::access_log`, `logging`);
+//! - requests are deleted for real on schedule (`retention`) or on demand (`staff`).
+
+#![forbid(unsafe_code)]
+
+mod answers;
+pub mod client_addr;
+pub mod clock;
+pub mod config;
+pub mod idempotency;
+pub mod logging;
+pub mod notify;
+pub mod rate_limit;
+pub mod retention;
+mod routes;
+pub mod server;
+pub mod staff;
+mod staff_api;
+pub mod store;
+mod submit;
+
+pub use config::{Config, ConfigError};
+pub use server::{start, Running};
+pub use submit::BODY_LIMIT;

@@ -1,0 +1,140 @@
+//! The router: which paths exist, and the layers every answer passes through.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::answers::{error, LandlordTag};
+use crate::config::Config;
+use crate::idempotency::InFlight;
+use crate::notify::Notifier;
+use crate::rate_limit::RateLimiter;
+use crate::store::Store;
+use crate::{staff_api, submit};
+
+pub struct AppState {
+    pub config: Arc<Config>,
+    /// Every landlord's origins together: enough to answer a CORS preflight, which carries no
+    /// body and so no landlord. The exact landlord's list is checked once the body is read.
+    pub all_origins: HashSet<String>,
+    pub store: Store,
+    pub limiter: RateLimiter,
+    pub in_flight: Arc<InFlight>,
+    pub notifier: Notifier,
+}
+
+pub fn router(app: Arc<AppState>) -> Router {
+    let origins: Vec<HeaderValue> = app
+        .all_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static(crate::idempotency::HEADER),
+        ])
+        // Without this the widget could not read Retry-After on a 429 from another origin.
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600));
+
+    let callbacks = Router::new()
+        .route("/v1/callbacks", post(submit::submit))
+        .layer(cors);
+    let staff = Router::new()
+        .route("/v1/staff/requests", get(staff_api::list))
+        .route(
+            "/v1/staff/requests/{request_id}",
+            get(staff_api::show).delete(staff_api::purge),
+        )
+        .route(
+            "/v1/staff/requests/{request_id}/status",
+            post(staff_api::mark),
+        )
+        .layer(DefaultBodyLimit::max(4096));
+    let api = callbacks
+        .merge(staff)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .with_state(Arc::clone(&app));
+
+    let with_static = match &app.config.static_dir {
+        // ServeDir names .wasm files application/wasm, which browsers need to stream-compile them.
+        Some(dir) => api.fallback_service(ServeDir::new(dir)),
+        None => api,
+    };
+    with_static
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            app.config.request_timeout,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                None,
+                "Something went wrong. Try again",
+            )
+        }))
+        .layer(middleware::from_fn(access_log))
+}
+
+/// One line per request with the route pattern (never the raw path or query), the status, the
+/// landlord from the config, and the time taken. No address, user agent, header or body.
+async fn access_log(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(static)", |p| p.as_str())
+        .to_owned();
+    // Extension methods are free text a client chooses; only the standard ones are named.
+    let method = match *req.method() {
+        Method::GET
+        | Method::POST
+        | Method::DELETE
+        | Method::OPTIONS
+        | Method::HEAD
+        | Method::PUT
+        | Method::PATCH => req.method().as_str().to_owned(),
+        _ => "OTHER".to_owned(),
+    };
+    let response = next.run(req).await;
+    let landlord = response
+        .extensions()
+        .get::<LandlordTag>()
+        .map_or("-", |t| t.0.as_str());
+    tracing::info!(
+        "{method} {route} {} landlord={landlord} ms={}",
+        response.status().as_u16(),
+        start.elapsed().as_millis()
+    );
+    response
+}

@@ -1,0 +1,240 @@
+//! What staff can do with requests, shared by the JSON API and the command-line tool, and how
+//! staff prove which landlord they work for.
+//!
+//! Every operation is scoped to one landlord, and every read, change or purge leaves an audit
+//! row saying who (api or cli), what and when, never what the request said.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use safe_contact_callback::CallbackRequest;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::clock::rfc3339;
+use crate::config::{Config, Landlord};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    New,
+    Contacted,
+    Closed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Contacted => "contacted",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "new" => Some(Status::New),
+            "contacted" => Some(Status::Contacted),
+            "closed" => Some(Status::Closed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    Api,
+    Cli,
+}
+
+impl Actor {
+    fn as_str(self) -> &'static str {
+        match self {
+            Actor::Api => "api",
+            Actor::Cli => "cli",
+        }
+    }
+}
+
+/// A line in a list: enough to pick the request and route it to a team, nothing more.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub request_id: String,
+    pub status: Status,
+    pub received_at: String,
+    pub area: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Full {
+    pub request_id: String,
+    pub status: Status,
+    pub received_at: String,
+    pub status_changed_at: String,
+    pub request: CallbackRequest,
+}
+
+/// Lists a landlord's requests, oldest first so the longest-waiting person is called first.
+/// `None` lists all of them.
+pub fn list(
+    conn: &Connection,
+    landlord: &str,
+    status: Option<Status>,
+) -> rusqlite::Result<Vec<Summary>> {
+    let mut stmt = conn.prepare(
+        "SELECT request_id, status, received_at, request FROM requests
+         WHERE landlord = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY received_at, rowid",
+    )?;
+    let rows = stmt.query_map(params![landlord, status.map(Status::as_str)], |row| {
+        let request: String = row.get(3)?;
+        Ok(Summary {
+            request_id: row.get(0)?,
+            status: read_status(&row.get::<_, String>(1)?),
+            received_at: rfc3339(row.get(2)?),
+            area: serde_json::from_str::<CallbackRequest>(&request)
+                .ok()
+                .and_then(|r| r.area),
+        })
+    })?;
+    rows.collect()
+}
+
+/// Reads one request, recording that it was read.
+pub fn read(
+    conn: &mut Connection,
+    landlord: &str,
+    request_id: &str,
+    actor: Actor,
+    now: i64,
+) -> rusqlite::Result<Option<Full>> {
+    let tx = conn.transaction()?;
+    let row = tx
+        .query_row(
+            "SELECT status, received_at, status_at, request FROM requests WHERE landlord = ?1 AND request_id = ?2",
+            params![landlord, request_id],
+            |row| {
+                Ok((
+                    read_status(&row.get::<_, String>(0)?),
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, i64>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((status, received_at, status_at, request)) = row else {
+        return Ok(None);
+    };
+    let request: CallbackRequest = serde_json::from_str(&request).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    audit(&tx, landlord, actor, "read", Some(request_id), now)?;
+    tx.commit()?;
+    Ok(Some(Full {
+        request_id: request_id.to_owned(),
+        status,
+        received_at: rfc3339(received_at),
+        status_changed_at: rfc3339(status_at),
+        request,
+    }))
+}
+
+/// Marks a request contacted or closed. Returns false if the landlord has no such request.
+pub fn mark(
+    conn: &mut Connection,
+    landlord: &str,
+    request_id: &str,
+    status: Status,
+    actor: Actor,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let tx = conn.transaction()?;
+    let changed = tx.execute(
+        "UPDATE requests SET status = ?3, status_at = ?4 WHERE landlord = ?1 AND request_id = ?2",
+        params![landlord, request_id, status.as_str(), now],
+    )?;
+    if changed == 1 {
+        audit(
+            &tx,
+            landlord,
+            actor,
+            &format!("mark {}", status.as_str()),
+            Some(request_id),
+            now,
+        )?;
+    }
+    tx.commit()?;
+    Ok(changed == 1)
+}
+
+/// Deletes a request now. With `secure_delete` its bytes are overwritten, not just unlinked.
+pub fn purge(
+    conn: &mut Connection,
+    landlord: &str,
+    request_id: &str,
+    actor: Actor,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let tx = conn.transaction()?;
+    let deleted = tx.execute(
+        "DELETE FROM requests WHERE landlord = ?1 AND request_id = ?2",
+        params![landlord, request_id],
+    )?;
+    if deleted == 1 {
+        audit(&tx, landlord, actor, "purge", Some(request_id), now)?;
+    }
+    tx.commit()?;
+    if deleted == 1 {
+        crate::retention::checkpoint(conn)?;
+    }
+    Ok(deleted == 1)
+}
+
+fn audit(
+    conn: &Connection,
+    landlord: &str,
+    actor: Actor,
+    action: &str,
+    request_id: Option<&str>,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO audit (at, landlord, actor, action, request_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![now, landlord, actor.as_str(), action, request_id],
+    )?;
+    Ok(())
+}
+
+fn read_status(s: &str) -> Status {
+    // The table's CHECK constraint allows nothing else.
+    Status::parse(s).unwrap_or(Status::New)
+}
+
+pub fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// The landlord whose staff token this is. Every configured hash is compared, in constant time,
+/// so neither timing nor order says how close a guess came or which landlord it nearly matched.
+pub fn authenticate<'c>(config: &'c Config, token: &str) -> Option<&'c Landlord> {
+    let hash = token_hash(token);
+    let mut found = None;
+    for l in &config.landlords {
+        if bool::from(l.staff_token_sha256.ct_eq(&hash)) {
+            found = Some(l);
+        }
+    }
+    found
+}
+
+/// A new staff token (256 random bits, hex) and the hash to put in the config.
+pub fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system has no random source");
+    let token = hex(&bytes);
+    let hash = hex(&token_hash(&token));
+    (token, hash)
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,152 @@
+//! The two binaries from the outside: the staff tool against a live database, and the server
+//! refusing to start on a bad config.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+use reqwest::StatusCode;
+
+fn staff(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_safe-contact-staff"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_cli_lists_reads_marks_and_purges() {
+    let dir = tempdir();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, config_toml(dir.path(), "")).unwrap();
+    let s = serve(dir.path(), "").await;
+    let c = reqwest::Client::new();
+    let body = valid_body();
+    let id = body["request_id"].as_str().unwrap().to_owned();
+    assert_eq!(post(&c, &s, &body).await.status, StatusCode::CREATED);
+
+    let o = staff(&config, &["list", "livin"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&id) && stdout(&o).contains("darlington"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        stdout(&staff(&config, &["list", "star-housing"])).trim(),
+        "no requests"
+    );
+
+    let o = staff(&config, &["show", "livin", &id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(shown["request"]["contact"], "07700900123");
+    // Another landlord cannot see it.
+    let o = staff(&config, &["show", "star-housing", &id]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no such request"));
+
+    assert!(staff(&config, &["mark", "livin", &id, "contacted"])
+        .status
+        .success());
+    assert!(stdout(&staff(&config, &["list", "livin", "contacted"])).contains(&id));
+    assert_eq!(
+        stdout(&staff(&config, &["list", "livin"])).trim(),
+        "no requests"
+    );
+    assert!(!staff(&config, &["mark", "livin", &id, "new"])
+        .status
+        .success());
+
+    let o = staff(&config, &["purge", "livin", &id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&staff(&config, &["list", "livin", "all"])).trim(),
+        "no requests"
+    );
+    assert!(staff(&config, &["sweep"]).status.success());
+
+    let o = staff(&config, &["list", "nowhere"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no landlord \"nowhere\""));
+    assert_eq!(staff(&config, &["frobnicate"]).status.code(), Some(2));
+
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    let cli_actions: i64 = conn
+        .query_row("SELECT count(*) FROM audit WHERE actor = 'cli'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(cli_actions, 3, "read, mark and purge are audited");
+}
+
+#[test]
+fn new_token_prints_a_token_and_its_hash() {
+    let o = Command::new(env!("CARGO_BIN_EXE_safe-contact-staff"))
+        .arg("new-token")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let token = out.lines().next().unwrap().rsplit(' ').next().unwrap();
+    assert_eq!(token.len(), 64);
+    assert!(
+        out.contains(&format!("staff_token_sha256 = \"{}\"", sha256_hex(token))),
+        "{out}"
+    );
+}
+
+#[test]
+fn server_refuses_a_bad_config_and_names_the_problem() {
+    let dir = tempdir();
+    let config = dir.path().join("bad.toml");
+    let cases = [
+        (
+            config_toml(dir.path(), "").replace(ORIGIN_LIVIN, "https://www.livin.example/"),
+            "origin \"https://www.livin.example/\"",
+        ),
+        (
+            config_toml(dir.path(), "").replace("staff_token_sha256", "staff_token"),
+            "unknown field `staff_token`",
+        ),
+        (
+            config_toml(dir.path(), "request_timeout_seconds = 0"),
+            "request_timeout_seconds",
+        ),
+        ("this is not toml".to_owned(), "bad.toml"),
+    ];
+    for (text, expected) in cases {
+        std::fs::write(&config, text).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        let err = stderr(&o);
+        assert!(
+            err.contains("not starting") && err.contains(expected),
+            "{err}"
+        );
+    }
+    std::fs::write(&config, config_toml(dir.path(), "")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--check")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -1,0 +1,188 @@
+//! Helpers shared by the endpoint's test files. Each test file uses a different subset, hence
+//! the allow below.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use reqwest::StatusCode;
+use safe_contact_endpoint::{start, Config, Running};
+use serde_json::{json, Value};
+
+pub const ORIGIN_LIVIN: &str = "https://www.livin.example";
+pub const ORIGIN_STAR: &str = "https://www.star.example";
+pub const TOKEN_LIVIN: &str = "test-staff-token-livin";
+pub const TOKEN_STAR: &str = "test-staff-token-star";
+
+/// A config with two landlords (one with several areas, one with one), the database in `dir`,
+/// and `extra` appended at the top level (before the landlords) for per-test settings.
+pub fn config_toml(dir: &Path, extra: &str) -> String {
+    format!(
+        r#"
+bind = "127.0.0.1:0"
+database = "{db}"
+{extra}
+
+[[landlord]]
+id = "livin"
+areas = ["county-durham", "darlington", "hartlepool", "stockton-on-tees"]
+origins = ["{ORIGIN_LIVIN}"]
+staff_token_sha256 = "{livin}"
+
+[[landlord]]
+id = "star-housing"
+areas = ["shropshire"]
+origins = ["{ORIGIN_STAR}"]
+staff_token_sha256 = "{star}"
+"#,
+        db = dir.join("requests.db").display(),
+        livin = sha256_hex(TOKEN_LIVIN),
+        star = sha256_hex(TOKEN_STAR),
+    )
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    safe_contact_endpoint::staff::hex(&safe_contact_endpoint::staff::token_hash(s))
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    // Inside target/, on the real disk: /tmp may be RAM, where fsync proves nothing.
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
+}
+
+pub struct Server {
+    pub running: Running,
+    pub base: String,
+    pub config: Config,
+    pub db: PathBuf,
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+pub async fn serve(dir: &Path, extra: &str) -> Server {
+    let config = Config::from_toml(&config_toml(dir, extra), dir).unwrap();
+    let db = config.database.clone();
+    let running = start(config.clone()).await.unwrap();
+    Server {
+        base: format!("http://{}", running.addr),
+        running,
+        config,
+        db,
+    }
+}
+
+static NEXT: AtomicU64 = AtomicU64::new(1);
+
+/// A random-looking, unique request id in UUID form.
+pub fn new_uuid() -> String {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let a = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ t;
+    let b =
+        t.rotate_left(17) ^ n.wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ u64::from(std::process::id());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        b >> 52,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// A valid request for Livin.
+pub fn valid_body() -> Value {
+    json!({
+        "schema_version": 1,
+        "request_id": new_uuid(),
+        "landlord": "livin",
+        "area": "darlington",
+        "contact_method": "call",
+        "contact": "07700 900123",
+        "safe_days": ["monday", "wednesday"],
+        "safe_times": ["morning"],
+        "safe_times_note": "not after 3pm",
+        "leave_message": false,
+        "if_someone_else_answers": "routine_survey",
+        "officer_gender": "woman",
+        "consent": true
+    })
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub json: Value,
+}
+
+impl Answer {
+    pub fn fields(&self) -> Vec<String> {
+        self.json["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub async fn post_raw(
+    client: &reqwest::Client,
+    url: &str,
+    body: Vec<u8>,
+    key: &str,
+    origin: &str,
+) -> Answer {
+    let r = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .header("origin", origin)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    answer(r).await
+}
+
+pub async fn post(client: &reqwest::Client, server: &Server, body: &Value) -> Answer {
+    post_raw(
+        client,
+        &server.url("/v1/callbacks"),
+        body.to_string().into_bytes(),
+        &new_uuid(),
+        ORIGIN_LIVIN,
+    )
+    .await
+}
+
+pub async fn answer(r: reqwest::Response) -> Answer {
+    let status = r.status();
+    let headers = r.headers().clone();
+    let bytes = r.bytes().await.unwrap();
+    let json = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+    };
+    Answer {
+        status,
+        headers,
+        json,
+    }
+}
+
+pub fn count_rows(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
+        .unwrap()
+}

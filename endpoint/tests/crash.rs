@@ -1,0 +1,186 @@
+//! Kills the server binary with SIGKILL while requests are arriving, again and again, then checks
+//! that every request that got a 201 is in the database exactly once, and that every request
+//! left in doubt by a crash is stored exactly once when the client retries it with its key.
+
+mod common;
+
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use reqwest::StatusCode;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const ROUNDS: u64 = 8;
+const CLIENTS: usize = 6;
+
+struct Sent {
+    key: String,
+    request_id: String,
+    body: Vec<u8>,
+    confirmed: bool,
+}
+
+async fn launch(config: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
+        .arg("--config")
+        .arg(config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let base = line
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    (child, base)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_201_survives_sigkill_exactly_once() {
+    let dir = tempdir();
+    let limits = "[rate_limit]\nper_client_per_hour = 1000000\nper_landlord_per_hour = 1000000\nglobal_per_hour = 1000000";
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, config_toml(dir.path(), limits)).unwrap();
+    let db = dir.path().join("requests.db");
+    let sent: Arc<Mutex<Vec<Sent>>> = Arc::default();
+
+    for round in 0..ROUNDS {
+        let (mut child, base) = launch(&config).await;
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut clients = Vec::new();
+        for _ in 0..CLIENTS {
+            let (stop, sent, url) = (
+                Arc::clone(&stop),
+                Arc::clone(&sent),
+                format!("{base}/v1/callbacks"),
+            );
+            clients.push(tokio::spawn(async move {
+                let client = reqwest::Client::builder()
+                    .timeout(Duration::from_secs(5))
+                    .build()
+                    .unwrap();
+                while !stop.load(Ordering::Relaxed) {
+                    let body = valid_body();
+                    let request_id = body["request_id"].as_str().unwrap().to_owned();
+                    let (key, body) = (new_uuid(), body.to_string().into_bytes());
+                    let result = client
+                        .post(&url)
+                        .header("origin", ORIGIN_LIVIN)
+                        .header("content-type", "application/json")
+                        .header("idempotency-key", &key)
+                        .body(body.clone())
+                        .send()
+                        .await;
+                    let confirmed = matches!(&result, Ok(r) if r.status() == StatusCode::CREATED);
+                    if let Ok(r) = &result {
+                        assert!(
+                            r.status() == StatusCode::CREATED || r.status().is_server_error(),
+                            "{}",
+                            r.status()
+                        );
+                    }
+                    sent.lock().unwrap().push(Sent {
+                        key,
+                        request_id,
+                        body,
+                        confirmed,
+                    });
+                    if result.is_err() {
+                        break;
+                    }
+                }
+            }));
+        }
+        // Kill at a different moment each round, somewhere in the middle of the traffic.
+        tokio::time::sleep(Duration::from_millis(150 + (round * 97) % 450)).await;
+        child.start_kill().unwrap();
+        child.wait().await.unwrap();
+        stop.store(true, Ordering::Relaxed);
+        for c in clients {
+            c.await.unwrap();
+        }
+    }
+
+    let sent = std::mem::take(&mut *sent.lock().unwrap());
+    let confirmed = sent.iter().filter(|s| s.confirmed).count();
+    let in_doubt = sent.len() - confirmed;
+    assert!(
+        confirmed > 50,
+        "too little traffic reached the server: {confirmed}"
+    );
+
+    // With the server dead, before any retry could put anything back: every 201 is on disk once.
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let mut per_id = conn
+            .prepare("SELECT count(*) FROM requests WHERE request_id = ?1")
+            .unwrap();
+        for s in sent.iter().filter(|s| s.confirmed) {
+            let n: i64 = per_id.query_row([&s.request_id], |r| r.get(0)).unwrap();
+            assert_eq!(
+                n, 1,
+                "confirmed request {} is stored {n} times",
+                s.request_id
+            );
+        }
+    }
+
+    // Back up once more; every client now retries what it never heard back about, with its key.
+    let (mut child, base) = launch(&config).await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    for s in &sent {
+        let a = post_raw(
+            &client,
+            &format!("{base}/v1/callbacks"),
+            s.body.clone(),
+            &s.key,
+            ORIGIN_LIVIN,
+        )
+        .await;
+        assert_eq!(
+            a.status,
+            StatusCode::CREATED,
+            "retry of {} got {}",
+            s.request_id,
+            a.json
+        );
+        assert_eq!(a.json["request_id"], s.request_id.as_str());
+    }
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let mut per_id = conn
+        .prepare("SELECT count(*) FROM requests WHERE request_id = ?1")
+        .unwrap();
+    for s in &sent {
+        let n: i64 = per_id.query_row([&s.request_id], |r| r.get(0)).unwrap();
+        assert_eq!(
+            n, 1,
+            "request {} (confirmed: {}) is stored {n} times",
+            s.request_id, s.confirmed
+        );
+    }
+    assert_eq!(count_rows(&db) as usize, sent.len());
+    println!("{ROUNDS} kills: {confirmed} requests confirmed before a kill, {in_doubt} in doubt and retried; all stored once");
+}
