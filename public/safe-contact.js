@@ -17,11 +17,15 @@
     document.documentElement.style.setProperty("display", "none", "important");
   }
 
+  function wipeDraft() {
+    try { sessionStorage.removeItem(DRAFT_KEY); } catch (e) { /* storage blocked: nothing was saved */ }
+  }
+
   function leave() {
     blank();
     gone = true;
     if (host) host.remove();
-    try { sessionStorage.removeItem(DRAFT_KEY); } catch (e) { /* storage blocked: nothing was saved */ }
+    wipeDraft();
     // replace, not assign: Back must not bring this page back.
     location.replace(exitUrl);
   }
@@ -78,6 +82,8 @@
 
   function close() {
     if (!panel || inline) return;
+    // Closing ends the draft's life in storage; the answers stay in the open page's memory.
+    wipeDraft();
     panel.hidden = true;
     launcher.setAttribute("aria-expanded", "false");
     launcher.hidden = false;
@@ -89,7 +95,7 @@
     mounted = true;
     status.textContent = "Loading more support.";
     Promise.all([loadApp(), profile]).then(function (r) {
-      r[0].mount(body, r[1]);
+      r[0].mount(body, r[1], opts.endpoint || null);
     }, function () {
       mounted = false;
       status.textContent = "The rest of this support did not load. The numbers above still work. You can try again later.";

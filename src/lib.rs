@@ -4,6 +4,7 @@
 //! and calls [`mount`] with the landlord's profile. Everything here renders inside the loader's
 //! open Shadow DOM, so the host page's styles cannot reach it.
 
+mod callback;
 mod clares_law;
 mod contact;
 mod fold;
@@ -20,14 +21,15 @@ pub use panel::{Panel, ProfileState};
 /// Replaces the loader's fallback text in `parent` with the full panel.
 ///
 /// `profile_json` is the profile text the loader fetched, or nothing when that failed.
-/// Whatever is wrong with it, the national content still shows.
+/// Whatever is wrong with it, the national content still shows. `endpoint` is the embed
+/// snippet's `data-endpoint`, which wins over the profile's.
 #[wasm_bindgen]
-pub fn mount(parent: web_sys::HtmlElement, profile_json: Option<String>) {
+pub fn mount(parent: web_sys::HtmlElement, profile_json: Option<String>, endpoint: Option<String>) {
     let national = national();
     let profile = match profile_json {
         Some(text) => Profile::from_json(&text).map_or(ProfileState::Broken, ProfileState::Loaded),
         None => ProfileState::Missing,
     };
     parent.set_inner_html("");
-    leptos::mount::mount_to(parent, move || leptos::view! { <Panel national profile/> }).forget();
+    leptos::mount::mount_to(parent, move || leptos::view! { <Panel national profile endpoint/> }).forget();
 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use safe_contact_profile::{National, Profile};
 
+use crate::callback::CallbackForm;
 use crate::clares_law::ClaresLaw;
 use crate::contact::{CallLogHint, ServiceList};
 use crate::fold::Fold;
@@ -20,7 +21,7 @@ pub enum ProfileState {
 
 /// The whole panel: urgent advice first, then short sections a person can open one at a time.
 #[component]
-pub fn Panel(national: National, profile: ProfileState) -> impl IntoView {
+pub fn Panel(national: National, profile: ProfileState, endpoint: Option<String>) -> impl IntoView {
     let area = RwSignal::new(None::<String>);
     let profile = match profile {
         ProfileState::Loaded(p) => Some(p),
@@ -49,6 +50,17 @@ pub fn Panel(national: National, profile: ProfileState) -> impl IntoView {
             </Fold>
         }
     });
+    // The form needs a landlord that takes requests and somewhere to send them.
+    let callback = profile.clone().and_then(|p| {
+        let settings = p.callback.clone()?;
+        let endpoint = endpoint.or_else(|| settings.endpoint.clone())?;
+        let helpline = national.helplines.first().cloned();
+        Some(view! {
+            <Fold id="callback" heading="Ask us to contact you safely">
+                <CallbackForm profile=p settings endpoint helpline/>
+            </Fold>
+        })
+    });
     let National {
         danger_now,
         clares_law,
@@ -67,6 +79,7 @@ pub fn Panel(national: National, profile: ProfileState) -> impl IntoView {
                 <h3 id="sc-danger">{danger_now.heading.clone()}</h3>
                 <SectionBody section=danger_now/>
             </section>
+            {callback}
             {local}
             {landlord}
             <Fold id="helplines" heading="National helplines">

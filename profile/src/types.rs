@@ -29,6 +29,43 @@ pub struct Profile {
     pub landlord_contacts: Vec<Service>,
     /// The council areas the landlord's homes are in. With more than one, the person picks theirs.
     pub areas: Vec<Area>,
+    /// The safe call-back request form. Without it (and without an endpoint in the embed
+    /// snippet) the panel shows no form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<CallbackSettings>,
+}
+
+/// How the landlord takes safe call-back requests.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CallbackSettings {
+    /// Where requests are posted. The embed snippet's `data-endpoint` overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// What happens after a request is sent, in the landlord's own words from its policy,
+    /// for example when it aims to make contact.
+    pub next_steps: String,
+    /// The landlord's privacy notice, linked beside the consent box, once its address is checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_notice: Option<Contact>,
+    /// Optional questions this landlord chooses not to ask.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_asked: Vec<OptionalQuestion>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OptionalQuestion {
+    /// "Anything else about safe times"
+    SafeTimesNote,
+    /// The name to ask for if someone else answers.
+    NameToAskFor,
+    /// The preferred gender of the officer.
+    OfficerGender,
+    /// Interpreter, BSL and other access needs.
+    AccessNeeds,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
