@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Sets up, builds and serves the demo on http://127.0.0.1:8080/ until stopped.
+# Sets up and builds the widget, then starts the reference endpoint, which serves the demo
+# pages and takes call-back requests (SQLite under target/), on http://127.0.0.1:8080/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/build.sh
-echo "Demo: http://127.0.0.1:8080/"
-exec python3 -m http.server 8080 --bind 127.0.0.1 --directory dist
+source scripts/setup.sh
+echo "Demo: http://127.0.0.1:8080/  (staff token for landlord X: demo-staff-token-X)"
+exec cargo run --locked -p safe-contact-endpoint -- --config endpoint/demo.toml

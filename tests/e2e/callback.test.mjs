@@ -1,0 +1,275 @@
+// The safe call-back form, end to end: the widget in Chromium, the real reference endpoint
+// (built by `cargo test`) serving the demo pages and storing requests in SQLite.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  APP, DIST, EXIT, HOST, LANDLORDS, LAUNCHER, deepActive, describeFocus, launch, newPage, profileOf,
+} from './harness.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'target/debug');
+const FORM = `${HOST} .callback form`;
+const SUMMARY = `${HOST} .error-summary`;
+const SENT = `${HOST} .panel-success`;
+const FAILED = `${HOST} .send-failed`;
+const PHONE = '07700 900123';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// The demo config, pointed at a fresh database and this run's origin, with limits high enough
+// for a whole test run from one address.
+function writeConfig(dir, port) {
+  const origin = `http://127.0.0.1:${port}`;
+  const demo = readFileSync(path.join(ROOT, 'endpoint/demo.toml'), 'utf8');
+  const config = demo
+    .replace(/^bind = .*$/m, `bind = "127.0.0.1:${port}"`)
+    .replace(/^database = .*$/m, `database = ${JSON.stringify(path.join(dir, 'requests.db'))}`)
+    .replace(/^static_dir = .*$/m, `static_dir = ${JSON.stringify(DIST)}`)
+    .replace(/^per_client_per_hour = .*$/m, 'per_client_per_hour = 1000')
+    .replace(/^origins = .*$/gm, `origins = ["${origin}"]`);
+  const file = path.join(dir, 'endpoint.toml');
+  writeFileSync(file, config);
+  return { file, origin };
+}
+
+class Endpoint {
+  constructor(config) { this.config = config; }
+
+  async start() {
+    this.child = spawn(path.join(BIN, 'safe-contact-endpoint'), ['--config', this.config], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`endpoint did not start: ${out}`)), 20000);
+      const seen = (chunk) => {
+        out += chunk;
+        if (out.includes('listening on')) { clearTimeout(timer); resolve(); }
+      };
+      this.child.stdout.on('data', seen);
+      this.child.stderr.on('data', seen);
+      this.child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`endpoint exited ${code}: ${out}`)); });
+    });
+  }
+
+  async stop() {
+    if (!this.child || this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
+  // Requests stored for a landlord, read with the staff tool as a landlord's staff would.
+  stored(landlord) {
+    const out = execFileSync(path.join(BIN, 'safe-contact-staff'), ['--config', this.config, 'list', landlord, 'all'], { encoding: 'utf8' });
+    return out.split('\n').filter((line) => /^[0-9a-f]{8}-/.test(line));
+  }
+
+  show(landlord, id) {
+    return execFileSync(path.join(BIN, 'safe-contact-staff'), ['--config', this.config, 'show', landlord, id], { encoding: 'utf8' });
+  }
+}
+
+let browser;
+let endpoint;
+let server;
+
+before(async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'safe-contact-e2e-'));
+  const port = await freePort();
+  const { file, origin } = writeConfig(dir, port);
+  endpoint = new Endpoint(file);
+  await endpoint.start();
+  server = { origin, url: (p = '/') => origin + p };
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await endpoint?.stop();
+});
+
+async function openForm(page, id) {
+  await page.goto(server.url(`/demo/${id}.html`));
+  await page.locator(LAUNCHER).waitFor({ state: 'visible' });
+  await page.locator(LAUNCHER).press('Enter');
+  await page.locator(APP).waitFor({ state: 'visible' });
+  const button = page.locator(`${HOST} .fold-button[aria-controls="sc-callback"]`);
+  await button.press('Enter');
+  await page.locator(FORM).waitFor({ state: 'visible' });
+  await button.focus();
+}
+
+// Presses Tab until focus reaches the element with `id`, as a keyboard user would.
+async function tabTo(page, id) {
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const focus = await deepActive(page);
+    if (focus?.id === id) return;
+  }
+  throw new Error(`Tab never reached #${id}; focus is on ${describeFocus(await deepActive(page))}`);
+}
+
+// Fills the whole form with the keyboard alone, in the order the form shows it.
+async function fillByKeyboard(page, profile) {
+  if (profile.areas.length > 1) {
+    await tabTo(page, 'sc-f-area');
+    await page.keyboard.press('Space');
+  }
+  await tabTo(page, 'sc-f-contact_method');
+  await page.keyboard.press('ArrowDown'); // Text message
+  await tabTo(page, 'sc-f-contact');
+  await page.keyboard.type(PHONE);
+  await tabTo(page, 'sc-f-safe_days');
+  await page.keyboard.press('Space'); // Monday
+  await tabTo(page, 'sc-f-safe_times');
+  await page.keyboard.press('Space'); // Morning
+  await tabTo(page, 'sc-f-if_someone_else_answers');
+  await page.keyboard.press('Space'); // End the call
+  await tabTo(page, 'sc-f-consent');
+  await page.keyboard.press('Space');
+}
+
+async function sendByKeyboard(page) {
+  await page.locator(`${FORM} button[type="submit"]`).focus();
+  await page.keyboard.press('Enter');
+}
+
+async function ourStorage(page) {
+  return page.evaluate(() => ({ session: sessionStorage.length, local: localStorage.length }));
+}
+
+for (const id of LANDLORDS) {
+  test(`${id}: a request filled and sent by keyboard alone lands once in the endpoint's database`, async () => {
+    const profile = profileOf(id);
+    const already = endpoint.stored(id).length;
+    const { context, page } = await newPage(browser, server);
+    await openForm(page, id);
+    await fillByKeyboard(page, profile);
+    assert.equal((await ourStorage(page)).session, 1, 'the unsent draft is kept under one key');
+    await sendByKeyboard(page);
+    await page.locator(SENT).waitFor({ state: 'visible' });
+    assert.match(await page.locator(SENT).innerText(), new RegExp(profile.callback.next_steps.slice(0, 30)));
+    const focus = await deepActive(page);
+    assert.match(focus.cls, /panel-success/, `focus moves to the confirmation, not ${describeFocus(focus)}`);
+    assert.deepEqual(await ourStorage(page), { session: 0, local: 0 }, 'a sent request leaves nothing behind');
+    const rows = endpoint.stored(id);
+    assert.equal(rows.length, already + 1, rows.join('\n'));
+    const stored = endpoint.show(id, rows.at(-1).split(/\s+/)[0]);
+    assert.match(stored, /7700 ?900 ?123/, 'the number typed is the number stored');
+    await context.close();
+  });
+}
+
+test('bad input shows an error summary whose links move focus without changing the address', async () => {
+  const { context, page } = await newPage(browser, server);
+  await openForm(page, 'stockport-homes');
+  const already = endpoint.stored('stockport-homes').length;
+  const url = page.url();
+  const historyLength = await page.evaluate(() => history.length);
+  await tabTo(page, 'sc-f-contact_method');
+  await page.keyboard.press('Space'); // Phone call
+  await tabTo(page, 'sc-f-contact');
+  await page.keyboard.type('12345');
+  await sendByKeyboard(page);
+  await page.locator(SUMMARY).waitFor({ state: 'visible' });
+  const focus = await deepActive(page);
+  assert.match(focus.cls, /error-summary/, `focus moves to the summary, not ${describeFocus(focus)}`);
+  const summary = await page.locator(SUMMARY).innerText();
+  assert.match(summary, /There is a problem/);
+  assert.match(summary, /UK phone number/);
+  assert.match(summary, /day/);
+  assert.match(summary, /agree/);
+  const message = page.locator(`${HOST} #sc-f-contact-error`);
+  assert.match(await message.innerText(), /UK phone number/);
+  assert.match(await page.locator(`${HOST} #sc-f-contact`).getAttribute('aria-describedby'), /sc-f-contact-error/);
+  await page.locator(`${SUMMARY} a`, { hasText: 'UK phone number' }).press('Enter');
+  assert.equal((await deepActive(page)).id, 'sc-f-contact');
+  assert.equal(page.url(), url, 'the summary link must not add a hash');
+  assert.equal(await page.evaluate(() => history.length), historyLength);
+  assert.equal(endpoint.stored('stockport-homes').length, already, 'nothing is sent while answers are wrong');
+  await context.close();
+});
+
+test('every field is autocomplete=off and spellcheck=false', async () => {
+  const { context, page } = await newPage(browser, server);
+  await openForm(page, 'livin');
+  const fields = await page.locator(`${FORM} input`).evaluateAll((els) =>
+    els.map((e) => ({ id: e.id, autocomplete: e.getAttribute('autocomplete'), spellcheck: e.getAttribute('spellcheck') })));
+  assert.ok(fields.length >= 15, `expected the whole form, found ${fields.length} inputs`);
+  for (const f of fields) {
+    assert.equal(f.autocomplete, 'off', f.id);
+    assert.equal(f.spellcheck, 'false', f.id);
+  }
+  await context.close();
+});
+
+test('with the endpoint down the answers stay on screen with numbers to call, and a retry stores exactly one request', async () => {
+  const id = 'star-housing';
+  const profile = profileOf(id);
+  const already = endpoint.stored(id).length;
+  const { context, page } = await newPage(browser, server);
+  await openForm(page, id);
+  await fillByKeyboard(page, profile);
+  await endpoint.stop();
+  try {
+    await sendByKeyboard(page);
+    await page.locator(FAILED).waitFor({ state: 'visible', timeout: 30000 });
+    const failed = await page.locator(FAILED).innerText();
+    assert.match(failed, /has not been sent/);
+    assert.match(failed, /999/);
+    assert.match(failed, /0808 2000 247/, 'the national helpline is offered');
+    assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), PHONE, 'what was typed is still there');
+    assert.equal((await ourStorage(page)).session, 1, 'the draft is kept while unsent');
+    await page.locator(EXIT).waitFor({ state: 'visible' });
+  } finally {
+    await endpoint.start();
+  }
+  await sendByKeyboard(page);
+  await page.locator(SENT).waitFor({ state: 'visible', timeout: 30000 });
+  assert.equal(endpoint.stored(id).length, already + 1);
+  await context.close();
+});
+
+test('an accidental reload keeps the draft; exit wipes it', async () => {
+  const { context, page } = await newPage(browser, server);
+  await openForm(page, 'chesterfield');
+  await tabTo(page, 'sc-f-contact');
+  await page.keyboard.type(PHONE);
+  await page.reload();
+  await openForm(page, 'chesterfield');
+  assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), PHONE);
+  await page.locator(EXIT).click();
+  await page.waitForURL((u) => !u.href.startsWith(server.origin));
+  await page.goto(server.url('/'));
+  assert.deepEqual(await ourStorage(page), { session: 0, local: 0 });
+  await context.close();
+});
+
+test('closing the panel wipes the stored draft but keeps the answers on the open page', async () => {
+  const { context, page } = await newPage(browser, server);
+  await openForm(page, 'stoke-on-trent');
+  await tabTo(page, 'sc-f-contact');
+  await page.keyboard.type(PHONE);
+  assert.equal((await ourStorage(page)).session, 1);
+  await page.locator(`${HOST} button.close`).press('Enter');
+  assert.equal((await ourStorage(page)).session, 0);
+  await page.locator(LAUNCHER).press('Enter');
+  assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), PHONE);
+  await context.close();
+});
