@@ -1,0 +1,245 @@
+// Shared tools for the browser tests: a static server over dist/, Debian's Chromium, a stub for
+// every off-site address (so no real network is ever used), and helpers that reach into the
+// widget's open shadow root.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The built site. SAFE_CONTACT_DIST may point elsewhere (for trying the tests on a copy). */
+export const DIST = path.resolve(process.env.SAFE_CONTACT_DIST || path.join(here, '../../dist'));
+
+/** The five seed landlords, in the order the demo index lists them. */
+export const LANDLORDS = ['stoke-on-trent', 'chesterfield', 'star-housing', 'stockport-homes', 'livin'];
+/** Every demo page: the five launcher pages and Livin's inline support page. */
+export const DEMO_PAGES = [...LANDLORDS.map((id) => `/demo/${id}.html`), '/demo/support.html'];
+
+export const DEFAULT_EXIT = 'https://www.bbc.co.uk/weather';
+export const HELPLINE = '0808 2000 247';
+export const HOST = 'div[data-safe-contact]';
+export const EXIT = `${HOST} a.exit`;
+export const LAUNCHER = `${HOST} button.launcher`;
+export const PANEL = `${HOST} #safe-contact-panel`;
+export const TITLE = `${HOST} #safe-contact-title`;
+export const CLOSE = `${HOST} button.close`;
+export const APP = `${HOST} .sc`;
+export const FALLBACK = `${HOST} .fallback`;
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** Where a test page may POST a JSON report (navigator.sendBeacon works even from pagehide). */
+export const REPORT_PATH = '/__test-report';
+
+/**
+ * Serves DIST on 127.0.0.1 at an ephemeral port. Resolves to
+ * { origin, url(path), report(key), close() }. `report(key)` resolves with the first JSON body
+ * POSTed to REPORT_PATH whose `key` equals `key` (a test-only endpoint: the widget never uses it).
+ */
+export async function startServer(root = DIST) {
+  const base = path.resolve(root);
+  const reports = new Map();
+  const waiting = new Map();
+  const server = createServer(async (req, res) => {
+    const send = (status, body, type = 'text/plain; charset=utf-8') => {
+      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    try {
+      if (req.method === 'POST' && new URL(req.url, 'http://x').pathname === REPORT_PATH) {
+        let text = '';
+        for await (const chunk of req) text += chunk;
+        const body = JSON.parse(text);
+        if (!reports.has(body.key)) reports.set(body.key, body);
+        waiting.get(body.key)?.(body);
+        return send(204, '');
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'Method not allowed');
+      let pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (pathname.includes('\0')) return send(404, 'Not found');
+      if (pathname.endsWith('/')) pathname += 'index.html';
+      const file = path.resolve(base, '.' + path.posix.normalize(pathname));
+      if (!file.startsWith(base + path.sep)) return send(404, 'Not found');
+      const type = MIME[path.extname(file).toLowerCase()];
+      if (!type) return send(404, 'Not found');
+      const info = await stat(file).catch(() => null);
+      if (!info || !info.isFile()) return send(404, 'Not found');
+      send(200, await readFile(file), type);
+    } catch {
+      send(404, 'Not found');
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    origin,
+    url: (p = '/') => origin + p,
+    report: (key) => reports.has(key)
+      ? Promise.resolve(reports.get(key))
+      : new Promise((resolve) => waiting.set(key, resolve)),
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+  };
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Debian's Chromium, headless. Never downloads a browser. */
+export function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+export const EXIT_STUB_TITLE = 'Exit stub';
+const EXIT_STUB = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${EXIT_STUB_TITLE}</title></head><body><p>Stub for an off-site page.</p></body></html>`;
+
+/**
+ * Every http(s) request that leaves `origin` is answered locally: documents (the quick exit's
+ * destination, https://www.bbc.co.uk/** by default) get a small stub page, anything else is
+ * aborted. Each such request is recorded in the returned array.
+ */
+export async function stubOffsite(context, origin) {
+  const local = new URL(origin).host;
+  const offsite = [];
+  await context.route(
+    (url) => /^https?:$/.test(url.protocol) && url.host !== local,
+    (route) => {
+      const req = route.request();
+      offsite.push({ url: req.url(), type: req.resourceType() });
+      if (req.resourceType() === 'document') {
+        return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: EXIT_STUB });
+      }
+      return route.abort('blockedbyclient');
+    },
+  );
+  return offsite;
+}
+
+/** Aborts the WebAssembly app (its wasm and its JS glue), leaving only the loader. */
+export async function blockWasm(context) {
+  const blocked = [];
+  const abort = (route) => { blocked.push(route.request().url()); return route.abort('blockedbyclient'); };
+  await context.route('**/*.wasm', abort);
+  await context.route('**/safe-contact-widget.js', abort);
+  return blocked;
+}
+
+/**
+ * A page in a fresh context (axe needs pages from browser.newContext()), with off-site
+ * requests stubbed. Resolves to { context, page, offsite }.
+ */
+export async function newPage(browser, server, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
+  context.setDefaultTimeout(10_000);
+  const offsite = await stubOffsite(context, server.origin);
+  const page = await context.newPage();
+  return { context, page, offsite };
+}
+
+/** The landlord's profile as built into dist/. */
+export function profileOf(id) {
+  return JSON.parse(readFileSync(path.join(DIST, 'profiles', `${id}.json`), 'utf8'));
+}
+
+/** Names of the local services a landlord's panel must list, for one area or (no area) all. */
+export function localServiceNames(profile, areaId) {
+  const areas = areaId ? profile.areas.filter((a) => a.id === areaId) : profile.areas;
+  return [...profile.landlord_contacts, ...areas.flatMap((a) => a.services)].map((s) => s.name);
+}
+
+/** Waits until the profile fetch has settled, shown by the launcher becoming visible. */
+export async function waitForLauncher(page) {
+  await page.locator(LAUNCHER).waitFor({ state: 'visible' });
+}
+
+/** Opens the panel with the launcher and waits for the wasm app to mount. */
+export async function openPanel(page) {
+  await waitForLauncher(page);
+  await page.locator(LAUNCHER).click();
+  await page.locator(PANEL).waitFor({ state: 'visible' });
+  await page.locator(APP).waitFor({ state: 'visible' });
+}
+
+/**
+ * Opens every closed fold in the panel (focus and Enter, so nothing drawn on top of a button
+ * can get in the way; panel.test.mjs checks what covers what). Returns how many it opened.
+ */
+export async function openAllFolds(page) {
+  const closed = page.locator(`${HOST} .fold-button[aria-expanded="false"]`);
+  let opened = 0;
+  while (await closed.count()) {
+    const button = closed.first();
+    const controls = await button.getAttribute('aria-controls');
+    await button.press('Enter');
+    await page.locator(`${HOST} #${controls}`).waitFor({ state: 'visible' });
+    opened += 1;
+    if (opened > 50) throw new Error('folds keep closing');
+  }
+  return opened;
+}
+
+/** Area radios of a multi-area landlord, as [{ id, name }] read from the profile. */
+export function areasOf(profile) {
+  return profile.areas.map((a) => ({ id: a.id, name: a.name }));
+}
+
+/** Chooses an area by clicking its radio's label, then waits for that area's services. */
+export async function chooseArea(page, profile, areaId) {
+  const area = profile.areas.find((a) => a.id === areaId);
+  await page.locator(`${HOST} input[name="sc-area"][value="${areaId}"]`).check();
+  await page.locator(`${HOST} #sc-local h4.group`, { hasText: area.name }).waitFor({ state: 'visible' });
+}
+
+/** Trimmed text of every element matching `selector` that is rendered (has a layout box). */
+export function visibleTexts(page, selector) {
+  return page.locator(selector).evaluateAll((els) =>
+    els.filter((e) => e.getClientRects().length > 0).map((e) => e.textContent.replace(/\s+/g, ' ').trim()));
+}
+
+/**
+ * Describes the element that has focus, looking through open shadow roots:
+ * { tag, cls, id, text, inWidget, expanded, controls, type, name, value, checked }.
+ */
+export function deepActive(page) {
+  return page.evaluate(() => {
+    let a = document.activeElement;
+    let inWidget = false;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) {
+      if (a.matches('[data-safe-contact]')) inWidget = true;
+      a = a.shadowRoot.activeElement;
+    }
+    if (!a) return null;
+    return {
+      tag: a.tagName.toLowerCase(),
+      cls: typeof a.className === 'string' ? a.className : '',
+      id: a.id,
+      text: (a.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 80),
+      inWidget,
+      expanded: a.getAttribute('aria-expanded'),
+      controls: a.getAttribute('aria-controls'),
+      type: a.getAttribute('type'),
+      name: a.getAttribute('name'),
+      value: a.value ?? null,
+      checked: a.checked ?? null,
+    };
+  });
+}
+
+/** A short readable label for a deepActive() result, for failure messages. */
+export function describeFocus(f) {
+  if (!f) return '(nothing)';
+  return `${f.inWidget ? 'widget ' : ''}${f.tag}${f.id ? '#' + f.id : ''}${f.cls ? '.' + f.cls.split(/\s+/).join('.') : ''}${f.text ? ` "${f.text}"` : ''}`;
+}
