@@ -26,6 +26,7 @@ id = "livin"
 areas = ["county-durham", "darlington", "hartlepool", "stockton-on-tees"]
 origins = ["{ORIGIN}"]
 staff_token_sha256 = "{}"
+allow_plaintext = true
 "#,
         dir.join("bench.db").display(),
         "0".repeat(64)

@@ -74,6 +74,12 @@ pub struct Landlord {
     /// SHA-256 of the staff bearer token; the token itself is never written down here.
     pub staff_token_sha256: [u8; 32],
     pub notify: Notify,
+    /// Ids of the keys sealed requests may be sealed to. Several can be live at once, so a new
+    /// key can go into the profile while requests sealed to the old one are still coming in.
+    pub seal_key_ids: Vec<String>,
+    /// Whether `POST /v1/callbacks` takes this landlord's requests in the clear. Off unless the
+    /// config says so: a plaintext request is readable by anyone who gets the database.
+    pub allow_plaintext: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,6 +135,10 @@ struct RawLandlord {
     closed_retention_days: u32,
     staff_token_sha256: String,
     notify_webhook: Option<String>,
+    #[serde(default)]
+    seal_key_ids: Vec<String>,
+    #[serde(default)]
+    allow_plaintext: bool,
 }
 
 fn default_bind() -> String {
@@ -260,6 +270,22 @@ impl Config {
                     "{at}: staff_token_sha256 is the same as another landlord's"
                 ));
             }
+            let mut seen_keys = HashSet::new();
+            for k in &l.seal_key_ids {
+                if !is_id(k) {
+                    return err(format!(
+                        "{at}: seal key id {k:?} must be lower-case letters, digits and hyphens, as in the profile"
+                    ));
+                }
+                if !seen_keys.insert(k) {
+                    return err(format!("{at}: seal key id {k:?} appears twice"));
+                }
+            }
+            if l.seal_key_ids.is_empty() && !l.allow_plaintext {
+                return err(format!(
+                    "{at}: seal_key_ids is empty and allow_plaintext is false, so it could take no requests"
+                ));
+            }
             let notify = match l.notify_webhook {
                 None => Notify::Log,
                 Some(url) => {
@@ -276,6 +302,8 @@ impl Config {
                 closed_retention_days: l.closed_retention_days,
                 staff_token_sha256: hash,
                 notify,
+                seal_key_ids: l.seal_key_ids,
+                allow_plaintext: l.allow_plaintext,
             });
         }
 
@@ -372,6 +400,7 @@ id = "livin"
 areas = ["darlington", "hartlepool"]
 origins = ["https://www.livin.co.uk"]
 staff_token_sha256 = "{HASH}"
+seal_key_ids = ["livin-2026-05"]
 {extra_landlord}
 "#
         )
@@ -389,7 +418,24 @@ staff_token_sha256 = "{HASH}"
         let l = c.landlord("livin").unwrap();
         assert_eq!((l.retention_days, l.closed_retention_days), (90, 30));
         assert_eq!(l.notify, Notify::Log);
+        assert_eq!(l.seal_key_ids, ["livin-2026-05"]);
+        assert!(!l.allow_plaintext, "plaintext is off unless asked for");
         assert_eq!(c.rate_limit.per_client_per_hour, 10);
+    }
+
+    #[test]
+    fn seal_keys_and_plaintext() {
+        let keys = |list: &str| base("").replace("[\"livin-2026-05\"]", list);
+        assert!(problem(&keys("[\"Livin 1\"]")).contains("seal key id \"Livin 1\""));
+        assert!(problem(&keys("[\"a\", \"a\"]")).contains("appears twice"));
+        assert!(problem(&keys("[]")).contains("could take no requests"));
+        let plain_only = format!("{}allow_plaintext = true\n", keys("[]"));
+        let c = Config::from_toml(&plain_only, Path::new("/srv")).unwrap();
+        let l = c.landlord("livin").unwrap();
+        assert!(l.allow_plaintext && l.seal_key_ids.is_empty());
+        let rotating = keys("[\"livin-2026-05\", \"livin-2026-11\"]");
+        let c = Config::from_toml(&rotating, Path::new("/srv")).unwrap();
+        assert_eq!(c.landlord("livin").unwrap().seal_key_ids.len(), 2);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! - a request is stored once, however often it is retried (`idempotency`, `store`);
 //! - no IP address, user agent or submitted value is stored or logged (`client_addr`,
 //!   `rate_limit`, `routes::access_log`, `logging`);
-//! - requests are deleted for real on schedule (`retention`) or on demand (`staff`).
+//! - requests are deleted for real on schedule (`retention`) or on demand (`staff`);
+//! - a sealed request is stored as the browser sealed it, and only the staff tool, with a
+//!   private key the server never holds, can open it (`submit`, `keys`).
 
 #![forbid(unsafe_code)]
 
@@ -15,6 +17,7 @@ pub mod client_addr;
 pub mod clock;
 pub mod config;
 pub mod idempotency;
+pub mod keys;
 pub mod logging;
 pub mod notify;
 pub mod rate_limit;

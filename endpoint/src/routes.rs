@@ -54,6 +54,7 @@ pub fn router(app: Arc<AppState>) -> Router {
 
     let callbacks = Router::new()
         .route("/v1/callbacks", post(submit::submit))
+        .route("/v1/callbacks/sealed", post(submit::submit_sealed))
         .layer(cors);
     let staff = Router::new()
         .route("/v1/staff/requests", get(staff_api::list))

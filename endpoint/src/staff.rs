@@ -4,8 +4,9 @@
 //! Every operation is scoped to one landlord, and every read, change or purge leaves an audit
 //! row saying who (api or cli), what and when, never what the request said.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use safe_contact_callback::CallbackRequest;
+use safe_contact_seal::Envelope;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -61,7 +62,9 @@ pub struct Summary {
     pub request_id: String,
     pub status: Status,
     pub received_at: String,
+    /// Unknown to the server for a sealed request: it is inside the ciphertext.
     pub area: Option<String>,
+    pub sealed: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -70,7 +73,48 @@ pub struct Full {
     pub status: Status,
     pub received_at: String,
     pub status_changed_at: String,
-    pub request: CallbackRequest,
+    /// `"request": {...}` for a plaintext request, `"envelope": {...}` for a sealed one.
+    #[serde(flatten)]
+    pub content: Stored,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stored {
+    Request(CallbackRequest),
+    /// Staff open it on their own machine with the private key (`safe-contact-staff open`).
+    Envelope(Envelope),
+}
+
+const CONTENT_COLUMNS: &str = "request, key_id, enc, ciphertext";
+
+/// Reads the four content columns, starting at `first`, of a row of `landlord`.
+fn stored(
+    row: &Row<'_>,
+    first: usize,
+    landlord: &str,
+    request_id: &str,
+) -> rusqlite::Result<Stored> {
+    if let Some(json) = row.get::<_, Option<String>>(first)? {
+        let request = serde_json::from_str(&json).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(
+                first,
+                rusqlite::types::Type::Text,
+                Box::new(e),
+            )
+        })?;
+        return Ok(Stored::Request(request));
+    }
+    let key_id: String = row.get(first + 1)?;
+    let enc: Vec<u8> = row.get(first + 2)?;
+    let ciphertext: Vec<u8> = row.get(first + 3)?;
+    Ok(Stored::Envelope(Envelope::from_parts(
+        landlord,
+        request_id,
+        &key_id,
+        &enc,
+        &ciphertext,
+    )))
 }
 
 /// Lists a landlord's requests, oldest first so the longest-waiting person is called first.
@@ -85,14 +129,16 @@ pub fn list(
          WHERE landlord = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY received_at, rowid",
     )?;
     let rows = stmt.query_map(params![landlord, status.map(Status::as_str)], |row| {
-        let request: String = row.get(3)?;
+        let request: Option<String> = row.get(3)?;
         Ok(Summary {
             request_id: row.get(0)?,
             status: read_status(&row.get::<_, String>(1)?),
             received_at: rfc3339(row.get(2)?),
-            area: serde_json::from_str::<CallbackRequest>(&request)
-                .ok()
+            area: request
+                .as_deref()
+                .and_then(|r| serde_json::from_str::<CallbackRequest>(r).ok())
                 .and_then(|r| r.area),
+            sealed: request.is_none(),
         })
     })?;
     rows.collect()
@@ -107,35 +153,53 @@ pub fn read(
     now: i64,
 ) -> rusqlite::Result<Option<Full>> {
     let tx = conn.transaction()?;
-    let row = tx
+    let full = tx
         .query_row(
-            "SELECT status, received_at, status_at, request FROM requests WHERE landlord = ?1 AND request_id = ?2",
+            &format!(
+                "SELECT status, received_at, status_at, {CONTENT_COLUMNS} FROM requests
+                 WHERE landlord = ?1 AND request_id = ?2"
+            ),
             params![landlord, request_id],
             |row| {
-                Ok((
-                    read_status(&row.get::<_, String>(0)?),
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, i64>(2)?,
-                    row.get::<_, String>(3)?,
-                ))
+                Ok(Full {
+                    request_id: request_id.to_owned(),
+                    status: read_status(&row.get::<_, String>(0)?),
+                    received_at: rfc3339(row.get(1)?),
+                    status_changed_at: rfc3339(row.get(2)?),
+                    content: stored(row, 3, landlord, request_id)?,
+                })
             },
         )
         .optional()?;
-    let Some((status, received_at, status_at, request)) = row else {
-        return Ok(None);
-    };
-    let request: CallbackRequest = serde_json::from_str(&request).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
-    })?;
-    audit(&tx, landlord, actor, "read", Some(request_id), now)?;
-    tx.commit()?;
-    Ok(Some(Full {
-        request_id: request_id.to_owned(),
-        status,
-        received_at: rfc3339(received_at),
-        status_changed_at: rfc3339(status_at),
-        request,
-    }))
+    if full.is_some() {
+        audit(&tx, landlord, actor, "read", Some(request_id), now)?;
+        tx.commit()?;
+    }
+    Ok(full)
+}
+
+/// The envelope of a sealed request, without an audit row: the server learns nothing from
+/// handing it out, and only a holder of the private key can read it. `None` if there is no such
+/// request or it is not sealed.
+pub fn envelope(
+    conn: &Connection,
+    landlord: &str,
+    request_id: &str,
+) -> rusqlite::Result<Option<Envelope>> {
+    let found = conn
+        .query_row(
+            &format!(
+                "SELECT {CONTENT_COLUMNS} FROM requests
+                 WHERE landlord = ?1 AND request_id = ?2 AND request IS NULL"
+            ),
+            params![landlord, request_id],
+            |row| stored(row, 0, landlord, request_id),
+        )
+        .optional()?;
+    Ok(match found {
+        Some(Stored::Envelope(e)) => Some(e),
+        _ => None,
+    })
 }
 
 /// Marks a request contacted or closed. Returns false if the landlord has no such request.

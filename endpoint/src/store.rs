@@ -13,27 +13,50 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use tokio::sync::{mpsc, oneshot};
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS requests (
+/// The schema this code reads and writes, kept in `PRAGMA user_version`.
+const VERSION: i64 = 2;
+
+/// A request is either plaintext (`request`, the tidied JSON) or sealed (`key_id`, `enc` and
+/// `ciphertext`, exactly as the envelope carried them), never both; the CHECK holds that.
+fn requests_table(name: &str) -> String {
+    format!(
+        "CREATE TABLE {name} (
     landlord TEXT NOT NULL,
     request_id TEXT NOT NULL,
     idempotency_key_hash BLOB NOT NULL UNIQUE,
     body_hash BLOB NOT NULL,
-    request TEXT NOT NULL,
+    request TEXT,
+    key_id TEXT,
+    enc BLOB,
+    ciphertext BLOB,
     status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'contacted', 'closed')),
     received_at INTEGER NOT NULL,
     status_at INTEGER NOT NULL,
-    PRIMARY KEY (landlord, request_id)
-);
-CREATE INDEX IF NOT EXISTS requests_by_status ON requests (landlord, status, received_at);
-CREATE TABLE IF NOT EXISTS audit (
+    PRIMARY KEY (landlord, request_id),
+    CHECK (CASE WHEN request IS NULL
+        THEN key_id IS NOT NULL AND enc IS NOT NULL AND ciphertext IS NOT NULL
+        ELSE key_id IS NULL AND enc IS NULL AND ciphertext IS NULL END)
+);"
+    )
+}
+
+const INDEX: &str = "CREATE INDEX requests_by_status ON requests (landlord, status, received_at);";
+
+const AUDIT: &str = "CREATE TABLE audit (
     at INTEGER NOT NULL,
     landlord TEXT NOT NULL,
     actor TEXT NOT NULL,
     action TEXT NOT NULL,
     request_id TEXT
-);
-PRAGMA user_version = 1;
+);";
+
+/// Version 1 held plaintext requests only, with `request` NOT NULL. SQLite cannot relax a
+/// column, so the table is rebuilt; `secure_delete` zeroes the old table's pages as it goes.
+const FROM_V1: &str = "
+INSERT INTO requests_v2 (landlord, request_id, idempotency_key_hash, body_hash, request, status, received_at, status_at)
+    SELECT landlord, request_id, idempotency_key_hash, body_hash, request, status, received_at, status_at FROM requests;
+DROP TABLE requests;
+ALTER TABLE requests_v2 RENAME TO requests;
 ";
 
 /// Most requests that one commit will carry; bounds the wait of the last one in a batch.
@@ -42,7 +65,7 @@ const MAX_BATCH: usize = 64;
 /// Opens (creating if needed) the database with the settings the endpoint's promises rest on,
 /// and checks they took effect rather than trusting that they did.
 pub fn open(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open(path)?;
+    let mut conn = Connection::open(path)?;
     restrict_permissions(path);
     conn.busy_timeout(Duration::from_secs(5))?;
     // auto_vacuum only takes effect before the first table exists; with it, freed pages leave the
@@ -53,7 +76,7 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     run_pragma(&conn, "PRAGMA synchronous = FULL")?;
     // Deleted rows are overwritten with zeros, so a purged request cannot be read back from the file.
     run_pragma(&conn, "PRAGMA secure_delete = ON")?;
-    conn.execute_batch(SCHEMA)?;
+    migrate(&mut conn)?;
 
     let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
     let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
@@ -64,6 +87,35 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
         ));
     }
     Ok(conn)
+}
+
+/// Brings the schema to [`VERSION`]. The check is repeated inside a write transaction, so the
+/// server and the staff tool opening the same old file at once cannot both migrate it.
+fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let version = |c: &Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+    if version(conn)? == VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    match version(&tx)? {
+        VERSION => return Ok(()),
+        0 => {
+            tx.execute_batch(&requests_table("requests"))?;
+            tx.execute_batch(AUDIT)?;
+        }
+        1 => {
+            tx.execute_batch(&requests_table("requests_v2"))?;
+            tx.execute_batch(FROM_V1)?;
+        }
+        _ => {
+            return Err(failure(
+                "the database was written by a newer version of the endpoint",
+            ))
+        }
+    }
+    tx.execute_batch(INDEX)?;
+    tx.pragma_update(None, "user_version", VERSION)?;
+    tx.commit()
 }
 
 fn failure(message: &str) -> rusqlite::Error {
@@ -97,9 +149,19 @@ pub struct NewRequest {
     pub request_id: String,
     pub key_hash: [u8; 32],
     pub body_hash: [u8; 32],
-    /// The tidied request as JSON.
-    pub request: String,
+    pub content: Content,
     pub received_at: i64,
+}
+
+pub enum Content {
+    /// The tidied request as JSON.
+    Plain(String),
+    /// Only what the envelope carried: which key, the encapsulated key and the ciphertext.
+    Sealed {
+        key_id: String,
+        enc: Vec<u8>,
+        ciphertext: Vec<u8>,
+    },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -254,10 +316,18 @@ fn write_one(tx: &Transaction<'_>, r: &NewRequest) -> rusqlite::Result<Submitted
             Submitted::RequestIdReused
         });
     }
+    let (request, key_id, enc, ciphertext) = match &r.content {
+        Content::Plain(json) => (Some(json), None, None, None),
+        Content::Sealed {
+            key_id,
+            enc,
+            ciphertext,
+        } => (None, Some(key_id), Some(enc), Some(ciphertext)),
+    };
     tx.execute(
-        "INSERT INTO requests (landlord, request_id, idempotency_key_hash, body_hash, request, received_at, status_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![r.landlord, r.request_id, &r.key_hash[..], &r.body_hash[..], r.request, r.received_at],
+        "INSERT INTO requests (landlord, request_id, idempotency_key_hash, body_hash, request, key_id, enc, ciphertext, received_at, status_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        params![r.landlord, r.request_id, &r.key_hash[..], &r.body_hash[..], request, key_id, enc, ciphertext, r.received_at],
     )?;
     Ok(Submitted::Created)
 }
@@ -272,7 +342,7 @@ mod tests {
             request_id: id.into(),
             key_hash: [key; 32],
             body_hash: [body; 32],
-            request: "{}".into(),
+            content: Content::Plain("{}".into()),
             received_at: 1,
         }
     }
@@ -310,6 +380,92 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(n, 2);
+    }
+
+    /// The schema as version 1 wrote it, to prove an existing database moves to the new one.
+    const V1: &str = "
+CREATE TABLE requests (
+    landlord TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    idempotency_key_hash BLOB NOT NULL UNIQUE,
+    body_hash BLOB NOT NULL,
+    request TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'contacted', 'closed')),
+    received_at INTEGER NOT NULL,
+    status_at INTEGER NOT NULL,
+    PRIMARY KEY (landlord, request_id)
+);
+CREATE INDEX requests_by_status ON requests (landlord, status, received_at);
+CREATE TABLE audit (at INTEGER NOT NULL, landlord TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, request_id TEXT);
+INSERT INTO requests VALUES ('livin', 'a', x'0101010101010101010101010101010101010101010101010101010101010101', x'0202020202020202020202020202020202020202020202020202020202020202', '{\"old\":true}', 'contacted', 5, 6);
+INSERT INTO audit VALUES (6, 'livin', 'api', 'read', 'a');
+PRAGMA user_version = 1;
+";
+
+    #[tokio::test]
+    async fn version_1_database_is_migrated_with_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        Connection::open(&path).unwrap().execute_batch(V1).unwrap();
+        let store = Store::open(&path).unwrap();
+        let sealed = NewRequest {
+            content: Content::Sealed {
+                key_id: "livin-1".into(),
+                enc: vec![7; 32],
+                ciphertext: vec![8; 4112],
+            },
+            ..req(9, 9, "b")
+        };
+        assert_eq!(store.submit(sealed).await.unwrap(), Submitted::Created);
+        assert_eq!(
+            store.submit(req(1, 2, "c")).await.unwrap(),
+            Submitted::Replayed
+        );
+        assert_eq!(
+            store.submit(req(1, 3, "c")).await.unwrap(),
+            Submitted::KeyReused
+        );
+        let (version, old, kinds, audit): (i64, String, String, i64) = store
+            .with_conn(|c| {
+                Ok((
+                    c.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+                    c.query_row(
+                        "SELECT request || status || received_at || status_at FROM requests WHERE request_id = 'a'",
+                        [],
+                        |r| r.get(0),
+                    )?,
+                    c.query_row(
+                        "SELECT group_concat(coalesce(key_id, 'plain'), ',') FROM (SELECT key_id FROM requests ORDER BY request_id)",
+                        [],
+                        |r| r.get(0),
+                    )?,
+                    c.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?,
+                ))
+            })
+            .await
+            .unwrap();
+        assert_eq!(version, VERSION);
+        assert_eq!(old, "{\"old\":true}contacted56");
+        assert_eq!(kinds, "plain,livin-1");
+        assert_eq!(audit, 1);
+        // A row must be one kind or the other.
+        let both = store
+            .with_conn(|c| {
+                c.execute(
+                    "INSERT INTO requests (landlord, request_id, idempotency_key_hash, body_hash, request, key_id, received_at, status_at)
+                     VALUES ('livin', 'x', x'09', x'09', '{}', 'k', 1, 1)",
+                    [],
+                )
+            })
+            .await;
+        assert!(both.is_err());
+        drop(store);
+        let newer = dir.path().join("newer.db");
+        Connection::open(&newer)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 3")
+            .unwrap();
+        assert!(open(&newer).is_err());
     }
 
     #[test]

@@ -1,34 +1,46 @@
-//! `POST /v1/callbacks`: the one route the public can reach.
+//! `POST /v1/callbacks` and `POST /v1/callbacks/sealed`: the routes the public can reach.
 //!
-//! The checks run cheapest first, and nothing is read from the body until the sender has shown
-//! an allowed origin, a JSON content type, an idempotency key and a client budget to spend.
+//! Both share one path in and one path out. The checks run cheapest first, and nothing is read
+//! from the body until the sender has shown an allowed origin, a JSON content type, an
+//! idempotency key and a client budget to spend.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use safe_contact_callback::{parse, ParseError};
+use safe_contact_seal::Envelope;
 use serde::Serialize;
 
 use crate::answers::{error, field_errors, tagged, too_large, too_many, unavailable};
 use crate::client_addr::client_ip;
 use crate::clock::unix_now;
-use crate::idempotency::{self, body_hash, key_hash, parse_key};
+use crate::config::Landlord;
+use crate::idempotency::{self, body_hash, key_hash, parse_key, InFlightGuard};
 use crate::routes::AppState;
-use crate::store::{NewRequest, Submitted};
+use crate::store::{Content, NewRequest, Submitted};
 
 pub const BODY_LIMIT: usize = 16 * 1024;
 
 #[derive(Serialize)]
-struct Received<'a> {
+struct Accepted<'a> {
     request_id: &'a str,
     status: &'static str,
+}
+
+/// A body that got past the checks every route shares.
+struct Arrived {
+    origin: String,
+    key_hash: [u8; 32],
+    bytes: Bytes,
+    /// Keeps the idempotency key marked as in flight until the answer is given.
+    _in_flight: InFlightGuard,
 }
 
 pub async fn submit(
@@ -37,83 +49,25 @@ pub async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
-    let Some(origin) = origin.filter(|o| app.all_origins.contains(*o)) else {
-        return error(
-            StatusCode::FORBIDDEN,
-            Some("Origin"),
-            "Requests are accepted only from the landlord's own pages",
-        );
+    let arrived = match arrive(&app, peer, &headers, body).await {
+        Ok(a) => a,
+        Err(answer) => return answer,
     };
-    // Insisting on JSON also means browsers always send a CORS preflight first: a text/plain
-    // "simple" request would skip it.
-    if !is_json(&headers) {
-        return error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Some("Content-Type"),
-            "Send the request as application/json",
-        );
-    }
-    let Some(key) = headers.get(idempotency::HEADER).and_then(parse_key) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            Some("Idempotency-Key"),
-            "Send an Idempotency-Key header of 1 to 255 visible characters, such as a random UUID",
-        );
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
-        return too_large();
-    }
-    let ip = client_ip(peer.ip(), &headers, &app.config.trusted_proxies);
-    if let Err(wait) = app.limiter.check_client(ip, Instant::now()) {
-        return too_many(wait);
-    }
-    let key_hash = key_hash(key);
-    let Some(_in_flight) = app.in_flight.begin(key_hash) else {
-        return error(
-            StatusCode::CONFLICT,
-            Some("Idempotency-Key"),
-            "A request with this key is still being handled. Try again in a moment",
-        );
-    };
-
-    let bytes = match Limited::new(body, BODY_LIMIT).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return too_large(),
-        Err(_) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                None,
-                "The request body could not be read",
-            )
-        }
-    };
-    let request = match parse(&bytes) {
+    let request = match parse(&arrived.bytes) {
         Ok(r) => r,
-        Err(ParseError::Malformed(message)) => {
-            return error(StatusCode::BAD_REQUEST, None, message)
-        }
-        Err(ParseError::Fields(errors)) => {
-            return field_errors(StatusCode::UNPROCESSABLE_ENTITY, &errors)
-        }
+        Err(e) => return parse_error(e),
     };
-    let Some(landlord) = app.config.landlord(&request.landlord) else {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("landlord"),
-            "The landlord is not one this service knows",
-        );
+    let landlord = match landlord_for(&app, &request.landlord, &arrived.origin) {
+        Ok(l) => l,
+        Err(answer) => return answer,
     };
     let id = landlord.id.as_str();
-    if !landlord.origins.iter().any(|o| o == origin) {
+    if !landlord.allow_plaintext {
         return tagged(
             error(
                 StatusCode::FORBIDDEN,
-                Some("Origin"),
-                "Requests are accepted only from the landlord's own pages",
+                None,
+                "This landlord takes only sealed requests, which this page did not send. Reload the page and try again",
             ),
             id,
         );
@@ -122,28 +76,184 @@ pub async fn submit(
         Ok(r) => r,
         Err(errors) => return tagged(field_errors(StatusCode::UNPROCESSABLE_ENTITY, &errors), id),
     };
+    let record = serde_json::to_string(&request).expect("a validated request always serialises");
+    save(
+        &app,
+        landlord,
+        arrived,
+        &request.request_id,
+        Content::Plain(record),
+    )
+    .await
+}
+
+/// Only the envelope is checked: the server cannot read what is sealed, so it cannot judge it.
+pub async fn submit_sealed(
+    State(app): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let arrived = match arrive(&app, peer, &headers, body).await {
+        Ok(a) => a,
+        Err(answer) => return answer,
+    };
+    let envelope = match Envelope::parse(&arrived.bytes) {
+        Ok(e) => e,
+        Err(e) => return parse_error(e),
+    };
+    let landlord = match landlord_for(&app, &envelope.landlord, &arrived.origin) {
+        Ok(l) => l,
+        Err(answer) => return answer,
+    };
+    if !landlord.seal_key_ids.contains(&envelope.key_id) {
+        return tagged(
+            error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("key_id"),
+                "The request was sealed to a key this landlord does not use now. Reload the page and try again",
+            ),
+            &landlord.id,
+        );
+    }
+    let (enc, ciphertext) = envelope
+        .binary_parts()
+        .expect("Envelope::parse checked both parts");
+    let content = Content::Sealed {
+        key_id: envelope.key_id,
+        enc,
+        ciphertext,
+    };
+    save(&app, landlord, arrived, &envelope.request_id, content).await
+}
+
+async fn arrive(
+    app: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Arrived, Response> {
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    let Some(origin) = origin.filter(|o| app.all_origins.contains(*o)) else {
+        return Err(error(
+            StatusCode::FORBIDDEN,
+            Some("Origin"),
+            "Requests are accepted only from the landlord's own pages",
+        ));
+    };
+    // Insisting on JSON also means browsers always send a CORS preflight first: a text/plain
+    // "simple" request would skip it.
+    if !is_json(headers) {
+        return Err(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Some("Content-Type"),
+            "Send the request as application/json",
+        ));
+    }
+    let Some(key) = headers.get(idempotency::HEADER).and_then(parse_key) else {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            Some("Idempotency-Key"),
+            "Send an Idempotency-Key header of 1 to 255 visible characters, such as a random UUID",
+        ));
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Err(too_large());
+    }
+    let ip = client_ip(peer.ip(), headers, &app.config.trusted_proxies);
+    if let Err(wait) = app.limiter.check_client(ip, Instant::now()) {
+        return Err(too_many(wait));
+    }
+    let key_hash = key_hash(key);
+    let Some(in_flight) = app.in_flight.begin(key_hash) else {
+        return Err(error(
+            StatusCode::CONFLICT,
+            Some("Idempotency-Key"),
+            "A request with this key is still being handled. Try again in a moment",
+        ));
+    };
+
+    let bytes = match Limited::new(body, BODY_LIMIT).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large()),
+        Err(_) => {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                None,
+                "The request body could not be read",
+            ))
+        }
+    };
+    Ok(Arrived {
+        origin: origin.to_owned(),
+        key_hash,
+        bytes,
+        _in_flight: in_flight,
+    })
+}
+
+fn parse_error(e: ParseError) -> Response {
+    match e {
+        ParseError::Malformed(message) => error(StatusCode::BAD_REQUEST, None, message),
+        ParseError::Fields(errors) => field_errors(StatusCode::UNPROCESSABLE_ENTITY, &errors),
+    }
+}
+
+/// The landlord the body names, if it is known and the page it came from is one of its own.
+// The error is the answer itself, made once per refused request: boxing it would gain nothing.
+#[allow(clippy::result_large_err)]
+fn landlord_for<'a>(app: &'a AppState, id: &str, origin: &str) -> Result<&'a Landlord, Response> {
+    let Some(landlord) = app.config.landlord(id) else {
+        return Err(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("landlord"),
+            "The landlord is not one this service knows",
+        ));
+    };
+    if !landlord.origins.iter().any(|o| o == origin) {
+        return Err(tagged(
+            error(
+                StatusCode::FORBIDDEN,
+                Some("Origin"),
+                "Requests are accepted only from the landlord's own pages",
+            ),
+            &landlord.id,
+        ));
+    }
+    Ok(landlord)
+}
+
+async fn save(
+    app: &AppState,
+    landlord: &Landlord,
+    arrived: Arrived,
+    request_id: &str,
+    content: Content,
+) -> Response {
+    let id = landlord.id.as_str();
     if let Err(wait) = app.limiter.check_landlord(id, Instant::now()) {
         return tagged(too_many(wait), id);
     }
-
-    let record = serde_json::to_string(&request).expect("a validated request always serialises");
     let outcome = app
         .store
         .submit(NewRequest {
             landlord: id.to_owned(),
-            request_id: request.request_id.clone(),
-            key_hash,
-            body_hash: body_hash(&bytes),
-            request: record,
+            request_id: request_id.to_owned(),
+            key_hash: arrived.key_hash,
+            body_hash: body_hash(&arrived.bytes),
+            content,
             received_at: unix_now(),
         })
         .await;
     let answer = match outcome {
         Ok(Submitted::Created) => {
             app.notifier.new_request(id);
-            received(&request.request_id)
+            accepted(request_id)
         }
-        Ok(Submitted::Replayed) => received(&request.request_id),
+        Ok(Submitted::Replayed) => accepted(request_id),
         Ok(Submitted::KeyReused) => error(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("Idempotency-Key"),
@@ -159,10 +269,10 @@ pub async fn submit(
     tagged(answer, id)
 }
 
-fn received(request_id: &str) -> Response {
+fn accepted(request_id: &str) -> Response {
     (
         StatusCode::CREATED,
-        Json(Received {
+        Json(Accepted {
             request_id,
             status: "received",
         }),

@@ -1,7 +1,8 @@
 //! Sends 12,000 generated bodies from a seeded generator: valid requests in many spellings,
-//! valid requests with fields broken in every way, random JSON, truncated and raw bytes. The
-//! server must never answer 5xx or fail to answer, and must store exactly the requests it
-//! accepted. Set FUZZ_SEED to replay another sequence.
+//! valid requests with fields broken in every way, random JSON, truncated and raw bytes; then
+//! 4,000 generated envelopes to the sealed route in the same way. The server must never answer
+//! 5xx or fail to answer, and must store exactly the requests it accepted. Set FUZZ_SEED to
+//! replay another sequence.
 
 mod common;
 
@@ -9,9 +10,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
+use safe_contact_seal::{Envelope, CIPHERTEXT_LEN, ENC_LEN};
 use serde_json::{json, Map, Value};
 
 const BODIES: usize = 12_000;
+const ENVELOPES: usize = 4_000;
 const WORKERS: usize = 8;
 
 /// SplitMix64: tiny, seedable, good enough to explore inputs.
@@ -346,6 +349,149 @@ async fn generated_bodies_never_break_the_server() {
     assert!(
         totals[201] > 2000 && totals[422] > 2000 && totals[400] > 500,
         "the generator should reach every kind of answer"
+    );
+    assert_eq!(count_rows(&s.db) as usize, totals[201]);
+}
+
+/// An envelope the server must accept. It checks only sizes and encodings, so random bytes of
+/// the right lengths stand in for a real seal, which would make the test slow for nothing.
+fn valid_envelope(rng: &mut Rng) -> Value {
+    let mut bytes = |n: usize| (0..n).map(|_| rng.next() as u8).collect::<Vec<u8>>();
+    let (enc, ciphertext) = (bytes(ENC_LEN), bytes(CIPHERTEXT_LEN));
+    serde_json::to_value(Envelope::from_parts(
+        "livin",
+        &new_uuid(),
+        "livin-test-1",
+        &enc,
+        &ciphertext,
+    ))
+    .unwrap()
+}
+
+const ENVELOPE_FIELDS: &[&str] = &[
+    "envelope_version",
+    "landlord",
+    "request_id",
+    "key_id",
+    "enc",
+    "ciphertext",
+];
+
+fn envelope_body(rng: &mut Rng) -> (Kind, Vec<u8>) {
+    match rng.below(100) {
+        0..=24 => (Kind::Valid, valid_envelope(rng).to_string().into_bytes()),
+        25..=64 => {
+            let mut v = valid_envelope(rng);
+            let map = v.as_object_mut().unwrap();
+            for _ in 0..1 + rng.below(3) {
+                let field = *rng.pick(ENVELOPE_FIELDS);
+                match rng.below(4) {
+                    0 => {
+                        map.remove(field);
+                    }
+                    1 => {
+                        map.insert(random_string(rng), random_value(rng, 0));
+                    }
+                    _ => {
+                        map.insert(field.to_owned(), random_value(rng, 0));
+                    }
+                }
+            }
+            (Kind::Other, v.to_string().into_bytes())
+        }
+        65..=79 => {
+            // Near misses in the binary parts: a character more or less, or one outside the
+            // alphabet.
+            let mut v = valid_envelope(rng);
+            let field = *rng.pick(&["enc", "ciphertext"]);
+            let mut text = v[field].as_str().unwrap().to_owned();
+            match rng.below(3) {
+                0 => {
+                    text.pop();
+                }
+                1 => text.push('A'),
+                _ => {
+                    let at = rng.below(text.len());
+                    text.replace_range(at..at + 1, rng.pick::<&str>(&["+", "/", "=", " ", "é"]));
+                }
+            }
+            v[field] = json!(text);
+            (Kind::Other, v.to_string().into_bytes())
+        }
+        80..=87 => (Kind::Other, random_value(rng, 0).to_string().into_bytes()),
+        88..=95 => {
+            let mut bytes = valid_envelope(rng).to_string().into_bytes();
+            if rng.chance(50) {
+                bytes.truncate(rng.below(bytes.len()));
+            } else {
+                let at = rng.below(bytes.len());
+                bytes[at] = rng.next() as u8;
+            }
+            (Kind::Other, bytes)
+        }
+        96..=98 => (
+            Kind::Other,
+            (0..rng.below(2000)).map(|_| rng.next() as u8).collect(),
+        ),
+        _ => (Kind::Other, vec![b' '; 17 * 1024]),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_envelopes_never_break_the_server() {
+    let seed: u64 = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5ea1_ed00);
+    let dir = tempdir();
+    let limits = "[rate_limit]\nper_client_per_hour = 1000000\nper_landlord_per_hour = 1000000\nglobal_per_hour = 1000000";
+    let s = Arc::new(serve(dir.path(), limits).await);
+
+    let mut tasks = Vec::new();
+    for worker in 0..WORKERS {
+        let s = Arc::clone(&s);
+        tasks.push(tokio::spawn(async move {
+            let mut rng = Rng(seed ^ (worker as u64).wrapping_mul(0x1234_5678_9abc_def1));
+            let client = reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap();
+            let url = s.url("/v1/callbacks/sealed");
+            let mut counts = [0usize; 600];
+            for i in 0..ENVELOPES / WORKERS {
+                let (kind, bytes) = envelope_body(&mut rng);
+                let a = post_raw(&client, &url, bytes.clone(), &new_uuid(), ORIGIN_LIVIN).await;
+                let code = a.status.as_u16();
+                counts[code as usize] += 1;
+                let what = || {
+                    format!(
+                        "worker {worker} envelope {i}: {code} {} for {:?}",
+                        a.json,
+                        String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
+                    )
+                };
+                assert!(matches!(code, 201 | 400 | 413 | 422), "{}", what());
+                if matches!(kind, Kind::Valid) {
+                    assert_eq!(code, 201, "{}", what());
+                }
+            }
+            counts
+        }));
+    }
+    let mut totals = [0usize; 600];
+    for t in tasks {
+        let counts = t.await.expect("a worker failed");
+        for (total, n) in totals.iter_mut().zip(counts) {
+            *total += n;
+        }
+    }
+    assert_eq!(totals.iter().sum::<usize>(), ENVELOPES);
+    assert!(
+        totals[201] > 500 && totals[422] > 1000 && totals[400] > 200,
+        "the generator should reach every kind of answer: 201={} 400={} 422={}",
+        totals[201],
+        totals[400],
+        totals[422]
     );
     assert_eq!(count_rows(&s.db) as usize, totals[201]);
 }

@@ -829,6 +829,30 @@ fn demo_config_lists_the_five_landlords() {
             safe_contact_endpoint::staff::authenticate(&config, &token).map(|x| x.id.as_str()),
             Some(l.id.as_str())
         );
+        // Each has a demo key whose private half is in demo-keys/, and still takes plaintext
+        // from profiles that do not seal yet.
+        let key_id = format!("{}-demo-1", l.id);
+        assert_eq!(l.seal_key_ids, [key_id.as_str()]);
+        assert!(l.allow_plaintext);
+        let key_path = path
+            .parent()
+            .unwrap()
+            .join(format!("demo-keys/{}.key", l.id));
+        let key = safe_contact_endpoint::keys::KeyFile::load(&key_path).unwrap();
+        assert_eq!(key.key_id, key_id);
+        assert!(std::fs::read_to_string(&key_path)
+            .unwrap()
+            .starts_with("# DEMO ONLY."));
+        // A profile that seals must use the demo key, or the demo could not read its requests.
+        let profile = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../public/profiles/{}.json", l.id));
+        let profile: Value =
+            serde_json::from_str(&std::fs::read_to_string(profile).unwrap()).unwrap();
+        let seal = &profile["callback"]["seal"];
+        if !seal.is_null() {
+            assert_eq!(seal["key_id"], key_id.as_str(), "{}", l.id);
+            assert_eq!(seal["public_key"], key.public_key.as_str(), "{}", l.id);
+        }
     }
     assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
 }

@@ -52,6 +52,29 @@ pub struct CallbackSettings {
     /// Optional questions this landlord chooses not to ask.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_asked: Vec<OptionalQuestion>,
+    /// The landlord's public key. With it the widget seals each request in the browser, so the
+    /// endpoint stores only ciphertext and only staff holding the private key can read it.
+    /// Without it requests are sent in the clear, which the endpoint refuses unless its config
+    /// allows plaintext for this landlord.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<SealKey>,
+}
+
+/// A public key that call-back requests are sealed to, made with `safe-contact-staff keygen`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SealKey {
+    /// Names the key, so staff know which private key opens a request. It must also be listed
+    /// in the endpoint's `seal_key_ids` for this landlord.
+    #[cfg_attr(feature = "schema", schemars(pattern(r"^[a-z0-9-]{1,64}$")))]
+    pub key_id: String,
+    /// The 32-byte X25519 public key, in base64url without padding.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(pattern(r"^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$"))
+    )]
+    pub public_key: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,52 +1,107 @@
-//! `safe-contact-staff`: the staff tool for people with access to the server itself. It works
-//! on the database directly, so it needs the same config file as the server, and records what
-//! it does in the same audit trail as the API.
+//! `safe-contact-staff`: the staff tool. Most commands work on the database directly, so they
+//! need the same config file as the server, and record what they do in the same audit trail as
+//! the API. Sealed requests are opened here, with private key files the server never sees.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rusqlite::Connection;
-use safe_contact_callback::normalise_request_id;
-use safe_contact_endpoint::clock::unix_now;
+use safe_contact_callback::{is_id, normalise_request_id};
+use safe_contact_endpoint::clock::{rfc3339, unix_now};
+use safe_contact_endpoint::keys::{
+    key_for, open_answer, open_request, readable_by_others, KeyFile,
+};
 use safe_contact_endpoint::staff::{self, Actor, Status};
 use safe_contact_endpoint::{retention, store, Config};
 
 const USAGE: &str = "usage:
-  safe-contact-staff [--config FILE] list LANDLORD [new|contacted|closed|all]
-  safe-contact-staff [--config FILE] show LANDLORD REQUEST_ID
+  safe-contact-staff [--config FILE] list LANDLORD [new|contacted|closed|all] [--key FILE]...
+  safe-contact-staff [--config FILE] show LANDLORD REQUEST_ID [--key FILE]...
   safe-contact-staff [--config FILE] mark LANDLORD REQUEST_ID contacted|closed
   safe-contact-staff [--config FILE] purge LANDLORD REQUEST_ID
   safe-contact-staff [--config FILE] sweep      delete everything past its retention period now
+  safe-contact-staff open LANDLORD --key FILE...
+                     open a sealed request read from standard input: a staff API answer from
+                     GET /v1/staff/requests/{id}, or a bare envelope
+  safe-contact-staff keygen --out FILE [--key-id ID]
+                     make a key pair for sealed requests; prints the public key for the profile
   safe-contact-staff new-token                  make a staff token and the hash for the config
+--key names a private key file made by keygen; give several while keys are being rotated.
+Sealed requests are opened on this machine: the server never holds a private key.
 The config defaults to $SAFE_CONTACT_CONFIG, else safe-contact.toml.";
 
-fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut config_path = std::env::var_os("SAFE_CONTACT_CONFIG")
-        .map_or_else(|| PathBuf::from("safe-contact.toml"), PathBuf::from);
-    if args.first().map(String::as_str) == Some("--config") {
-        if args.len() < 2 {
-            return fail(USAGE);
+struct Args {
+    config: Option<PathBuf>,
+    keys: Vec<PathBuf>,
+    out: Option<PathBuf>,
+    key_id: Option<String>,
+    words: Vec<String>,
+}
+
+fn parse_args() -> Option<Args> {
+    let mut parsed = Args {
+        config: None,
+        keys: Vec::new(),
+        out: None,
+        key_id: None,
+        words: Vec::new(),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--config" => parsed.config = Some(args.next()?.into()),
+            "--key" => parsed.keys.push(args.next()?.into()),
+            "--out" => parsed.out = Some(args.next()?.into()),
+            "--key-id" => parsed.key_id = Some(args.next()?),
+            _ => parsed.words.push(arg),
         }
-        config_path = PathBuf::from(args.remove(1));
-        args.remove(0);
     }
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    if words == ["new-token"] {
-        let (token, hash) = staff::new_token();
-        println!("token (give to the landlord's staff, store nowhere else): {token}");
-        println!("config line: staff_token_sha256 = \"{hash}\"");
-        return ExitCode::SUCCESS;
+    Some(parsed)
+}
+
+fn main() -> ExitCode {
+    let Some(args) = parse_args() else {
+        return fail(USAGE);
+    };
+    let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
+    let takes_keys = matches!(words.first(), Some(&("list" | "show" | "open")));
+    let is_keygen = words == ["keygen"];
+    if (!args.keys.is_empty() && !takes_keys)
+        || ((args.out.is_some() || args.key_id.is_some()) && !is_keygen)
+    {
+        return fail(USAGE);
     }
-    if words.is_empty() || words == ["--help"] || words == ["-h"] {
-        println!("{USAGE}");
-        return if words.is_empty() {
-            ExitCode::from(2)
-        } else {
-            ExitCode::SUCCESS
-        };
+    match words.as_slice() {
+        ["new-token"] => {
+            let (token, hash) = staff::new_token();
+            println!("token (give to the landlord's staff, store nowhere else): {token}");
+            println!("config line: staff_token_sha256 = \"{hash}\"");
+            return ExitCode::SUCCESS;
+        }
+        ["keygen"] => return done(keygen(args.out.as_deref(), args.key_id)),
+        [] => {
+            println!("{USAGE}");
+            return ExitCode::from(2);
+        }
+        ["--help" | "-h"] => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let keys = match load_keys(&args.keys) {
+        Ok(k) => k,
+        Err(e) => return fail(&e),
+    };
+    if let ["open", l] = words.as_slice() {
+        return done(open_stdin(l, &keys));
     }
 
+    let config_path = args.config.unwrap_or_else(|| {
+        std::env::var_os("SAFE_CONTACT_CONFIG")
+            .map_or_else(|| PathBuf::from("safe-contact.toml"), PathBuf::from)
+    });
     let config = match Config::load(&config_path) {
         Ok(c) => c,
         Err(e) => return fail(&e.to_string()),
@@ -69,13 +124,13 @@ fn main() -> ExitCode {
     let request_id =
         |s: &str| normalise_request_id(s).ok_or_else(|| format!("{s:?} is not a request id"));
     let result = match words.as_slice() {
-        ["list", l] => landlord(l).and_then(|l| list(&conn, &l, Some(Status::New))),
-        ["list", l, "all"] => landlord(l).and_then(|l| list(&conn, &l, None)),
+        ["list", l] => landlord(l).and_then(|l| list(&conn, &l, Some(Status::New), &keys)),
+        ["list", l, "all"] => landlord(l).and_then(|l| list(&conn, &l, None, &keys)),
         ["list", l, s] => match Status::parse(s) {
-            Some(status) => landlord(l).and_then(|l| list(&conn, &l, Some(status))),
+            Some(status) => landlord(l).and_then(|l| list(&conn, &l, Some(status), &keys)),
             None => Err(USAGE.to_owned()),
         },
-        ["show", l, id] => landlord(l).and_then(|l| show(&mut conn, &l, &request_id(id)?)),
+        ["show", l, id] => landlord(l).and_then(|l| show(&mut conn, &l, &request_id(id)?, &keys)),
         ["mark", l, id, s @ ("contacted" | "closed")] => landlord(l).and_then(|l| {
             let status = Status::parse(s).unwrap_or(Status::Closed);
             let rid = request_id(id)?;
@@ -96,40 +151,146 @@ fn main() -> ExitCode {
             .map_err(db_error),
         _ => Err(USAGE.to_owned()),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&e),
-    }
+    done(result)
 }
 
-fn list(conn: &Connection, landlord: &str, status: Option<Status>) -> Result<(), String> {
+fn load_keys(paths: &[PathBuf]) -> Result<Vec<KeyFile>, String> {
+    let mut keys: Vec<KeyFile> = Vec::new();
+    for path in paths {
+        let key = KeyFile::load(path)?;
+        if keys.iter().any(|k| k.key_id == key.key_id) {
+            return Err(format!("two --key files are for key {:?}", key.key_id));
+        }
+        if readable_by_others(path) {
+            eprintln!(
+                "safe-contact-staff: warning: other users of this machine can read the key file {0}; run chmod 600 {0}",
+                path.display()
+            );
+        }
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
+fn keygen(out: Option<&Path>, key_id: Option<String>) -> Result<(), String> {
+    let out = out.ok_or("keygen needs --out FILE: where to write the private key")?;
+    if let Some(id) = &key_id {
+        if !is_id(id) {
+            return Err(format!(
+                "--key-id {id:?} must be lower-case letters, digits and hyphens"
+            ));
+        }
+    }
+    let today = &rfc3339(unix_now())[..10];
+    let key = KeyFile::create(out, key_id, today).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            format!(
+                "{} already exists; it may be the only copy of a key, so it is not replaced",
+                out.display()
+            )
+        } else {
+            format!("cannot write {}: {e}", out.display())
+        }
+    })?;
+    println!(
+        "wrote the private key to {} (readable by you only).\n\
+         Keep it on the staff machines that read requests, never on the server, and back it up:\n\
+         requests sealed to it can never be read without it.\n\n\
+         key id: {id}\n\
+         public key: {pk}\n\n\
+         In the landlord's profile, under \"callback\":\n  \
+         \"seal\": {{ \"key_id\": \"{id}\", \"public_key\": \"{pk}\" }}\n\
+         In the endpoint config, in the landlord's [[landlord]] section (keep the old ids listed\n\
+         until no page still uses them):\n  \
+         seal_key_ids = [\"{id}\"]",
+        out.display(),
+        id = key.key_id,
+        pk = key.public_key,
+    );
+    Ok(())
+}
+
+fn open_stdin(landlord: &str, keys: &[KeyFile]) -> Result<(), String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    let answer = serde_json::from_str(&input).map_err(|_| "standard input is not JSON")?;
+    print_json(&open_answer(answer, landlord, keys)?)
+}
+
+fn list(
+    conn: &Connection,
+    landlord: &str,
+    status: Option<Status>,
+    keys: &[KeyFile],
+) -> Result<(), String> {
     let rows = staff::list(conn, landlord, status).map_err(db_error)?;
     if rows.is_empty() {
         println!("no requests");
     }
     for r in rows {
+        let area = match r.sealed {
+            false => r.area.unwrap_or_else(|| "-".into()),
+            true => sealed_area(conn, landlord, &r.request_id, keys)?,
+        };
         println!(
             "{}  {:<9}  {}  {}",
             r.request_id,
             r.status.as_str(),
             r.received_at,
-            r.area.as_deref().unwrap_or("-")
+            area
         );
     }
     Ok(())
 }
 
-fn show(conn: &mut Connection, landlord: &str, request_id: &str) -> Result<(), String> {
-    match staff::read(conn, landlord, request_id, Actor::Cli, unix_now()).map_err(db_error)? {
-        Some(full) => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&full).map_err(|e| e.to_string())?
-            );
-            Ok(())
-        }
-        None => Err("there is no such request".into()),
+/// The area of a sealed request if one of `keys` opens it, else a note of why not.
+fn sealed_area(
+    conn: &Connection,
+    landlord: &str,
+    request_id: &str,
+    keys: &[KeyFile],
+) -> Result<String, String> {
+    let envelope = staff::envelope(conn, landlord, request_id)
+        .map_err(db_error)?
+        .ok_or("a sealed request vanished while being listed")?;
+    if key_for(&envelope, keys).is_err() {
+        return Ok(format!("(sealed to key {})", envelope.key_id));
     }
+    Ok(match open_request(&envelope, landlord, keys) {
+        Ok(request) => request["area"].as_str().unwrap_or("-").to_owned(),
+        Err(_) => "(sealed, cannot be opened: see show)".into(),
+    })
+}
+
+fn show(
+    conn: &mut Connection,
+    landlord: &str,
+    request_id: &str,
+    keys: &[KeyFile],
+) -> Result<(), String> {
+    // Without the right key the request cannot be read, so nothing is read or audited.
+    if let Some(envelope) = staff::envelope(conn, landlord, request_id).map_err(db_error)? {
+        key_for(&envelope, keys)?;
+    }
+    let full = staff::read(conn, landlord, request_id, Actor::Cli, unix_now())
+        .map_err(db_error)?
+        .ok_or("there is no such request")?;
+    let answer = serde_json::to_value(&full).map_err(|e| e.to_string())?;
+    if matches!(full.content, staff::Stored::Envelope(_)) {
+        print_json(&open_answer(answer, landlord, keys)?)
+    } else {
+        print_json(&answer)
+    }
+}
+
+fn print_json(value: &serde_json::Value) -> Result<(), String> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).map_err(|e| e.to_string())?
+    );
+    Ok(())
 }
 
 fn found(result: rusqlite::Result<bool>, done: &str) -> Result<(), String> {
@@ -144,6 +305,13 @@ fn found(result: rusqlite::Result<bool>, done: &str) -> Result<(), String> {
 
 fn db_error(e: rusqlite::Error) -> String {
     format!("database error: {e}")
+}
+
+fn done(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
 }
 
 fn fail(message: &str) -> ExitCode {

@@ -5,8 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use getrandom::SysRng;
 use reqwest::StatusCode;
+use safe_contact_endpoint::keys::KeyFile;
 use safe_contact_endpoint::{start, Config, Running};
+use safe_contact_seal::rand_core::UnwrapErr;
+use safe_contact_seal::{Envelope, PublicKeyInfo};
 use serde_json::{json, Value};
 
 pub const ORIGIN_LIVIN: &str = "https://www.livin.example";
@@ -15,7 +19,8 @@ pub const TOKEN_LIVIN: &str = "test-staff-token-livin";
 pub const TOKEN_STAR: &str = "test-staff-token-star";
 
 /// A config with two landlords (one with several areas, one with one), the database in `dir`,
-/// and `extra` appended at the top level (before the landlords) for per-test settings.
+/// and `extra` appended at the top level (before the landlords) for per-test settings. Both
+/// take sealed requests (keys `livin-test-1` and `star-test-1`) and plaintext ones.
 pub fn config_toml(dir: &Path, extra: &str) -> String {
     format!(
         r#"
@@ -28,12 +33,16 @@ id = "livin"
 areas = ["county-durham", "darlington", "hartlepool", "stockton-on-tees"]
 origins = ["{ORIGIN_LIVIN}"]
 staff_token_sha256 = "{livin}"
+seal_key_ids = ["livin-test-1"]
+allow_plaintext = true
 
 [[landlord]]
 id = "star-housing"
 areas = ["shropshire"]
 origins = ["{ORIGIN_STAR}"]
 staff_token_sha256 = "{star}"
+seal_key_ids = ["star-test-1"]
+allow_plaintext = true
 "#,
         db = dir.join("requests.db").display(),
         livin = sha256_hex(TOKEN_LIVIN),
@@ -179,6 +188,43 @@ pub async fn answer(r: reqwest::Response) -> Answer {
         headers,
         json,
     }
+}
+
+/// A new key pair in a key file in `dir`, as `safe-contact-staff keygen` makes it.
+pub fn key_file(dir: &Path, key_id: &str) -> KeyFile {
+    KeyFile::create(
+        &dir.join(format!("{key_id}.key")),
+        Some(key_id.into()),
+        "2026-05-01",
+    )
+    .unwrap()
+}
+
+/// Seals a request's JSON as the widget does, to `key`.
+pub fn seal(body: &Value, key: &KeyFile) -> Envelope {
+    safe_contact_seal::seal(
+        body.to_string().as_bytes(),
+        body["landlord"].as_str().unwrap(),
+        1,
+        body["request_id"].as_str().unwrap(),
+        &PublicKeyInfo {
+            key_id: &key.key_id,
+            public_key_b64: &key.public_key,
+        },
+        &mut UnwrapErr(SysRng),
+    )
+    .unwrap()
+}
+
+pub async fn post_sealed(client: &reqwest::Client, server: &Server, envelope: &Envelope) -> Answer {
+    post_raw(
+        client,
+        &server.url("/v1/callbacks/sealed"),
+        serde_json::to_vec(envelope).unwrap(),
+        &new_uuid(),
+        ORIGIN_LIVIN,
+    )
+    .await
 }
 
 pub fn count_rows(db: &Path) -> i64 {
