@@ -34,7 +34,8 @@
   addEventListener("pageshow", function () { if (gone) { blank(); location.replace(exitUrl); } });
 
   // Shift pressed alone three times (GOV.UK's convention), or Escape twice. Escape in a text
-  // field or an open dialog belongs to that control, as in NSW's Quick exit.
+  // field or a page's own open <dialog> belongs to that control, as in NSW's Quick exit. Our
+  // panel is not modal and Escape does not close it, so there Escape twice still leaves.
   var shifts = [], lastEsc = 0;
   addEventListener("keydown", function (e) {
     var now = Date.now();
@@ -48,7 +49,8 @@
     shifts = [];
     if (e.key !== "Escape") { lastEsc = 0; return; }
     var t = e.composedPath ? e.composedPath()[0] : e.target;
-    if (t && t.closest && (t.closest("input,textarea,select,[contenteditable],dialog[open]"))) return;
+    if (t && t.closest && t.closest("textarea,select,[contenteditable],dialog[open]")) return;
+    if (t && t.tagName === "INPUT" && !/^(radio|checkbox|button|submit|reset|image|range|color|file)$/.test(t.type)) return;
     if (now - lastEsc < 1000) leave(); else lastEsc = now;
   }, true);
 

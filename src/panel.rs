@@ -61,6 +61,8 @@ pub fn Panel(national: National, profile: ProfileState, endpoint: Option<String>
             </Fold>
         })
     });
+    // Shown with the 999 advice, so a helpline is on screen at once whatever else fails.
+    let first_helpline: Vec<_> = national.helplines.iter().take(1).cloned().collect();
     let National {
         danger_now,
         clares_law,
@@ -78,6 +80,8 @@ pub fn Panel(national: National, profile: ProfileState, endpoint: Option<String>
             <section class="danger" aria-labelledby="sc-danger">
                 <h3 id="sc-danger">{danger_now.heading.clone()}</h3>
                 <SectionBody section=danger_now/>
+                <h4 class="group">"Talk to someone"</h4>
+                <ServiceList services=first_helpline/>
             </section>
             {callback}
             {local}
