@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/build.sh
 source scripts/setup.sh
+# git keeps no owner-only mode, and the staff tool expects it on private keys.
+chmod 600 endpoint/demo-keys/*.key
 echo "Demo: http://127.0.0.1:8080/  (staff token for landlord X: demo-staff-token-X)"
 exec cargo run --locked -p safe-contact-endpoint -- --config endpoint/demo.toml

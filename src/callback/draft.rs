@@ -34,6 +34,9 @@ pub struct Attempt {
     pub idempotency_key: String,
     /// The request as first sent: a changed answer means a new request with new ids.
     pub request: CallbackRequest,
+    /// The envelope it was sealed into, kept so that every retry sends the same bytes.
+    #[serde(default)]
+    pub sealed: Option<String>,
 }
 
 fn optional(text: &str) -> Option<String> {
@@ -113,7 +116,7 @@ impl Draft {
         }
         let request_id = new_id();
         let request = self.to_request(landlord, area_ids, &request_id)?;
-        let attempt = Attempt { request_id, idempotency_key: new_id(), request };
+        let attempt = Attempt { request_id, idempotency_key: new_id(), request, sealed: None };
         self.sending = Some(attempt.clone());
         Ok(attempt)
     }

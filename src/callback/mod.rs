@@ -3,6 +3,7 @@
 
 mod draft;
 mod fields;
+mod sealing;
 mod send;
 mod storage;
 
@@ -24,6 +25,8 @@ enum Stage {
     Sent,
     /// Every try failed: the answers stay on screen, with numbers to call instead.
     Failed,
+    /// The request could not be sealed, so it was not sent at all.
+    NotSealed,
 }
 
 fn new_id() -> String {
@@ -76,6 +79,7 @@ pub fn CallbackForm(
     });
 
     let asks = |q: OptionalQuestion| !settings.not_asked.contains(&q);
+    let seal = settings.seal.clone();
     let landlord = profile.id.clone();
     let area_ids: Vec<String> = profile.areas.iter().map(|a| a.id.clone()).collect();
     let area_question = (profile.areas.len() > 1).then(|| {
@@ -97,8 +101,18 @@ pub fn CallbackForm(
                 form.errors.set(errors);
                 focus_soon(summary);
             }
-            Ok(attempt) => {
+            Ok(mut attempt) => {
                 form.errors.set(Vec::new());
+                if let (Some(key), None) = (&seal, &attempt.sealed) {
+                    let Some(envelope) = sealing::sealed_body(&attempt.request, key) else {
+                        stage.set(Stage::NotSealed);
+                        focus_soon(failed_note);
+                        return;
+                    };
+                    attempt.sealed = Some(envelope);
+                    let kept = attempt.clone();
+                    form.draft.update(|d| d.sending = Some(kept));
+                }
                 stage.set(Stage::Sending);
                 let endpoint = endpoint.clone();
                 spawn_local(async move {
@@ -271,9 +285,16 @@ pub fn CallbackForm(
                         </button>
                     </div>
                 </form>
-                <div class="send-failed" node_ref=failed_note tabindex="-1" hidden=move || stage.get() != Stage::Failed>
+                <div class="send-failed" node_ref=failed_note tabindex="-1"
+                    hidden=move || !matches!(stage.get(), Stage::Failed | Stage::NotSealed)>
                     <h4>"Your request has not been sent"</h4>
-                    <p>"What you typed is still here. You can try again in a few minutes."</p>
+                    <p>
+                        {move || if stage.get() == Stage::NotSealed {
+                            "We could not protect your request on this device, so we did not send it. What you typed is still here."
+                        } else {
+                            "What you typed is still here. You can try again in a few minutes."
+                        }}
+                    </p>
                     <p>"If you would rather talk to someone now:"</p>
                     <ServiceList services=fallback_services/>
                     <p>"If you are in danger now, call 999."</p>

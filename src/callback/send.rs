@@ -32,6 +32,13 @@ pub fn backoff_ms(next: u32) -> u32 {
     1000 << next.saturating_sub(2).min(4)
 }
 
+/// The answers the form asks for; an error about anything else is not the person's to fix.
+const FORM_FIELDS: &[&str] = &[
+    "area", "contact_method", "contact", "safe_days", "safe_times", "safe_times_note", "leave_message",
+    "if_someone_else_answers", "name_to_ask_for", "officer_gender", "interpreter_language", "bsl",
+    "other_access_needs", "consent",
+];
+
 /// Decides what an HTTP answer means for the form.
 pub fn outcome(status: u16, retry_after: Option<&str>, body: &str, next: u32) -> Outcome {
     #[derive(Deserialize)]
@@ -45,16 +52,24 @@ pub fn outcome(status: u16, retry_after: Option<&str>, body: &str, next: u32) ->
             Outcome::Retry { wait_ms: asked.unwrap_or_else(|| backoff_ms(next)) }
         }
         400 | 422 => match serde_json::from_str::<Errors>(body) {
-            Ok(e) if !e.errors.is_empty() => Outcome::Refused(e.errors),
+            // Only answers about the form's own questions can be put right by the person.
+            Ok(e) if !e.errors.is_empty() && e.errors.iter().all(|x| FORM_FIELDS.contains(&x.field.as_str())) => {
+                Outcome::Refused(e.errors)
+            }
             _ => Outcome::Failed,
         },
         _ => Outcome::Failed,
     }
 }
 
-/// Sends the request, trying again with the same idempotency key while that can help.
+/// Sends the request (sealed when the attempt carries an envelope), trying again with the
+/// same idempotency key and the same bytes while that can help.
 pub async fn send(endpoint: &str, attempt: &Attempt) -> Outcome {
-    let body = serde_json::to_string(&attempt.request).expect("a request always serialises");
+    let (endpoint, body) = match &attempt.sealed {
+        Some(envelope) => (super::sealing::sealed_endpoint(endpoint), envelope.clone()),
+        None => (endpoint.to_string(), serde_json::to_string(&attempt.request).expect("a request always serialises")),
+    };
+    let endpoint = endpoint.as_str();
     let mut last = Outcome::Failed;
     for n in 1..=TRIES {
         last = match try_once(endpoint, &attempt.idempotency_key, &body).await {
@@ -129,5 +144,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(outcome(422, None, "not json", 2), Outcome::Failed);
+        let key_id = r#"{"errors":[{"field":"key_id","message":"Unknown key"}]}"#;
+        assert_eq!(outcome(422, None, key_id, 2), Outcome::Failed);
     }
 }

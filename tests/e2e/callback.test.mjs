@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,14 +47,23 @@ function writeConfig(dir, port) {
   return { file, origin };
 }
 
+function keyFile(landlord) {
+  const file = path.join(ROOT, 'endpoint/demo-keys', `${landlord}.key`);
+  chmodSync(file, 0o600); // git does not keep the owner-only mode the staff tool expects
+  return file;
+}
+
 class Endpoint {
-  constructor(config) { this.config = config; }
+  constructor(config, dir) { this.config = config; this.dir = dir; }
 
   async start() {
     this.child = spawn(path.join(BIN, 'safe-contact-endpoint'), ['--config', this.config], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    this.log = this.log ?? '';
+    this.child.stdout.on('data', (c) => { this.log += c; });
+    this.child.stderr.on('data', (c) => { this.log += c; });
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`endpoint did not start: ${out}`)), 20000);
       const seen = (chunk) => {
@@ -80,8 +89,25 @@ class Endpoint {
     return out.split('\n').filter((line) => /^[0-9a-f]{8}-/.test(line));
   }
 
+  // Reads one request, opening it locally with the landlord's private key.
   show(landlord, id) {
-    return execFileSync(path.join(BIN, 'safe-contact-staff'), ['--config', this.config, 'show', landlord, id], { encoding: 'utf8' });
+    return execFileSync(path.join(BIN, 'safe-contact-staff'),
+      ['--config', this.config, 'show', landlord, id, '--key', keyFile(landlord)], { encoding: 'utf8', stdio: 'pipe' });
+  }
+
+  // What the staff tool says when it cannot open a request.
+  refusal(landlord, id) {
+    try {
+      this.show(landlord, id);
+    } catch (e) {
+      return String(e.stderr) + String(e.stdout);
+    }
+    throw new Error(`the staff tool opened ${id}`);
+  }
+
+  databaseBytes() {
+    return ['requests.db', 'requests.db-wal'].map((f) => path.join(this.dir, f))
+      .filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('');
   }
 }
 
@@ -93,7 +119,7 @@ before(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'safe-contact-e2e-'));
   const port = await freePort();
   const { file, origin } = writeConfig(dir, port);
-  endpoint = new Endpoint(file);
+  endpoint = new Endpoint(file, dir);
   await endpoint.start();
   server = { origin, url: (p = '/') => origin + p };
   browser = await launch();
@@ -150,6 +176,39 @@ async function sendByKeyboard(page) {
   await page.keyboard.press('Enter');
 }
 
+function watchPosts(page) {
+  const sealedPosts = [];
+  const plainPosts = [];
+  page.on('request', (r) => {
+    if (r.method() !== 'POST') return;
+    if (r.url().endsWith('/v1/callbacks/sealed')) sealedPosts.push(r.postData());
+    else if (r.url().endsWith('/v1/callbacks')) plainPosts.push(r.postData());
+  });
+  return { sealedPosts, plainPosts };
+}
+
+// Lets the widget seal and send, but changes the envelope on its way to the endpoint.
+async function tamperWith(page, change) {
+  await page.route('**/v1/callbacks/sealed', (route) => {
+    const envelope = JSON.parse(route.request().postData());
+    change(envelope);
+    return route.continue({ postData: JSON.stringify(envelope) });
+  });
+}
+
+async function sendOne(id, setup) {
+  const { context, page } = await newPage(browser, server);
+  await setup?.(page);
+  await openForm(page, id);
+  await fillByKeyboard(page, profileOf(id));
+  await sendByKeyboard(page);
+  await page.locator(`${SENT}:visible, ${FAILED}:visible`).first().waitFor({ timeout: 30000 });
+  const sent = await page.locator(SENT).isVisible();
+  const text = await page.locator(sent ? SENT : FAILED).innerText();
+  await context.close();
+  return { sent, text };
+}
+
 async function ourStorage(page) {
   return page.evaluate(() => ({ session: sessionStorage.length, local: localStorage.length }));
 }
@@ -159,6 +218,7 @@ for (const id of LANDLORDS) {
     const profile = profileOf(id);
     const already = endpoint.stored(id).length;
     const { context, page } = await newPage(browser, server);
+    const { sealedPosts, plainPosts } = watchPosts(page);
     await openForm(page, id);
     await fillByKeyboard(page, profile);
     assert.equal((await ourStorage(page)).session, 1, 'the unsent draft is kept under one key');
@@ -171,7 +231,9 @@ for (const id of LANDLORDS) {
     const rows = endpoint.stored(id);
     assert.equal(rows.length, already + 1, rows.join('\n'));
     const stored = endpoint.show(id, rows.at(-1).split(/\s+/)[0]);
-    assert.match(stored, /7700 ?900 ?123/, 'the number typed is the number stored');
+    assert.match(stored, /7700 ?900 ?123/, 'opened with the private key, the number typed is the number stored');
+    assert.ok(sealedPosts.length >= 1 && plainPosts.length === 0, 'the request left the browser sealed, never in plain text');
+    for (const post of sealedPosts) assert.doesNotMatch(post, /7700/);
     await context.close();
   });
 }
@@ -272,4 +334,58 @@ test('closing the panel wipes the stored draft but keeps the answers on the open
   await page.locator(LAUNCHER).press('Enter');
   assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), PHONE);
   await context.close();
+});
+
+test('neither the database nor the server log holds anything that was typed', async () => {
+  const bytes = endpoint.databaseBytes();
+  assert.ok(bytes.length > 0, 'the database was read');
+  for (const value of ['7700900123', '07700 900123', '7700 900123']) {
+    assert.ok(!bytes.includes(value), `the database holds ${value}`);
+    assert.ok(!endpoint.log.includes(value), `the log holds ${value}`);
+  }
+});
+
+test('a tampered ciphertext is stored but the staff tool refuses to open it', async () => {
+  const id = 'livin';
+  const result = await sendOne(id, (page) => tamperWith(page, (e) => {
+    e.ciphertext = (e.ciphertext[0] === 'A' ? 'B' : 'A') + e.ciphertext.slice(1);
+  }));
+  assert.ok(result.sent, 'the endpoint cannot tell, so it accepts the envelope');
+  const row = endpoint.stored(id).at(-1).split(/\s+/)[0];
+  assert.match(endpoint.refusal(id, row), /could not|cannot|tamper|changed/i);
+});
+
+test('wrong associated data (a moved request id) is refused by the staff tool', async () => {
+  const id = 'chesterfield';
+  const moved = '11111111-2222-4333-8444-555555555555';
+  const result = await sendOne(id, (page) => tamperWith(page, (e) => { e.request_id = moved; }));
+  assert.ok(result.sent);
+  assert.match(endpoint.refusal(id, moved), /could not|cannot|tamper|changed|request id/i);
+});
+
+test('an unknown key id is refused by the endpoint and the person is told, with numbers to call', async () => {
+  const id = 'stockport-homes';
+  const already = endpoint.stored(id).length;
+  const result = await sendOne(id, (page) => tamperWith(page, (e) => { e.key_id = 'stockport-homes-unknown-9'; }));
+  assert.equal(result.sent, false);
+  assert.match(result.text, /has not been sent/);
+  assert.match(result.text, /0808 2000 247/);
+  assert.equal(endpoint.stored(id).length, already);
+});
+
+test('when sealing fails nothing is sent, not even in plain text, and the person is told', async () => {
+  const id = 'stoke-on-trent';
+  let posts = 0;
+  const result = await sendOne(id, async (page) => {
+    page.on('request', (r) => { if (r.method() === 'POST') posts += 1; });
+    await page.route(`**/profiles/${id}.json`, async (route) => {
+      const profile = await (await route.fetch()).json();
+      profile.callback.seal.public_key = 'A'.repeat(43); // a well-formed but unusable (all-zero) key
+      return route.fulfill({ json: profile });
+    });
+  });
+  assert.equal(result.sent, false);
+  assert.match(result.text, /could not protect your request/);
+  assert.match(result.text, /999/);
+  assert.equal(posts, 0, 'no request of any kind left the browser');
 });

@@ -1,0 +1,72 @@
+//! Sealing a request to the landlord's public key before it leaves the browser, so the endpoint
+//! stores only ciphertext. There is no silent fallback: if sealing fails, nothing is sent.
+
+use safe_contact_callback::CallbackRequest;
+use safe_contact_profile::SealKey;
+use safe_contact_seal::{rand_core::UnwrapErr, seal, PublicKeyInfo};
+
+/// The sealed envelope as JSON, ready to post, or `None` when it cannot be sealed.
+pub fn sealed_body(request: &CallbackRequest, key: &SealKey) -> Option<String> {
+    let json = serde_json::to_vec(request).ok()?;
+    let info = PublicKeyInfo { key_id: &key.key_id, public_key_b64: &key.public_key };
+    let mut rng = UnwrapErr(getrandom::SysRng);
+    let envelope = seal(&json, &request.landlord, request.schema_version, &request.request_id, &info, &mut rng).ok()?;
+    serde_json::to_string(&envelope).ok()
+}
+
+/// Where sealed requests go: beside the plaintext route.
+pub fn sealed_endpoint(endpoint: &str) -> String {
+    format!("{}/sealed", endpoint.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use safe_contact_callback::{ContactMethod, Day, IfSomeoneElseAnswers, OfficerGender, TimeOfDay};
+
+    fn request() -> CallbackRequest {
+        CallbackRequest {
+            schema_version: 1,
+            request_id: "3f2b8c1e-9d4a-4e6b-8f0a-2c5d7e9b1a34".into(),
+            landlord: "livin".into(),
+            area: Some("darlington".into()),
+            contact_method: ContactMethod::Call,
+            contact: "07700900123".into(),
+            safe_days: vec![Day::Monday],
+            safe_times: vec![TimeOfDay::Morning],
+            safe_times_note: None,
+            leave_message: false,
+            if_someone_else_answers: IfSomeoneElseAnswers::HangUp,
+            name_to_ask_for: None,
+            officer_gender: OfficerGender::NoPreference,
+            interpreter_language: None,
+            bsl: false,
+            other_access_needs: None,
+            consent: true,
+        }
+    }
+
+    #[test]
+    fn a_sealed_body_opens_with_the_private_key_and_holds_no_plaintext() {
+        let mut rng = UnwrapErr(getrandom::SysRng);
+        let (private, public) = safe_contact_seal::generate_keypair(&mut rng);
+        let key = SealKey { key_id: "livin-test-1".into(), public_key: public };
+        let body = sealed_body(&request(), &key).expect("seals");
+        assert!(!body.contains("07700900123") && !body.contains("darlington"));
+        let envelope = safe_contact_seal::Envelope::parse(body.as_bytes()).expect("an envelope");
+        let opened = safe_contact_seal::open(&envelope, &private, "livin", 1).expect("opens");
+        assert_eq!(serde_json::from_slice::<CallbackRequest>(&opened).unwrap(), request());
+    }
+
+    #[test]
+    fn a_bad_public_key_seals_nothing() {
+        let key = SealKey { key_id: "livin-test-1".into(), public_key: "not-a-key".into() };
+        assert_eq!(sealed_body(&request(), &key), None);
+    }
+
+    #[test]
+    fn the_sealed_route_sits_beside_the_plaintext_one() {
+        assert_eq!(sealed_endpoint("/v1/callbacks"), "/v1/callbacks/sealed");
+        assert_eq!(sealed_endpoint("https://x.example/v1/callbacks/"), "https://x.example/v1/callbacks/sealed");
+    }
+}
