@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, APP, EXIT, LAUNCHER, launch, newPage, startServer } from '../tests/e2e/harness.mjs';
+import { DIST, APP, EXIT, HOST, LAUNCHER, launch, newPage, startServer } from '../tests/e2e/harness.mjs';
 
 const RUNS = Number(process.argv[2] || 10);
 
@@ -63,16 +63,52 @@ async function panelReady(warm) {
   return end - start;
 }
 
-const results = { exit: [], cold: [], warm: [] };
+// From pressing Send to the request leaving the browser, sealed or (profile without a key)
+// in plain text; the difference is what sealing costs. The request is answered here with 201,
+// so no endpoint is needed and its speed does not count.
+async function sendReady(sealed) {
+  const { context, page } = await newPage(browser, server);
+  let left;
+  await page.route('**/v1/callbacks**', (route) => {
+    left = Date.now();
+    return route.fulfill({ status: 201, json: { status: 'received' } });
+  });
+  if (!sealed) {
+    await page.route('**/profiles/livin.json', async (route) => {
+      const profile = await (await route.fetch()).json();
+      delete profile.callback.seal;
+      return route.fulfill({ json: profile });
+    });
+  }
+  await page.goto(page_url);
+  await page.locator(LAUNCHER).click();
+  await page.locator(APP).waitFor({ state: 'visible' });
+  await page.locator(`${HOST} .fold-button[aria-controls="sc-callback"]`).click();
+  for (const id of ['sc-f-area', 'sc-f-contact_method', 'sc-f-safe_days', 'sc-f-safe_times', 'sc-f-if_someone_else_answers', 'sc-f-consent']) {
+    await page.locator(`${HOST} #${id}`).check();
+  }
+  await page.locator(`${HOST} #sc-f-contact`).fill('0114 496 0123');
+  const start = Date.now();
+  await page.locator(`${HOST} .callback button[type="submit"]`).click();
+  await page.locator(`${HOST} .panel-success`).waitFor({ state: 'visible' });
+  await context.close();
+  return left - start;
+}
+
+const results = { exit: [], cold: [], warm: [], plain: [], sealed: [] };
 for (let i = 0; i < RUNS; i++) {
   results.exit.push(await exitReady());
   results.cold.push(await panelReady(false));
   results.warm.push(await panelReady(true));
+  results.plain.push(await sendReady(false));
+  results.sealed.push(await sendReady(true));
 }
 console.log('Timings in Chromium (loopback server):');
 console.log(`  exit button in the page after first byte: ${summary(results.exit)}`);
 console.log(`  panel ready after click, cold:        ${summary(results.cold)}`);
 console.log(`  panel ready after click, prefetched:  ${summary(results.warm)}`);
+console.log(`  Send to request out, plain text:      ${summary(results.plain)}`);
+console.log(`  Send to request out, sealed (HPKE):   ${summary(results.sealed)}`);
 
 await browser.close();
 await server.close();
