@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use common::*;
 use reqwest::StatusCode;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 const ROUNDS: u64 = 8;
 const CLIENTS: usize = 6;
@@ -25,27 +24,7 @@ struct Sent {
 }
 
 async fn launch(config: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
-        .arg("--config")
-        .arg(config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
-    let base = line
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_owned();
-    (child, base)
+    common::spawn_endpoint(config, Stdio::null()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

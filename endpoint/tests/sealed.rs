@@ -607,7 +607,6 @@ fn submitted_values(body: &Value) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_submitted_value_reaches_the_database_or_the_log() {
-    use tokio::io::{AsyncBufReadExt, BufReader};
 
     let dir = tempdir();
     let config = dir.path().join("config.toml");
@@ -618,26 +617,7 @@ async fn no_submitted_value_reaches_the_database_or_the_log() {
     .unwrap();
     let key = key_file(dir.path(), "livin-test-1");
     let log_path = dir.path().join("server.log");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
-        .arg("--config")
-        .arg(&config)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
-    let base = line
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_owned();
+    let (mut child, base) = common::spawn_endpoint(&config, std::fs::File::create(&log_path).unwrap()).await;
     let c = client();
 
     let mut call = valid_body();

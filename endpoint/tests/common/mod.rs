@@ -232,3 +232,25 @@ pub fn count_rows(db: &Path) -> i64 {
     conn.query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
         .unwrap()
 }
+
+/// Starts the endpoint binary with `config`, its log going to `log`, and waits for the line
+/// that says where it listens. Resolves to the child and its base address.
+pub async fn spawn_endpoint(config: &Path, log: impl Into<std::process::Stdio>) -> (tokio::process::Child, String) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
+        .arg("--config")
+        .arg(config)
+        .stdout(std::process::Stdio::piped())
+        .stderr(log.into())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let base = line.rsplit(' ').next().unwrap().trim_end_matches('/').to_owned();
+    (child, base)
+}
