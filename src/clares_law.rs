@@ -17,7 +17,8 @@ pub fn ClaresLaw(
                 let force = chosen.police_force.clone();
                 let link = force.clares_law.and_then(|c| {
                     let text = format!("Apply online to {}", force.name);
-                    c.href().map(|href| view! { <a href=href rel="noreferrer">{text}</a> })
+                    c.href()
+                        .map(|href| view! { <a href=href rel="noreferrer">{text}</a> })
                 });
                 view! {
                     <p>"Your local police force is "<strong>{force.name}</strong>". "{link}</p>

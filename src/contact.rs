@@ -43,7 +43,10 @@ fn ContactLine(contact: Contact) -> impl IntoView {
         ContactKind::Web => "Website",
         ContactKind::Address => "Address",
     };
-    let hours = contact.hours.clone().map(|h| view! { <span class="hours">{h}</span> });
+    let hours = contact
+        .hours
+        .clone()
+        .map(|h| view! { <span class="hours">{h}</span> });
     let text = contact.text().to_string();
     let shown = match contact.href() {
         // No referrer: a support service need not learn which landlord's page sent someone.

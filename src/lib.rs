@@ -31,5 +31,9 @@ pub fn mount(parent: web_sys::HtmlElement, profile_json: Option<String>, endpoin
         None => ProfileState::Missing,
     };
     parent.set_inner_html("");
-    leptos::mount::mount_to(parent, move || leptos::view! { <Panel national profile endpoint/> }).forget();
+    leptos::mount::mount_to(
+        parent,
+        move || leptos::view! { <Panel national profile endpoint/> },
+    )
+    .forget();
 }

@@ -20,7 +20,9 @@ pub fn LocalSupport(profile: Profile, area: RwSignal<Option<String>>) -> impl In
     let several = profile.areas.len() > 1;
     let picker = several.then(|| view! { <AreaPicker areas=profile.areas.clone() area/> });
     let services = move || match profile.area(area.get().as_deref()) {
-        AreaChoice::Chosen(chosen) => view! { <AreaServices area=chosen.clone() several/> }.into_any(),
+        AreaChoice::Chosen(chosen) => {
+            view! { <AreaServices area=chosen.clone() several/> }.into_any()
+        }
         AreaChoice::Ask(_) => view! {
             <p class="hint">"Choose your area to see the services near you."</p>
         }

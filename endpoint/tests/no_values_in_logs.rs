@@ -20,7 +20,8 @@ async fn log_holds_no_submitted_value() {
     )
     .unwrap();
     let log_path = dir.path().join("server.log");
-    let (mut child, base) = common::spawn_endpoint(&config, std::fs::File::create(&log_path).unwrap()).await;
+    let (mut child, base) =
+        common::spawn_endpoint(&config, std::fs::File::create(&log_path).unwrap()).await;
     let url = format!("{base}/v1/callbacks");
     let c = reqwest::Client::builder()
         .user_agent("ZqxAgent/1.0")

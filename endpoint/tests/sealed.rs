@@ -607,7 +607,6 @@ fn submitted_values(body: &Value) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_submitted_value_reaches_the_database_or_the_log() {
-
     let dir = tempdir();
     let config = dir.path().join("config.toml");
     std::fs::write(
@@ -617,7 +616,8 @@ async fn no_submitted_value_reaches_the_database_or_the_log() {
     .unwrap();
     let key = key_file(dir.path(), "livin-test-1");
     let log_path = dir.path().join("server.log");
-    let (mut child, base) = common::spawn_endpoint(&config, std::fs::File::create(&log_path).unwrap()).await;
+    let (mut child, base) =
+        common::spawn_endpoint(&config, std::fs::File::create(&log_path).unwrap()).await;
     let c = client();
 
     let mut call = valid_body();

@@ -1,6 +1,6 @@
 use safe_contact_callback::{
-    CallbackRequest, ContactMethod, Day, FieldError, IfSomeoneElseAnswers, OfficerGender, TimeOfDay,
-    SCHEMA_VERSION,
+    CallbackRequest, ContactMethod, Day, FieldError, IfSomeoneElseAnswers, OfficerGender,
+    TimeOfDay, SCHEMA_VERSION,
 };
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +65,9 @@ impl Draft {
             safe_times: self.safe_times.clone(),
             safe_times_note: optional(&self.safe_times_note),
             leave_message: self.leave_message,
-            if_someone_else_answers: self.if_someone_else_answers.unwrap_or(IfSomeoneElseAnswers::HangUp),
+            if_someone_else_answers: self
+                .if_someone_else_answers
+                .unwrap_or(IfSomeoneElseAnswers::HangUp),
             name_to_ask_for: optional(&self.name_to_ask_for),
             officer_gender: self.officer_gender,
             interpreter_language: optional(&self.interpreter_language),
@@ -74,7 +76,9 @@ impl Draft {
             consent: self.consent,
         };
         let mut errors = match request.validate(area_ids) {
-            Ok(valid) if self.contact_method.is_some() && self.if_someone_else_answers.is_some() => {
+            Ok(valid)
+                if self.contact_method.is_some() && self.if_someone_else_answers.is_some() =>
+            {
                 return Ok(valid)
             }
             Ok(_) => Vec::new(),
@@ -95,7 +99,10 @@ impl Draft {
             });
         }
         let order = |e: &FieldError| {
-            safe_contact_callback::FIELDS.iter().position(|f| *f == e.field).unwrap_or(usize::MAX)
+            safe_contact_callback::FIELDS
+                .iter()
+                .position(|f| *f == e.field)
+                .unwrap_or(usize::MAX)
         };
         errors.sort_by_key(order);
         Err(errors)
@@ -110,13 +117,22 @@ impl Draft {
         mut new_id: impl FnMut() -> String,
     ) -> Result<Attempt, Vec<FieldError>> {
         if let Some(previous) = &self.sending {
-            if self.to_request(landlord, area_ids, &previous.request_id).as_ref() == Ok(&previous.request) {
+            if self
+                .to_request(landlord, area_ids, &previous.request_id)
+                .as_ref()
+                == Ok(&previous.request)
+            {
                 return Ok(previous.clone());
             }
         }
         let request_id = new_id();
         let request = self.to_request(landlord, area_ids, &request_id)?;
-        let attempt = Attempt { request_id, idempotency_key: new_id(), request, sealed: None };
+        let attempt = Attempt {
+            request_id,
+            idempotency_key: new_id(),
+            request,
+            sealed: None,
+        };
         self.sending = Some(attempt.clone());
         Ok(attempt)
     }
@@ -154,13 +170,31 @@ mod tests {
 
     #[test]
     fn an_empty_draft_names_every_missing_answer_in_form_order() {
-        let errors = Draft::default().to_request("stockport-homes", &areas(), "00000000-0000-4000-8000-000000000001").unwrap_err();
+        let errors = Draft::default()
+            .to_request(
+                "stockport-homes",
+                &areas(),
+                "00000000-0000-4000-8000-000000000001",
+            )
+            .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields.first(), Some(&"contact_method"));
-        for needed in ["contact_method", "safe_days", "safe_times", "if_someone_else_answers", "consent"] {
-            assert!(fields.contains(&needed), "no error for {needed}: {fields:?}");
+        for needed in [
+            "contact_method",
+            "safe_days",
+            "safe_times",
+            "if_someone_else_answers",
+            "consent",
+        ] {
+            assert!(
+                fields.contains(&needed),
+                "no error for {needed}: {fields:?}"
+            );
         }
-        assert!(!fields.contains(&"contact"), "ask for the method before the number: {fields:?}");
+        assert!(
+            !fields.contains(&"contact"),
+            "ask for the method before the number: {fields:?}"
+        );
         let mut sorted = fields.clone();
         sorted.sort_by_key(|f| safe_contact_callback::FIELDS.iter().position(|x| x == f));
         assert_eq!(fields, sorted);
@@ -170,21 +204,36 @@ mod tests {
     fn a_filled_draft_becomes_a_valid_request_with_blank_optionals_left_out() {
         let mut draft = filled();
         draft.name_to_ask_for = "   ".into();
-        let request = draft.to_request("stockport-homes", &areas(), "00000000-0000-4000-8000-000000000001").unwrap();
+        let request = draft
+            .to_request(
+                "stockport-homes",
+                &areas(),
+                "00000000-0000-4000-8000-000000000001",
+            )
+            .unwrap();
         assert_eq!(request.landlord, "stockport-homes");
         assert_eq!(request.name_to_ask_for, None);
-        assert!(!request.leave_message, "no voicemail unless the person says yes");
+        assert!(
+            !request.leave_message,
+            "no voicemail unless the person says yes"
+        );
     }
 
     #[test]
     fn a_retry_with_the_same_answers_reuses_its_ids_and_a_changed_answer_gets_new_ones() {
         let mut draft = filled();
         let mut next = ids();
-        let first = draft.attempt("stockport-homes", &areas(), &mut next).unwrap();
-        let again = draft.attempt("stockport-homes", &areas(), &mut next).unwrap();
+        let first = draft
+            .attempt("stockport-homes", &areas(), &mut next)
+            .unwrap();
+        let again = draft
+            .attempt("stockport-homes", &areas(), &mut next)
+            .unwrap();
         assert_eq!(first, again);
         draft.safe_days.push(Day::Tuesday);
-        let changed = draft.attempt("stockport-homes", &areas(), &mut next).unwrap();
+        let changed = draft
+            .attempt("stockport-homes", &areas(), &mut next)
+            .unwrap();
         assert_ne!(changed.request_id, first.request_id);
         assert_ne!(changed.idempotency_key, first.idempotency_key);
     }

@@ -16,7 +16,13 @@ pub struct FormState {
 
 impl FormState {
     fn error(self, field: &'static str) -> impl Fn() -> Option<String> + Copy {
-        move || self.errors.with(|e| e.iter().find(|x| x.field == field).map(|x| x.message.clone()))
+        move || {
+            self.errors.with(|e| {
+                e.iter()
+                    .find(|x| x.field == field)
+                    .map(|x| x.message.clone())
+            })
+        }
     }
 }
 
@@ -84,6 +90,37 @@ pub fn TextField(
     }
 }
 
+/// The first option takes the field's own id, so the error summary can link to it.
+fn option_id(field: &str, i: usize) -> String {
+    if i == 0 {
+        input_id(field)
+    } else {
+        format!("{}-{i}", input_id(field))
+    }
+}
+
+/// A group of radios or checkboxes under one legend, with its hint and error.
+#[component]
+fn Fieldset(
+    form: FormState,
+    field: &'static str,
+    legend: String,
+    hint: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let error = form.error(field);
+    view! {
+        <div class="form-group" class:form-group-error=move || error().is_some()>
+            <fieldset aria-describedby=move || described_by(field, hint.is_some(), error().is_some())>
+                <legend class="form-legend">{legend}</legend>
+                <Hint field text=hint/>
+                {move || view! { <ErrorMessage field message=error()/> }}
+                {children()}
+            </fieldset>
+        </div>
+    }
+}
+
 /// One choice from a short list. `T` is the value each radio stands for.
 #[component]
 pub fn Radios<T>(
@@ -98,12 +135,11 @@ pub fn Radios<T>(
 where
     T: Clone + PartialEq + Send + Sync + 'static,
 {
-    let error = form.error(field);
     let radios = options
         .into_iter()
         .enumerate()
         .map(|(i, (value, label))| {
-            let id = if i == 0 { input_id(field) } else { format!("{}-{i}", input_id(field)) };
+            let id = option_id(field, i);
             let checked = value.clone();
             view! {
                 <div class="radio">
@@ -121,16 +157,7 @@ where
             }
         })
         .collect_view();
-    view! {
-        <div class="form-group" class:form-group-error=move || error().is_some()>
-            <fieldset aria-describedby=move || described_by(field, hint.is_some(), error().is_some())>
-                <legend class="form-legend">{legend}</legend>
-                <Hint field text=hint/>
-                {move || view! { <ErrorMessage field message=error()/> }}
-                {radios}
-            </fieldset>
-        </div>
-    }
+    view! { <Fieldset form field legend hint>{radios}</Fieldset> }
 }
 
 /// Any number of choices from a short list, kept in the draft as a list of `T`.
@@ -147,12 +174,11 @@ pub fn Checkboxes<T>(
 where
     T: Copy + Ord + Send + Sync + 'static,
 {
-    let error = form.error(field);
     let boxes = options
         .into_iter()
         .enumerate()
         .map(|(i, (value, label))| {
-            let id = if i == 0 { input_id(field) } else { format!("{}-{i}", input_id(field)) };
+            let id = option_id(field, i);
             view! {
                 <div class="checkbox">
                     <input
@@ -178,16 +204,7 @@ where
             }
         })
         .collect_view();
-    view! {
-        <div class="form-group" class:form-group-error=move || error().is_some()>
-            <fieldset aria-describedby=move || described_by(field, hint.is_some(), error().is_some())>
-                <legend class="form-legend">{legend}</legend>
-                <Hint field text=hint/>
-                {move || view! { <ErrorMessage field message=error()/> }}
-                {boxes}
-            </fieldset>
-        </div>
-    }
+    view! { <Fieldset form field legend hint>{boxes}</Fieldset> }
 }
 
 /// A single yes-or-no box, such as consent.

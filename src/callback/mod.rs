@@ -30,7 +30,10 @@ enum Stage {
 }
 
 fn new_id() -> String {
-    web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_default()
 }
 
 /// Moves focus to the element with `id` in the same shadow root as `from`. The error summary's
@@ -40,7 +43,10 @@ fn focus_in_root(from: &web_sys::Node, id: &str) {
     let found = root
         .dyn_ref::<web_sys::ShadowRoot>()
         .and_then(|r| r.get_element_by_id(id))
-        .or_else(|| root.dyn_ref::<web_sys::Document>().and_then(|d| d.get_element_by_id(id)));
+        .or_else(|| {
+            root.dyn_ref::<web_sys::Document>()
+                .and_then(|d| d.get_element_by_id(id))
+        });
     if let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = el.focus();
     }
@@ -83,7 +89,11 @@ pub fn CallbackForm(
     let landlord = profile.id.clone();
     let area_ids: Vec<String> = profile.areas.iter().map(|a| a.id.clone()).collect();
     let area_question = (profile.areas.len() > 1).then(|| {
-        let options = profile.areas.iter().map(|a| (a.id.clone(), a.name.clone())).collect();
+        let options = profile
+            .areas
+            .iter()
+            .map(|a| (a.id.clone(), a.name.clone()))
+            .collect();
         view! {
             <Radios form field="area" legend="Which area do you live in?" options
                 get=|d| d.area.clone() set=|d, v| d.area = Some(v)/>
@@ -95,7 +105,10 @@ pub fn CallbackForm(
         if stage.get_untracked() == Stage::Sending {
             return;
         }
-        let attempt = form.draft.try_update(|d| d.attempt(&landlord, &area_ids, new_id)).expect("draft is alive");
+        let attempt = form
+            .draft
+            .try_update(|d| d.attempt(&landlord, &area_ids, new_id))
+            .expect("draft is alive");
         match attempt {
             Err(errors) => {
                 form.errors.set(errors);
@@ -153,7 +166,8 @@ pub fn CallbackForm(
         .to_string()
     });
     let name = profile.name.clone();
-    let consent_text = format!("I agree that {name} can use these details to contact me about support.");
+    let consent_text =
+        format!("I agree that {name} can use these details to contact me about support.");
     let privacy = match settings.privacy_notice.as_ref().and_then(|c| c.href()) {
         Some(href) => view! {
             <p class="form-hint">
@@ -166,7 +180,12 @@ pub fn CallbackForm(
         }
         .into_any(),
     };
-    let fallback_services: Vec<Service> = profile.landlord_contacts.iter().cloned().chain(helpline).collect();
+    let fallback_services: Vec<Service> = profile
+        .landlord_contacts
+        .iter()
+        .cloned()
+        .chain(helpline)
+        .collect();
     let next_steps = settings.next_steps.clone();
 
     view! {

@@ -2,7 +2,10 @@ use safe_contact_callback::FieldError;
 use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, ReferrerPolicy, RequestCache, RequestCredentials, RequestInit, Response};
+use web_sys::{
+    AbortController, Headers, ReferrerPolicy, RequestCache, RequestCredentials, RequestInit,
+    Response,
+};
 
 use super::draft::Attempt;
 
@@ -22,7 +25,9 @@ pub enum Outcome {
     Refused(Vec<FieldError>),
     /// Worth trying again after `wait_ms`: no answer, 408, 409 (the same request still in
     /// flight), 429 or a server error.
-    Retry { wait_ms: u32 },
+    Retry {
+        wait_ms: u32,
+    },
     /// Trying again cannot help (for example the landlord is not set up on this endpoint).
     Failed,
 }
@@ -34,9 +39,20 @@ pub fn backoff_ms(next: u32) -> u32 {
 
 /// The answers the form asks for; an error about anything else is not the person's to fix.
 const FORM_FIELDS: &[&str] = &[
-    "area", "contact_method", "contact", "safe_days", "safe_times", "safe_times_note", "leave_message",
-    "if_someone_else_answers", "name_to_ask_for", "officer_gender", "interpreter_language", "bsl",
-    "other_access_needs", "consent",
+    "area",
+    "contact_method",
+    "contact",
+    "safe_days",
+    "safe_times",
+    "safe_times_note",
+    "leave_message",
+    "if_someone_else_answers",
+    "name_to_ask_for",
+    "officer_gender",
+    "interpreter_language",
+    "bsl",
+    "other_access_needs",
+    "consent",
 ];
 
 /// Decides what an HTTP answer means for the form.
@@ -48,12 +64,21 @@ pub fn outcome(status: u16, retry_after: Option<&str>, body: &str, next: u32) ->
     match status {
         200 | 201 => Outcome::Sent,
         408 | 409 | 429 | 500..=599 => {
-            let asked = retry_after.and_then(|s| s.trim().parse::<u32>().ok()).map(|s| s.saturating_mul(1000));
-            Outcome::Retry { wait_ms: asked.unwrap_or_else(|| backoff_ms(next)) }
+            let asked = retry_after
+                .and_then(|s| s.trim().parse::<u32>().ok())
+                .map(|s| s.saturating_mul(1000));
+            Outcome::Retry {
+                wait_ms: asked.unwrap_or_else(|| backoff_ms(next)),
+            }
         }
         400 | 422 => match serde_json::from_str::<Errors>(body) {
             // Only answers about the form's own questions can be put right by the person.
-            Ok(e) if !e.errors.is_empty() && e.errors.iter().all(|x| FORM_FIELDS.contains(&x.field.as_str())) => {
+            Ok(e)
+                if !e.errors.is_empty()
+                    && e.errors
+                        .iter()
+                        .all(|x| FORM_FIELDS.contains(&x.field.as_str())) =>
+            {
                 Outcome::Refused(e.errors)
             }
             _ => Outcome::Failed,
@@ -67,17 +92,26 @@ pub fn outcome(status: u16, retry_after: Option<&str>, body: &str, next: u32) ->
 pub async fn send(endpoint: &str, attempt: &Attempt) -> Outcome {
     let (endpoint, body) = match &attempt.sealed {
         Some(envelope) => (super::sealing::sealed_endpoint(endpoint), envelope.clone()),
-        None => (endpoint.to_string(), serde_json::to_string(&attempt.request).expect("a request always serialises")),
+        None => (
+            endpoint.to_string(),
+            serde_json::to_string(&attempt.request).expect("a request always serialises"),
+        ),
     };
     let endpoint = endpoint.as_str();
     let mut last = Outcome::Failed;
     for n in 1..=TRIES {
         last = match try_once(endpoint, &attempt.idempotency_key, &body).await {
-            Ok((status, retry_after, text)) => outcome(status, retry_after.as_deref(), &text, n + 1),
-            Err(_) => Outcome::Retry { wait_ms: backoff_ms(n + 1) },
+            Ok((status, retry_after, text)) => {
+                outcome(status, retry_after.as_deref(), &text, n + 1)
+            }
+            Err(_) => Outcome::Retry {
+                wait_ms: backoff_ms(n + 1),
+            },
         };
         match &last {
-            Outcome::Retry { wait_ms } if n < TRIES && *wait_ms <= MAX_WAIT_MS => sleep(*wait_ms).await,
+            Outcome::Retry { wait_ms } if n < TRIES && *wait_ms <= MAX_WAIT_MS => {
+                sleep(*wait_ms).await
+            }
             _ => break,
         }
     }
@@ -87,7 +121,11 @@ pub async fn send(endpoint: &str, attempt: &Attempt) -> Outcome {
     }
 }
 
-async fn try_once(endpoint: &str, key: &str, body: &str) -> Result<(u16, Option<String>, String), JsValue> {
+async fn try_once(
+    endpoint: &str,
+    key: &str,
+    body: &str,
+) -> Result<(u16, Option<String>, String), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let headers = Headers::new()?;
     headers.set("Content-Type", "application/json")?;
@@ -106,10 +144,19 @@ async fn try_once(endpoint: &str, key: &str, body: &str) -> Result<(u16, Option<
         let abort = abort.clone();
         gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || abort.abort())
     };
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(endpoint, &init)).await?.dyn_into()?;
-    let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(endpoint, &init))
+        .await?
+        .dyn_into()?;
+    let text = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
     drop(timer);
-    Ok((response.status(), response.headers().get("Retry-After")?, text))
+    Ok((
+        response.status(),
+        response.headers().get("Retry-After")?,
+        text,
+    ))
 }
 
 async fn sleep(ms: u32) {
@@ -122,16 +169,28 @@ mod tests {
 
     #[test]
     fn waits_double_from_one_second() {
-        assert_eq!([backoff_ms(2), backoff_ms(3), backoff_ms(4)], [1000, 2000, 4000]);
+        assert_eq!(
+            [backoff_ms(2), backoff_ms(3), backoff_ms(4)],
+            [1000, 2000, 4000]
+        );
     }
 
     #[test]
     fn only_answers_that_a_retry_can_mend_are_retried() {
         assert_eq!(outcome(201, None, "", 2), Outcome::Sent);
         for status in [408, 409, 429, 500, 502, 503] {
-            assert!(matches!(outcome(status, None, "", 2), Outcome::Retry { wait_ms: 1000 }), "{status}");
+            assert!(
+                matches!(
+                    outcome(status, None, "", 2),
+                    Outcome::Retry { wait_ms: 1000 }
+                ),
+                "{status}"
+            );
         }
-        assert_eq!(outcome(429, Some("3"), "", 2), Outcome::Retry { wait_ms: 3000 });
+        assert_eq!(
+            outcome(429, Some("3"), "", 2),
+            Outcome::Retry { wait_ms: 3000 }
+        );
         assert_eq!(outcome(403, None, "", 2), Outcome::Failed);
         assert_eq!(outcome(413, None, "", 2), Outcome::Failed);
     }

@@ -10,7 +10,9 @@ const KEY: &str = "safe-contact";
 
 /// Storage can be blocked (private modes, strict settings): then there is simply no draft.
 fn available() -> bool {
-    web_sys::window().and_then(|w| w.session_storage().ok().flatten()).is_some()
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .is_some()
 }
 
 pub fn load() -> Option<Draft> {

@@ -235,7 +235,10 @@ pub fn count_rows(db: &Path) -> i64 {
 
 /// Starts the endpoint binary with `config`, its log going to `log`, and waits for the line
 /// that says where it listens. Resolves to the child and its base address.
-pub async fn spawn_endpoint(config: &Path, log: impl Into<std::process::Stdio>) -> (tokio::process::Child, String) {
+pub async fn spawn_endpoint(
+    config: &Path,
+    log: impl Into<std::process::Stdio>,
+) -> (tokio::process::Child, String) {
     use tokio::io::{AsyncBufReadExt, BufReader};
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
         .arg("--config")
@@ -251,6 +254,11 @@ pub async fn spawn_endpoint(config: &Path, log: impl Into<std::process::Stdio>) 
         .unwrap()
         .unwrap()
         .unwrap();
-    let base = line.rsplit(' ').next().unwrap().trim_end_matches('/').to_owned();
+    let base = line
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
     (child, base)
 }
