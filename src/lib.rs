@@ -27,7 +27,8 @@ pub use panel::{Panel, ProfileState};
 pub fn mount(parent: web_sys::HtmlElement, profile_json: Option<String>, endpoint: Option<String>) {
     let national = national();
     let profile = match profile_json {
-        Some(text) => Profile::from_json(&text).map_or(ProfileState::Broken, ProfileState::Loaded),
+        Some(text) => Profile::from_json(&text)
+            .map_or(ProfileState::Broken, |p| ProfileState::Loaded(Box::new(p))),
         None => ProfileState::Missing,
     };
     parent.set_inner_html("");

@@ -14,7 +14,7 @@ const CSS: &str = include_str!("../style/widget.css");
 /// What became of the landlord's profile. Only `Loaded` adds local content.
 #[derive(Clone, Debug)]
 pub enum ProfileState {
-    Loaded(Profile),
+    Loaded(Box<Profile>),
     Missing,
     Broken,
 }
@@ -24,7 +24,7 @@ pub enum ProfileState {
 pub fn Panel(national: National, profile: ProfileState, endpoint: Option<String>) -> impl IntoView {
     let area = RwSignal::new(None::<String>);
     let profile = match profile {
-        ProfileState::Loaded(p) => Some(p),
+        ProfileState::Loaded(p) => Some(*p),
         ProfileState::Missing | ProfileState::Broken => None,
     };
     let notice = profile.is_none().then(|| {
