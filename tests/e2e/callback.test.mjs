@@ -179,12 +179,14 @@ async function sendByKeyboard(page) {
 function watchPosts(page) {
   const sealedPosts = [];
   const plainPosts = [];
+  const foreign = [];
   page.on('request', (r) => {
+    if (new URL(r.url()).origin !== server.origin) foreign.push(r.url());
     if (r.method() !== 'POST') return;
     if (r.url().endsWith('/v1/callbacks/sealed')) sealedPosts.push(r.postData());
     else if (r.url().endsWith('/v1/callbacks')) plainPosts.push(r.postData());
   });
-  return { sealedPosts, plainPosts };
+  return { sealedPosts, plainPosts, foreign };
 }
 
 // Lets the widget seal and send, but changes the envelope on its way to the endpoint.
@@ -218,7 +220,7 @@ for (const id of LANDLORDS) {
     const profile = profileOf(id);
     const already = endpoint.stored(id).length;
     const { context, page } = await newPage(browser, server);
-    const { sealedPosts, plainPosts } = watchPosts(page);
+    const { sealedPosts, plainPosts, foreign } = watchPosts(page);
     await openForm(page, id);
     await fillByKeyboard(page, profile);
     assert.equal((await ourStorage(page)).session, 1, 'the unsent draft is kept under one key');
@@ -234,6 +236,7 @@ for (const id of LANDLORDS) {
     assert.match(stored, /7700 ?900 ?123/, 'opened with the private key, the number typed is the number stored');
     assert.ok(sealedPosts.length >= 1 && plainPosts.length === 0, 'the request left the browser sealed, never in plain text');
     for (const post of sealedPosts) assert.doesNotMatch(post, /7700/);
+    assert.deepEqual(foreign, [], 'sending talks only to the landlord\'s own origin');
     await context.close();
   });
 }
