@@ -3,6 +3,11 @@ use serde::{Deserialize, Serialize};
 /// The only schema version this crate reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The longest `Retry-After`, in seconds, that the endpoint may send and the widget will honour.
+/// A longer wait is cut to this; the widget tells the person when to try again and keeps their
+/// answers on screen until then. Shared so that the two can never disagree.
+pub const MAX_RETRY_AFTER_SECS: u64 = 3600;
+
 /// A request for a safe call back, exactly as the widget sends it (schema version 1).
 ///
 /// It holds only what a landlord needs to make contact safely: no address, no date of birth,
