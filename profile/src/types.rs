@@ -98,6 +98,10 @@ pub struct Policy {
     pub title: String,
     /// When the policy took effect or was last approved, as the policy states it.
     pub date: String,
+    /// When the landlord is due to review the policy, as YYYY-MM-DD. Once it has passed, the
+    /// validator warns that the commitments taken from the policy may no longer stand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_date: Option<String>,
     /// The policy's public address, when one is known. Without it the panel names the policy
     /// and says to ask the landlord for a copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -165,6 +169,10 @@ pub struct Contact {
     pub source: String,
     /// The date it was last checked against that source, as YYYY-MM-DD.
     pub checked: String,
+    /// The date the source itself gives, if it gives one, as YYYY-MM-DD. A page that was
+    /// already old when it was checked may describe a service that has since changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_date: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,4 +217,7 @@ pub enum Block {
 pub struct Source {
     pub source: String,
     pub checked: String,
+    /// The date the source itself gives, if it gives one, as YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_date: Option<String>,
 }

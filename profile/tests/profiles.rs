@@ -124,6 +124,7 @@ fn contact(kind: ContactKind, value: &str) -> Contact {
         hours: None,
         source: "test".into(),
         checked: "2026-11-23".into(),
+        source_date: None,
     }
 }
 
