@@ -15,6 +15,8 @@ const ORIGIN: &str = "http://127.0.0.1:8080";
 fn config(dir: &std::path::Path) -> Config {
     let toml = format!(
         r#"
+# Plaintext requests, which only a demo may take: this measures the store, not sealing.
+demo = true
 bind = "127.0.0.1:0"
 database = "{}"
 [rate_limit]

@@ -25,6 +25,8 @@ pub struct Config {
     pub rate_limit: RateLimit,
     pub retention: Retention,
     pub landlords: Vec<Landlord>,
+    /// Whether this is a demo, where public demo keys and plaintext requests are allowed.
+    pub demo: bool,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -33,6 +35,9 @@ pub struct RateLimit {
     pub per_client_per_hour: u32,
     pub per_landlord_per_hour: u32,
     pub global_per_hour: u32,
+    /// How many clients (addresses, or IPv6 networks) are remembered at once. When the table
+    /// is full the longest-idle ones are forgotten, so a new client is never turned away.
+    pub max_clients: usize,
 }
 
 impl Default for RateLimit {
@@ -42,6 +47,7 @@ impl Default for RateLimit {
             per_client_per_hour: 10,
             per_landlord_per_hour: 300,
             global_per_hour: 1000,
+            max_clients: 100_000,
         }
     }
 }
@@ -120,6 +126,8 @@ struct RawConfig {
     retention: Retention,
     #[serde(default)]
     landlord: Vec<RawLandlord>,
+    #[serde(default)]
+    demo: bool,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +213,9 @@ impl Config {
                 return err(format!("{name} must be at least 1"));
             }
         }
+        if rl.max_clients < 2 {
+            return err("rate_limit.max_clients must be at least 2".into());
+        }
         if raw.retention.sweep_every_minutes == 0 || raw.retention.sweep_every_minutes > 24 * 60 {
             return err("retention.sweep_every_minutes must be between 1 and 1440".into());
         }
@@ -286,6 +297,9 @@ impl Config {
                     "{at}: seal_key_ids is empty and allow_plaintext is false, so it could take no requests"
                 ));
             }
+            if !raw.demo {
+                refuse_demo_settings(&at, &l)?;
+            }
             let notify = match l.notify_webhook {
                 None => Notify::Log,
                 Some(url) => {
@@ -317,6 +331,7 @@ impl Config {
             rate_limit: raw.rate_limit,
             retention: raw.retention,
             landlords,
+            demo: raw.demo,
         })
     }
 
@@ -325,51 +340,81 @@ impl Config {
     }
 }
 
+/// Outside a demo, the demo's shortcuts would put real requests at risk: the demo keys' private
+/// halves are public, and plaintext requests are readable by anyone who gets the database.
+/// Each message says in one line what to do instead.
+fn refuse_demo_settings(at: &str, l: &RawLandlord) -> Result<(), ConfigError> {
+    if let Some(k) = l.seal_key_ids.iter().find(|k| k.contains("-demo-")) {
+        return Err(ConfigError(format!(
+            "{at}: seal key id {k:?} is a demo key, whose private key is public: run `safe-contact-staff keygen`, then replace callback.seal in the landlord's profile and {k:?} in seal_key_ids (or set demo = true for a demo only)"
+        )));
+    }
+    if l.allow_plaintext {
+        return Err(ConfigError(format!(
+            "{at}: allow_plaintext = true lets requests be stored unsealed: remove allow_plaintext (or set demo = true for a demo only)"
+        )));
+    }
+    Ok(())
+}
+
 /// An origin as browsers send it: scheme, host and optional port, nothing more. Anything looser
-/// (a trailing slash, a path, a wildcard) would never match or would match too much.
+/// (a trailing slash, a path, a wildcard) would never match or would match too much. Pages that
+/// collect requests must be served over HTTPS; plain HTTP is only for this machine.
 fn check_origin(o: &str) -> Result<(), &'static str> {
-    let rest = o
-        .strip_prefix("https://")
-        .or_else(|| o.strip_prefix("http://"))
-        .ok_or("must start with https:// or http://")?;
+    let (scheme, rest) = o
+        .split_once("://")
+        .filter(|(s, _)| matches!(*s, "https" | "http"))
+        .ok_or("must start with https://")?;
     if o != o.to_ascii_lowercase() {
         return Err("must be in lower case, as browsers send it");
     }
     if rest.is_empty() || rest.contains(['/', '?', '#', '@', '*', ' ']) {
         return Err("must be scheme://host[:port] with no path, wildcard or trailing slash");
     }
-    let port = if let Some(v6) = rest.strip_prefix('[') {
-        let (_, after) = v6.split_once(']').ok_or("has an unclosed [")?;
-        after.strip_prefix(':')
+    let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
+        let (inside, after) = v6.split_once(']').ok_or("has an unclosed [")?;
+        (&rest[..inside.len() + 2], after.strip_prefix(':'))
     } else {
-        rest.split_once(':').map(|(_, p)| p)
+        match rest.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (rest, None),
+        }
     };
     if let Some(p) = port {
         if p.parse::<u16>().map_or(true, |n| n == 0) {
             return Err("has a port that is not a number from 1 to 65535");
         }
     }
+    if scheme == "http" && !is_loopback_host(host) {
+        return Err(
+            "must start with https:// (plain http:// only for 127.0.0.1, localhost or [::1])",
+        );
+    }
     Ok(())
 }
 
+fn is_loopback_host(host: &str) -> bool {
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
 /// Webhooks go over HTTPS: even a content-free "new request" ping tells an eavesdropper that
-/// someone asked for help. Plain HTTP is allowed only to this machine.
-fn check_webhook(url: &str) -> Result<(), &'static str> {
-    if let Some(rest) = url.strip_prefix("https://") {
-        if rest.is_empty() || rest.starts_with('/') {
-            return Err("has no host");
-        }
-        return Ok(());
+/// someone asked for help. Plain HTTP is allowed only to this machine. The address is read with
+/// a real URL parser, so the host checked is the host the request will go to: in
+/// `http://127.0.0.1:1@evil.example/` that is evil.example. A user name or password in the
+/// address is refused outright, since it makes the address read as going somewhere else.
+fn check_webhook(address: &str) -> Result<(), &'static str> {
+    let url = reqwest::Url::parse(address).map_err(|_| "is not a web address")?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not hold a user name or password (the part before @)");
     }
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or("must start with https://")?;
-    let host = rest.split(['/', '?']).next().unwrap_or("");
-    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    if matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
-        Ok(())
-    } else {
-        Err("must start with https:// (plain http:// only to 127.0.0.1 or localhost)")
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or("has no host")?;
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback_host(host) => Ok(()),
+        _ => Err("must start with https:// (plain http:// only to 127.0.0.1, localhost or [::1])"),
     }
 }
 
@@ -420,7 +465,33 @@ seal_key_ids = ["livin-2026-05"]
         assert_eq!(l.notify, Notify::Log);
         assert_eq!(l.seal_key_ids, ["livin-2026-05"]);
         assert!(!l.allow_plaintext, "plaintext is off unless asked for");
+        assert!(!c.demo, "a config is not a demo unless it says so");
         assert_eq!(c.rate_limit.per_client_per_hour, 10);
+        assert_eq!(c.rate_limit.max_clients, 100_000);
+    }
+
+    #[test]
+    fn demo_settings_need_demo_true() {
+        let demo_key = base("").replace("livin-2026-05", "livin-demo-1");
+        let why = problem(&demo_key);
+        assert!(
+            why.contains("\"livin-demo-1\" is a demo key")
+                && why.contains("run `safe-contact-staff keygen`")
+                && why.contains("callback.seal")
+                && !why.contains('\n'),
+            "{why}"
+        );
+        let plain = base("allow_plaintext = true");
+        let why = problem(&plain);
+        assert!(
+            why.contains("remove allow_plaintext") && !why.contains('\n'),
+            "{why}"
+        );
+        for text in [demo_key, plain] {
+            let c = Config::from_toml(&format!("demo = true\n{text}"), Path::new("/srv")).unwrap();
+            assert!(c.demo);
+        }
+        assert!(problem(&format!("demo = \"yes\"\n{}", base(""))).contains("demo"));
     }
 
     #[test]
@@ -429,7 +500,7 @@ seal_key_ids = ["livin-2026-05"]
         assert!(problem(&keys("[\"Livin 1\"]")).contains("seal key id \"Livin 1\""));
         assert!(problem(&keys("[\"a\", \"a\"]")).contains("appears twice"));
         assert!(problem(&keys("[]")).contains("could take no requests"));
-        let plain_only = format!("{}allow_plaintext = true\n", keys("[]"));
+        let plain_only = format!("demo = true\n{}allow_plaintext = true\n", keys("[]"));
         let c = Config::from_toml(&plain_only, Path::new("/srv")).unwrap();
         let l = c.landlord("livin").unwrap();
         assert!(l.allow_plaintext && l.seal_key_ids.is_empty());
@@ -481,6 +552,10 @@ seal_key_ids = ["livin-2026-05"]
             "https://a.org:x",
             "ftp://a.org",
             "https://a.org/path",
+            "http://www.livin.co.uk",
+            "http://127.0.0.2:8080",
+            "http://localhost.evil.example",
+            "http://[::2]:8080",
         ] {
             assert!(check_origin(bad).is_err(), "{bad}");
         }
@@ -489,6 +564,8 @@ seal_key_ids = ["livin-2026-05"]
             "http://127.0.0.1:8080",
             "http://localhost:8080",
             "http://[::1]:8080",
+            "http://localhost",
+            "https://[2001:db8::1]:8443",
         ] {
             assert!(check_origin(good).is_ok(), "{good}");
         }
@@ -501,5 +578,19 @@ seal_key_ids = ["livin-2026-05"]
         assert!(check_webhook("http://localhost/x").is_ok());
         assert!(check_webhook("http://example.org/x").is_err());
         assert!(check_webhook("https://").is_err());
+        assert!(check_webhook("http://[::1]:9000/x").is_ok());
+        for bad in [
+            "http://127.0.0.1:1@evil.example/",
+            "http://localhost@evil.example/x",
+            "http://127.0.0.1.evil.example/x",
+            "https://user:secret@hooks.example.org/x",
+            "ftp://127.0.0.1/x",
+            "not a url",
+        ] {
+            assert!(check_webhook(bad).is_err(), "{bad}");
+        }
+        assert!(check_webhook("http://127.0.0.1:1@evil.example/")
+            .unwrap_err()
+            .contains("user name"));
     }
 }

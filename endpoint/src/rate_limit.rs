@@ -10,14 +10,15 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
+use safe_contact_callback::MAX_RETRY_AFTER_SECS;
 use sha2::Sha256;
 
 use crate::config::RateLimit;
 
-/// Past this many remembered clients, buckets that have refilled are forgotten.
-const PRUNE_AT: usize = 10_000;
-/// A hard ceiling, so a flood of spoofed or rotating addresses cannot exhaust memory.
-const MAX_CLIENTS: usize = 100_000;
+/// An IPv6 /48 is usually one site or customer, free to hand out its 65,536 /64s. Each /64 gets
+/// the per-client allowance and the whole /48 this many times it: enough for a household or a
+/// small office, too little for one sender hopping across its /64s.
+pub const IPV6_48_MULTIPLE: u32 = 16;
 const HOUR: f64 = 3600.0;
 
 pub struct RateLimiter {
@@ -37,6 +38,8 @@ struct Shared {
 #[derive(Clone, Copy)]
 struct Bucket {
     tokens: f64,
+    per_hour: u32,
+    /// When a request last touched the bucket: the least recently used are forgotten first.
     updated: Instant,
 }
 
@@ -44,22 +47,37 @@ impl Bucket {
     fn full(per_hour: u32, now: Instant) -> Self {
         Bucket {
             tokens: f64::from(per_hour),
+            per_hour,
             updated: now,
         }
     }
 
-    fn refill(&mut self, per_hour: u32, now: Instant) {
-        let rate = f64::from(per_hour) / HOUR;
+    fn level(&self, now: Instant) -> f64 {
+        let rate = f64::from(self.per_hour) / HOUR;
         let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
-        self.tokens = (self.tokens + elapsed * rate).min(f64::from(per_hour));
+        (self.tokens + elapsed * rate).min(f64::from(self.per_hour))
+    }
+
+    fn refill(&mut self, now: Instant) {
+        self.tokens = self.level(now);
         self.updated = now;
     }
 
     /// How long until one token is there, if it is not there now.
-    fn wait(&self, per_hour: u32) -> Option<Duration> {
+    fn wait(&self) -> Option<Duration> {
         (self.tokens < 1.0)
-            .then(|| Duration::from_secs_f64((1.0 - self.tokens) * HOUR / f64::from(per_hour)))
+            .then(|| Duration::from_secs_f64((1.0 - self.tokens) * HOUR / f64::from(self.per_hour)))
     }
+}
+
+/// Why a request was refused by a shared limit, and for how long.
+#[derive(Debug, PartialEq)]
+pub struct SharedLimit {
+    pub wait: Duration,
+    /// The landlord's own hourly allowance is spent.
+    pub landlord: bool,
+    /// The allowance for all landlords together is spent.
+    pub global: bool,
 }
 
 impl RateLimiter {
@@ -77,63 +95,78 @@ impl RateLimiter {
         }
     }
 
-    /// Takes one token from the client's bucket, or says how long to wait.
+    /// Takes one token from each of the client's buckets, or from none and says how long to
+    /// wait. An IPv4 client has one bucket; an IPv6 client one for its /64 and one for its /48.
     pub fn check_client(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
         let per_hour = self.limits.per_client_per_hour;
-        let key = self.client_key(ip);
+        let buckets = match ip {
+            IpAddr::V4(v4) => vec![(self.client_key(4, &v4.octets()), per_hour)],
+            // One IPv6 subscriber usually holds a whole /64 and can rotate through it freely.
+            IpAddr::V6(v6) => vec![
+                (self.client_key(64, &v6.octets()[..8]), per_hour),
+                (
+                    self.client_key(48, &v6.octets()[..6]),
+                    per_hour.saturating_mul(IPV6_48_MULTIPLE),
+                ),
+            ],
+        };
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if clients.len() >= PRUNE_AT && !clients.contains_key(&key) {
-            clients.retain(|_, b| {
-                b.refill(per_hour, now);
-                b.tokens < f64::from(per_hour)
-            });
-            if clients.len() >= MAX_CLIENTS {
-                return Err(Duration::from_secs(60));
-            }
+        let new = buckets
+            .iter()
+            .filter(|(key, _)| !clients.contains_key(key))
+            .count();
+        make_room(&mut clients, new, self.limits.max_clients, now);
+        let mut wait = None;
+        for (key, per_hour) in &buckets {
+            let bucket = clients
+                .entry(*key)
+                .or_insert_with(|| Bucket::full(*per_hour, now));
+            bucket.refill(now);
+            wait = wait.max(bucket.wait());
         }
-        let bucket = clients
-            .entry(key)
-            .or_insert_with(|| Bucket::full(per_hour, now));
-        bucket.refill(per_hour, now);
-        if let Some(wait) = bucket.wait(per_hour) {
+        if let Some(wait) = wait {
             return Err(wait);
         }
-        bucket.tokens -= 1.0;
+        for (key, _) in &buckets {
+            if let Some(bucket) = clients.get_mut(key) {
+                bucket.tokens -= 1.0;
+            }
+        }
         Ok(())
     }
 
     /// Takes one token from both the landlord's and the global bucket, or from neither.
-    pub fn check_landlord(&self, landlord: &str, now: Instant) -> Result<(), Duration> {
-        let (per_landlord, global) = (
-            self.limits.per_landlord_per_hour,
-            self.limits.global_per_hour,
-        );
+    pub fn check_landlord(&self, landlord: &str, now: Instant) -> Result<(), SharedLimit> {
+        let per_landlord = self.limits.per_landlord_per_hour;
         let mut shared = self.shared.lock().unwrap_or_else(|p| p.into_inner());
         let Shared {
             landlords,
             global: g,
         } = &mut *shared;
-        g.refill(global, now);
+        g.refill(now);
         let l = landlords
             .entry(landlord.to_owned())
             .or_insert_with(|| Bucket::full(per_landlord, now));
-        l.refill(per_landlord, now);
-        if let Some(wait) = l.wait(per_landlord).max(g.wait(global)) {
-            return Err(wait);
+        l.refill(now);
+        let (landlord_wait, global_wait) = (l.wait(), g.wait());
+        if let Some(wait) = landlord_wait.max(global_wait) {
+            return Err(SharedLimit {
+                wait,
+                landlord: landlord_wait.is_some(),
+                global: global_wait.is_some(),
+            });
         }
         l.tokens -= 1.0;
         g.tokens -= 1.0;
         Ok(())
     }
 
-    fn client_key(&self, ip: IpAddr) -> [u8; 16] {
+    /// `prefix_bits` keeps an IPv4 address and an IPv6 network with the same bytes apart.
+    fn client_key(&self, prefix_bits: u8, bytes: &[u8]) -> [u8; 16] {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
-        match ip {
-            IpAddr::V4(v4) => mac.update(&v4.octets()),
-            // One IPv6 subscriber usually holds a whole /64 and can rotate through it freely.
-            IpAddr::V6(v6) => mac.update(&v6.octets()[..8]),
-        }
+        mac.update(&[prefix_bits]);
+        mac.update(bytes);
         let full = mac.finalize().into_bytes();
         let mut key = [0u8; 16];
         key.copy_from_slice(&full[..16]);
@@ -141,9 +174,30 @@ impl RateLimiter {
     }
 }
 
-/// Whole seconds for Retry-After, never 0, which clients would read as "now".
+/// Makes room for `new` more clients in a table of at most `max`. Memory stays bounded however
+/// many addresses a flood rotates through, and a new client is never turned away for lack of
+/// room: buckets that have refilled go first (they hold nothing a fresh one would not), then
+/// the least recently used, at least a tenth of the table at a time so the scan is rare.
+fn make_room(clients: &mut HashMap<[u8; 16], Bucket>, new: usize, max: usize, now: Instant) {
+    if clients.len() + new <= max {
+        return;
+    }
+    clients.retain(|_, b| b.level(now) < f64::from(b.per_hour));
+    let excess = (clients.len() + new).saturating_sub(max);
+    if excess == 0 {
+        return;
+    }
+    let mut last_used: Vec<Instant> = clients.values().map(|b| b.updated).collect();
+    let evict = excess.max(max / 10).min(last_used.len());
+    let (_, newest_evicted, _) = last_used.select_nth_unstable(evict - 1);
+    let newest_evicted = *newest_evicted;
+    clients.retain(|_, b| b.updated > newest_evicted);
+}
+
+/// Whole seconds for Retry-After: never 0, which clients would read as "now", and never more
+/// than the ceiling the widget honours.
 pub fn retry_after_secs(wait: Duration) -> u64 {
-    wait.as_secs_f64().ceil().max(1.0) as u64
+    (wait.as_secs_f64().ceil().max(1.0) as u64).min(MAX_RETRY_AFTER_SECS)
 }
 
 #[cfg(test)]
@@ -155,6 +209,7 @@ mod tests {
             per_client_per_hour: client,
             per_landlord_per_hour: landlord,
             global_per_hour: global,
+            max_clients: 1000,
         })
     }
 
@@ -187,15 +242,80 @@ mod tests {
     }
 
     #[test]
+    fn ipv6_networks_share_a_larger_bucket() {
+        let rl = limiter(1, 100, 100);
+        let t = Instant::now();
+        // Each /64 of one /48 gets one request; the /48 as a whole gets 16.
+        for subnet in 0..IPV6_48_MULTIPLE {
+            let ip = format!("2001:db8:7:{subnet:x}::1").parse().unwrap();
+            assert!(rl.check_client(ip, t).is_ok(), "subnet {subnet}");
+        }
+        let wait = rl
+            .check_client("2001:db8:7:ff::1".parse().unwrap(), t)
+            .unwrap_err();
+        assert_eq!(retry_after_secs(wait), 3600 / u64::from(IPV6_48_MULTIPLE));
+        // A refused /64 took nothing from its /48, and another /48 is untouched.
+        assert!(rl.check_client("2001:db8:8::1".parse().unwrap(), t).is_ok());
+    }
+
+    #[test]
+    fn a_full_table_forgets_the_least_recently_used() {
+        let mut limits = limiter(1, 100, 100).limits;
+        limits.max_clients = 3;
+        let rl = RateLimiter::new(limits);
+        let t = Instant::now();
+        let ip = |n: u8| IpAddr::from([192, 0, 2, n]);
+        for n in 1..=3 {
+            assert!(rl
+                .check_client(ip(n), t + Duration::from_secs(n.into()))
+                .is_ok());
+        }
+        let later = t + Duration::from_secs(10);
+        assert!(
+            rl.check_client(ip(4), later).is_ok(),
+            "a new client is let in"
+        );
+        assert_eq!(rl.clients.lock().unwrap().len(), 3);
+        assert!(
+            rl.check_client(ip(1), later).is_ok(),
+            "the oldest was forgotten"
+        );
+        assert!(
+            rl.check_client(ip(4), later).is_err(),
+            "the newest was kept"
+        );
+        assert!(
+            rl.check_client(ip(3), later).is_err(),
+            "the newer ones were kept"
+        );
+    }
+
+    #[test]
+    fn retry_after_is_whole_seconds_within_the_ceiling() {
+        assert_eq!(retry_after_secs(Duration::from_millis(1)), 1);
+        assert_eq!(retry_after_secs(Duration::from_millis(1500)), 2);
+        assert_eq!(
+            retry_after_secs(Duration::from_secs(7200)),
+            MAX_RETRY_AFTER_SECS
+        );
+        assert_eq!(
+            retry_after_secs(Duration::from_secs_f64(3600.2)),
+            MAX_RETRY_AFTER_SECS
+        );
+    }
+
+    #[test]
     fn landlord_and_global_caps() {
         let rl = limiter(100, 2, 3);
         let t = Instant::now();
         assert!(rl.check_landlord("livin", t).is_ok());
         assert!(rl.check_landlord("livin", t).is_ok());
-        assert!(rl.check_landlord("livin", t).is_err());
+        let refused = rl.check_landlord("livin", t).unwrap_err();
+        assert!(refused.landlord && !refused.global);
         assert!(rl.check_landlord("star-housing", t).is_ok());
         // The global bucket is now empty for everyone, and a refusal takes nothing.
-        assert!(rl.check_landlord("chesterfield", t).is_err());
+        let refused = rl.check_landlord("chesterfield", t).unwrap_err();
+        assert!(refused.global && !refused.landlord);
         assert!(rl
             .check_landlord("chesterfield", t + Duration::from_secs(1200))
             .is_ok());

@@ -5,11 +5,11 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{params, Connection, ErrorCode, TransactionBehavior};
 
 use crate::clock::{unix_now, DAY};
 use crate::config::Config;
-use crate::store::Store;
+use crate::store::{Store, BUSY_TIMEOUT};
 
 /// For rows of a landlord that has since left the config: the default period still applies, so
 /// removing a landlord never means keeping its requests for ever.
@@ -45,16 +45,52 @@ pub fn sweep(conn: &mut Connection, config: &Config, now: i64) -> rusqlite::Resu
         [now - i64::from(config.retention.audit_days) * DAY],
     )?;
     tx.commit()?;
-    if deleted > 0 {
-        checkpoint(conn)?;
-    }
+    // Every sweep, not only one that deleted something: a purge whose checkpoint was held up by
+    // a reader left deleted pages in the WAL, and this is where they go.
+    checkpoint(conn)?;
     Ok(deleted)
 }
 
+/// How often, and how far apart, a checkpoint held up by a reader is tried again: five seconds
+/// in all, short enough for a staff request to wait for.
+const CHECKPOINT_ATTEMPTS: u32 = 50;
+const CHECKPOINT_PAUSE: Duration = Duration::from_millis(100);
+
 /// Copies the WAL into the database and truncates it, so the old page images that still held
-/// deleted requests are gone from the WAL file too.
+/// deleted requests are gone from the WAL file too. A reader part-way through a read holds
+/// older pages in use, so a busy checkpoint is tried again after a pause. If the WAL is still
+/// in use after the last try, this says so in the log and the next sweep empties it.
 pub fn checkpoint(conn: &Connection) -> rusqlite::Result<()> {
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+    // Without this, each try would wait out the connection's whole busy timeout.
+    conn.busy_timeout(Duration::ZERO)?;
+    let emptied = truncate_wal(conn);
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    if !emptied? {
+        tracing::warn!("the WAL is still in use by a reader, so deleted requests may stay in it until the next retention sweep");
+    }
+    Ok(())
+}
+
+fn truncate_wal(conn: &Connection) -> rusqlite::Result<bool> {
+    for attempt in 1..=CHECKPOINT_ATTEMPTS {
+        // The first column is 1 when a reader or writer kept the checkpoint from finishing.
+        match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            Ok(0) => return Ok(true),
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                ) => {}
+            Err(e) => return Err(e),
+        }
+        if attempt < CHECKPOINT_ATTEMPTS {
+            std::thread::sleep(CHECKPOINT_PAUSE);
+        }
+    }
+    Ok(false)
 }
 
 /// Sweeps at start and then on the configured interval, for as long as the server runs.

@@ -59,6 +59,9 @@ DROP TABLE requests;
 ALTER TABLE requests_v2 RENAME TO requests;
 ";
 
+/// How long a connection waits for a lock held by another before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Most requests that one commit will carry; bounds the wait of the last one in a batch.
 const MAX_BATCH: usize = 64;
 
@@ -67,7 +70,7 @@ const MAX_BATCH: usize = 64;
 pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     let mut conn = Connection::open(path)?;
     restrict_permissions(path);
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // auto_vacuum only takes effect before the first table exists; with it, freed pages leave the
     // file instead of lingering on a free list.
     run_pragma(&conn, "PRAGMA auto_vacuum = FULL")?;
@@ -76,14 +79,27 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     run_pragma(&conn, "PRAGMA synchronous = FULL")?;
     // Deleted rows are overwritten with zeros, so a purged request cannot be read back from the file.
     run_pragma(&conn, "PRAGMA secure_delete = ON")?;
+    // Sorts and temporary tables stay in memory, so no request is ever copied to a temporary file.
+    run_pragma(&conn, "PRAGMA temp_store = MEMORY")?;
+    // SQLite reuses a WAL file rather than emptying it, so old pages, deleted requests among
+    // them, would stay in it until overwritten; with a limit of 0 it is cut to nothing each time
+    // it starts over.
+    run_pragma(&conn, "PRAGMA journal_size_limit = 0")?;
     migrate(&mut conn)?;
 
     let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
     let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
     let secure_delete: i64 = conn.query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
-    if journal != "wal" || synchronous != 2 || secure_delete != 1 {
+    let temp_store: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+    let journal_limit: i64 = conn.query_row("PRAGMA journal_size_limit", [], |r| r.get(0))?;
+    if journal != "wal"
+        || synchronous != 2
+        || secure_delete != 1
+        || temp_store != 2
+        || journal_limit != 0
+    {
         return Err(failure(
-            "SQLite did not accept journal_mode=WAL, synchronous=FULL and secure_delete=ON",
+            "SQLite did not accept journal_mode=WAL, synchronous=FULL, secure_delete=ON, temp_store=MEMORY and journal_size_limit=0",
         ));
     }
     Ok(conn)
@@ -184,17 +200,28 @@ struct Job {
 #[derive(Debug, Clone, Copy)]
 pub struct StoreError;
 
+/// What a saved request left under its idempotency key: enough to answer a retry of it.
+pub struct Earlier {
+    pub landlord: String,
+    pub request_id: String,
+    pub body_hash: [u8; 32],
+}
+
 #[derive(Clone)]
 pub struct Store {
     writer: mpsc::Sender<Job>,
     /// For everything other than new submissions: staff reads and changes, retention.
     conn: Arc<Mutex<Connection>>,
+    /// Only for looking up idempotency keys, so that a submission never waits behind a staff
+    /// read or a retention sweep.
+    lookups: Arc<Mutex<Connection>>,
 }
 
 impl Store {
     pub fn open(path: &Path) -> rusqlite::Result<Store> {
         let writer_conn = open(path)?;
         let conn = open(path)?;
+        let lookups = open(path)?;
         let (tx, rx) = mpsc::channel(1024);
         std::thread::Builder::new()
             .name("safe-contact-writer".into())
@@ -203,7 +230,27 @@ impl Store {
         Ok(Store {
             writer: tx,
             conn: Arc::new(Mutex::new(conn)),
+            lookups: Arc::new(Mutex::new(lookups)),
         })
+    }
+
+    /// The request saved under this idempotency key, if there is one.
+    pub async fn earlier(&self, key_hash: [u8; 32]) -> Result<Option<Earlier>, StoreError> {
+        run_blocking(Arc::clone(&self.lookups), move |c| {
+            c.query_row(
+                "SELECT landlord, request_id, body_hash FROM requests WHERE idempotency_key_hash = ?1",
+                [&key_hash[..]],
+                |row| {
+                    Ok(Earlier {
+                        landlord: row.get(0)?,
+                        request_id: row.get(1)?,
+                        body_hash: row.get(2)?,
+                    })
+                },
+            )
+            .optional()
+        })
+        .await
     }
 
     /// Resolves only once the request's transaction has committed (or failed).
@@ -222,17 +269,24 @@ impl Store {
         F: FnOnce(&mut Connection) -> rusqlite::Result<R> + Send + 'static,
         R: Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut conn).map_err(|e| {
-                tracing::error!(code = ?e.sqlite_error_code(), "database operation failed");
-                StoreError
-            })
-        })
-        .await
-        .map_err(|_| StoreError)?
+        run_blocking(Arc::clone(&self.conn), f).await
     }
+}
+
+async fn run_blocking<R, F>(conn: Arc<Mutex<Connection>>, f: F) -> Result<R, StoreError>
+where
+    F: FnOnce(&mut Connection) -> rusqlite::Result<R> + Send + 'static,
+    R: Send + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut conn).map_err(|e| {
+            tracing::error!(code = ?e.sqlite_error_code(), "database operation failed");
+            StoreError
+        })
+    })
+    .await
+    .map_err(|_| StoreError)?
 }
 
 fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
@@ -476,6 +530,12 @@ PRAGMA user_version = 1;
             .query_row("PRAGMA auto_vacuum", [], |r| r.get(0))
             .unwrap();
         assert_eq!(auto_vacuum, 1);
+        for (pragma, expected) in [("temp_store", 2), ("journal_size_limit", 0)] {
+            let value: i64 = conn
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(value, expected, "{pragma}");
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -2,7 +2,11 @@
 //!
 //! Both share one path in and one path out. The checks run cheapest first, and nothing is read
 //! from the body until the sender has shown an allowed origin, a JSON content type, an
-//! idempotency key and a client budget to spend.
+//! idempotency key and either a client budget to spend or a key already saved.
+//!
+//! A retry of a saved request is answered from the saved record before any limit is charged:
+//! someone whose first try got through, but whose answer was lost, must never be locked out by
+//! their own retries.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,7 +28,7 @@ use crate::clock::unix_now;
 use crate::config::Landlord;
 use crate::idempotency::{self, body_hash, key_hash, parse_key, InFlightGuard};
 use crate::routes::AppState;
-use crate::store::{Content, NewRequest, Submitted};
+use crate::store::{Content, Earlier, NewRequest, Submitted};
 
 pub const BODY_LIMIT: usize = 16 * 1024;
 
@@ -163,10 +167,6 @@ async fn arrive(
     if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
         return Err(too_large());
     }
-    let ip = client_ip(peer.ip(), headers, &app.config.trusted_proxies);
-    if let Err(wait) = app.limiter.check_client(ip, Instant::now()) {
-        return Err(too_many(wait));
-    }
     let key_hash = key_hash(key);
     let Some(in_flight) = app.in_flight.begin(key_hash) else {
         return Err(error(
@@ -175,6 +175,17 @@ async fn arrive(
             "A request with this key is still being handled. Try again in a moment",
         ));
     };
+    let earlier = app
+        .store
+        .earlier(key_hash)
+        .await
+        .map_err(|_| unavailable())?;
+    if earlier.is_none() {
+        let ip = client_ip(peer.ip(), headers, &app.config.trusted_proxies);
+        if let Err(wait) = app.limiter.check_client(ip, Instant::now()) {
+            return Err(too_many(wait));
+        }
+    }
 
     let bytes = match Limited::new(body, BODY_LIMIT).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -187,6 +198,9 @@ async fn arrive(
             ))
         }
     };
+    if let Some(earlier) = earlier {
+        return Err(retried(app, &earlier, &bytes));
+    }
     Ok(Arrived {
         origin: origin.to_owned(),
         key_hash,
@@ -234,8 +248,9 @@ async fn save(
     content: Content,
 ) -> Response {
     let id = landlord.id.as_str();
-    if let Err(wait) = app.limiter.check_landlord(id, Instant::now()) {
-        return tagged(too_many(wait), id);
+    if let Err(limit) = app.limiter.check_landlord(id, Instant::now()) {
+        app.notifier.limit_reached(id, &limit);
+        return tagged(too_many(limit.wait), id);
     }
     let outcome = app
         .store
@@ -249,24 +264,45 @@ async fn save(
         })
         .await;
     let answer = match outcome {
-        Ok(Submitted::Created) => {
-            app.notifier.new_request(id);
-            accepted(request_id)
+        Ok(submitted) => {
+            if submitted == Submitted::Created {
+                app.notifier.new_request(id);
+            }
+            answer_for(submitted, request_id)
         }
-        Ok(Submitted::Replayed) => accepted(request_id),
-        Ok(Submitted::KeyReused) => error(
+        Err(_) => unavailable(),
+    };
+    tagged(answer, id)
+}
+
+/// The answer to a key already saved: the first answer again for the same body, else 422.
+fn retried(app: &AppState, earlier: &Earlier, bytes: &[u8]) -> Response {
+    let outcome = if body_hash(bytes) == earlier.body_hash {
+        Submitted::Replayed
+    } else {
+        Submitted::KeyReused
+    };
+    let answer = answer_for(outcome, &earlier.request_id);
+    match app.config.landlord(&earlier.landlord) {
+        Some(l) => tagged(answer, &l.id),
+        None => answer,
+    }
+}
+
+fn answer_for(outcome: Submitted, request_id: &str) -> Response {
+    match outcome {
+        Submitted::Created | Submitted::Replayed => accepted(request_id),
+        Submitted::KeyReused => error(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("Idempotency-Key"),
             "This key was already used for a different request. Use a new key for a new request",
         ),
-        Ok(Submitted::RequestIdReused) => error(
+        Submitted::RequestIdReused => error(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("request_id"),
             "This request ID was already used for a different request",
         ),
-        Err(_) => unavailable(),
-    };
-    tagged(answer, id)
+    }
 }
 
 fn accepted(request_id: &str) -> Response {

@@ -698,37 +698,9 @@ async fn retention_deletes_for_real() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhook_says_only_that_a_request_waits() {
-    use axum::routing::post as axum_post;
-    use std::sync::{Arc, Mutex};
-
-    let received: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
-    let sink = Arc::clone(&received);
-    let hook = axum::Router::new().route(
-        "/hook",
-        axum_post(move |headers: axum::http::HeaderMap, body: String| {
-            let sink = Arc::clone(&sink);
-            async move {
-                let ct = headers
-                    .get("content-type")
-                    .map(|v| v.to_str().unwrap().to_owned())
-                    .unwrap_or_default();
-                sink.lock().unwrap().push((ct, body));
-                axum::http::StatusCode::NO_CONTENT
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let hook_addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, hook).await.unwrap() });
-
+    let (hook_addr, received) = webhook_sink().await;
     let dir = tempdir();
-    let toml = config_toml(dir.path(), "").replace(
-        "id = \"livin\"",
-        &format!(
-            "id = \"livin\"\nnotify_webhook = \"http://127.0.0.1:{}/hook\"",
-            hook_addr.port()
-        ),
-    );
+    let toml = with_webhook(&config_toml(dir.path(), ""), hook_addr);
     let config = safe_contact_endpoint::Config::from_toml(&toml, dir.path()).unwrap();
     let running = safe_contact_endpoint::start(config).await.unwrap();
     let c = client();
@@ -753,8 +725,8 @@ async fn webhook_says_only_that_a_request_waits() {
     // Three requests in a burst make one notification, and it carries nothing else.
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].0, "application/json");
-    let v: Value = serde_json::from_str(&got[0].1).unwrap();
-    assert_eq!(v, json!({ "landlord": "livin", "new_requests": true }));
+    let v = &got[0].1;
+    assert_eq!(v, &json!({ "landlord": "livin", "new_requests": true }));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -829,11 +801,11 @@ fn demo_config_lists_the_five_landlords() {
             safe_contact_endpoint::staff::authenticate(&config, &token).map(|x| x.id.as_str()),
             Some(l.id.as_str())
         );
-        // Each has a demo key whose private half is in demo-keys/, and still takes plaintext
-        // from profiles that do not seal yet.
+        // Each has a demo key whose private half is in demo-keys/, and takes no plaintext: every
+        // demo profile seals.
         let key_id = format!("{}-demo-1", l.id);
         assert_eq!(l.seal_key_ids, [key_id.as_str()]);
-        assert!(l.allow_plaintext);
+        assert!(!l.allow_plaintext, "{}", l.id);
         let key_path = path
             .parent()
             .unwrap()
@@ -849,10 +821,19 @@ fn demo_config_lists_the_five_landlords() {
         let profile: Value =
             serde_json::from_str(&std::fs::read_to_string(profile).unwrap()).unwrap();
         let seal = &profile["callback"]["seal"];
-        if !seal.is_null() {
-            assert_eq!(seal["key_id"], key_id.as_str(), "{}", l.id);
-            assert_eq!(seal["public_key"], key.public_key.as_str(), "{}", l.id);
-        }
+        assert!(
+            !seal.is_null(),
+            "{} does not seal, so it needs plaintext",
+            l.id
+        );
+        assert_eq!(seal["key_id"], key_id.as_str(), "{}", l.id);
+        assert_eq!(seal["public_key"], key.public_key.as_str(), "{}", l.id);
     }
     assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+    assert!(config.demo, "the demo keys need demo = true");
+    let not_a_demo = text.replace("\ndemo = true\n", "\n");
+    let refused = safe_contact_endpoint::Config::from_toml(&not_a_demo, path.parent().unwrap())
+        .unwrap_err()
+        .0;
+    assert!(refused.contains("safe-contact-staff keygen"), "{refused}");
 }

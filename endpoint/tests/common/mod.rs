@@ -20,10 +20,12 @@ pub const TOKEN_STAR: &str = "test-staff-token-star";
 
 /// A config with two landlords (one with several areas, one with one), the database in `dir`,
 /// and `extra` appended at the top level (before the landlords) for per-test settings. Both
-/// take sealed requests (keys `livin-test-1` and `star-test-1`) and plaintext ones.
+/// take sealed requests (keys `livin-test-1` and `star-test-1`) and plaintext ones, which only
+/// a demo may do, hence `demo = true`.
 pub fn config_toml(dir: &Path, extra: &str) -> String {
     format!(
         r#"
+{DEMO_LINE}
 bind = "127.0.0.1:0"
 database = "{db}"
 {extra}
@@ -49,6 +51,8 @@ allow_plaintext = true
         star = sha256_hex(TOKEN_STAR),
     )
 }
+
+pub const DEMO_LINE: &str = "demo = true";
 
 pub fn sha256_hex(s: &str) -> String {
     safe_contact_endpoint::staff::hex(&safe_contact_endpoint::staff::token_hash(s))
@@ -261,4 +265,44 @@ pub async fn spawn_endpoint(
         .trim_end_matches('/')
         .to_owned();
     (child, base)
+}
+
+/// What a webhook receiver got: each message's content type and body.
+pub type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, Value)>>>;
+
+/// A webhook receiver on loopback that keeps every message POSTed to `/hook`.
+pub async fn webhook_sink() -> (std::net::SocketAddr, Received) {
+    let received = Received::default();
+    let sink = std::sync::Arc::clone(&received);
+    let hook = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let sink = std::sync::Arc::clone(&sink);
+            async move {
+                let ct = headers
+                    .get("content-type")
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                sink.lock()
+                    .unwrap()
+                    .push((ct, serde_json::from_str(&body).unwrap_or(Value::Null)));
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, hook).await.unwrap() });
+    (addr, received)
+}
+
+/// `config_toml` with Livin's notices going to a webhook at `addr`.
+pub fn with_webhook(toml: &str, addr: std::net::SocketAddr) -> String {
+    toml.replace(
+        "id = \"livin\"",
+        &format!(
+            "id = \"livin\"\nnotify_webhook = \"http://127.0.0.1:{}/hook\"",
+            addr.port()
+        ),
+    )
 }
