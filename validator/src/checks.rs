@@ -1,5 +1,7 @@
 //! Checks of meaning that a schema cannot express: numbers that can be dialled, links that
-//! open, dates that are recent, ids that are unique, lists that are not empty.
+//! open, dates that are recent, ids that are unique, lists that are not empty. Two are only
+//! warnings, because the content may still be right: a policy past its review date, and a
+//! source that was already old when it was checked.
 //!
 //! They walk the raw JSON by key rather than the typed structs, so that they still run, and
 //! still find everything they can, in a file whose structure is broken.
@@ -15,14 +17,54 @@ use crate::report::Report;
 /// numbers change, and a dead number can cost a person in danger the moment they had.
 const MAX_AGE_DAYS: i64 = 365;
 
+/// A page this much older than the day it was read may describe a service as it used to be.
+const MAX_SOURCE_AGE_YEARS: i64 = 3;
+
 pub fn check(value: &Value, today: Date, report: &mut Report) {
+    policy_review(value, today, report);
     walk(value, "", None, today, report);
+}
+
+/// The commitments are the policy's, so once the policy is due for review they may have changed.
+fn policy_review(value: &Value, today: Date, report: &mut Report) {
+    let pointer = "/policy/review_date";
+    let Some(due) = value
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .and_then(Date::parse)
+    else {
+        return; // a malformed date is reported by the walk
+    };
+    if due < today {
+        let landlord = value
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|name| !name.trim().is_empty())
+            .map_or_else(|| "The landlord's".to_owned(), possessive);
+        report.warn(
+            pointer,
+            format!(
+                "{landlord} policy was due for review on {}: check that these commitments still stand, then set the next review date",
+                due.in_words()
+            ),
+        );
+    }
+}
+
+/// "Livin's", but "Stockport Homes'".
+fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
 }
 
 fn walk(value: &Value, pointer: &str, key: Option<&str>, today: Date, report: &mut Report) {
     match value {
         Value::Object(members) => {
             contact(members, pointer, report);
+            source_age(members, pointer, report);
             for (key, member) in members {
                 walk(member, &push_token(pointer, key), Some(key), today, report);
             }
@@ -75,6 +117,9 @@ fn string(text: &str, pointer: &str, key: Option<&str>, today: Date, report: &mu
     }
     match key {
         Some("checked") => checked(text, pointer, today, report),
+        Some("review_date" | "source_date") => {
+            date(text, pointer, report);
+        }
         Some("id") => {
             if let Err(reason) = formats::id(text) {
                 report.add(pointer, format!("\"{text}\" is not an id: {reason}"));
@@ -89,12 +134,20 @@ fn string(text: &str, pointer: &str, key: Option<&str>, today: Date, report: &mu
     }
 }
 
-fn checked(text: &str, pointer: &str, today: Date, report: &mut Report) {
-    let Some(date) = Date::parse(text) else {
+/// The date in `text`, or `None` after reporting that it is not one.
+fn date(text: &str, pointer: &str, report: &mut Report) -> Option<Date> {
+    let date = Date::parse(text);
+    if date.is_none() {
         report.add(
             pointer,
             format!("\"{text}\" is not a date written as YYYY-MM-DD"),
         );
+    }
+    date
+}
+
+fn checked(text: &str, pointer: &str, today: Date, report: &mut Report) {
+    let Some(date) = date(text, pointer, report) else {
         return;
     };
     if date > today {
@@ -133,6 +186,39 @@ fn contact(members: &Map<String, Value>, pointer: &str, report: &mut Report) {
     if let Err(message) = verdict {
         report.add(&push_token(pointer, "value"), message);
     }
+}
+
+/// Any object with a `source_date` and a `checked` date is a sourced fact, wherever it sits.
+fn source_age(members: &Map<String, Value>, pointer: &str, report: &mut Report) {
+    let date = |key| {
+        members
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(Date::parse)
+    };
+    let (Some(source), Some(checked)) = (date("source_date"), date("checked")) else {
+        return; // malformed dates are reported by the walk
+    };
+    let pointer = push_token(pointer, "source_date");
+    if source > checked {
+        report.add(
+            &pointer,
+            format!("the source is dated {source}, after it was checked on {checked}"),
+        );
+    } else if old_source(source, checked) {
+        report.warn(
+            &pointer,
+            format!(
+                "the source is dated {}, more than three years before it was checked: look for a newer source that says the same",
+                source.in_words()
+            ),
+        );
+    }
+}
+
+/// Whether a source was already more than three years old on the day it was checked.
+pub fn old_source(source: Date, checked: Date) -> bool {
+    source.more_than_years_before(checked, MAX_SOURCE_AGE_YEARS)
 }
 
 /// A person picks their area by id, so two areas with one id would make one unreachable.

@@ -61,6 +61,32 @@ impl Date {
         era * 146_097 + day_of_era - 719_468
     }
 
+    /// Whether `later` falls more than `years` whole calendar years after this date. Compared
+    /// field by field, so that 29 February three years on falls between 28 February and 1 March.
+    pub fn more_than_years_before(self, later: Date, years: i64) -> bool {
+        (later.year, later.month, later.day) > (self.year + years, self.month, self.day)
+    }
+
+    /// The date as people write it in a letter, "2 October 2026", which no reader can misread.
+    pub fn in_words(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let month = MONTHS[usize::try_from(self.month - 1).expect("month is 1 to 12")];
+        format!("{} {month} {}", self.day, self.year)
+    }
+
     /// The inverse of [`Date::days`] (Hinnant's `civil_from_days`).
     pub fn from_days(days: i64) -> Date {
         let days = days + 719_468;
@@ -129,5 +155,32 @@ mod tests {
             assert_eq!(Date::from_days(days).days(), days);
         }
         assert_eq!(Date::from_days(20_780).to_string(), "2026-11-23");
+    }
+
+    #[test]
+    fn written_in_words() {
+        assert_eq!(
+            Date::parse("2026-10-02").unwrap().in_words(),
+            "2 October 2026"
+        );
+        assert_eq!(
+            Date::parse("2027-01-31").unwrap().in_words(),
+            "31 January 2027"
+        );
+        assert_eq!(
+            Date::parse("2026-12-01").unwrap().in_words(),
+            "1 December 2026"
+        );
+    }
+
+    #[test]
+    fn more_than_three_years_is_counted_in_calendar_years() {
+        let date = |text| Date::parse(text).unwrap();
+        let source = date("2020-04-01");
+        assert!(!source.more_than_years_before(date("2023-04-01"), 3));
+        assert!(source.more_than_years_before(date("2023-04-02"), 3));
+        let leap_day = date("2020-02-29");
+        assert!(!leap_day.more_than_years_before(date("2023-02-28"), 3));
+        assert!(leap_day.more_than_years_before(date("2023-03-01"), 3));
     }
 }

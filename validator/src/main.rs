@@ -1,24 +1,46 @@
-//! `safe-contact-validate [--national] [--today YYYY-MM-DD] FILE...` and `--write-schema`.
+//! `safe-contact-validate [--national] [--demo] [--today YYYY-MM-DD] FILE...`,
+//! `--report FILE [--html]` and `--write-schema`.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use safe_contact_validate::{Date, Document, Validator};
+use safe_contact_validate::{Date, Document, Severity, Validator};
 
 const USAGE: &str = "\
-usage: safe-contact-validate [--national] [--today YYYY-MM-DD] FILE...
+usage: safe-contact-validate [--national] [--demo] [--today YYYY-MM-DD] FILE...
+       safe-contact-validate --report FILE [--html] [--demo] [--today YYYY-MM-DD]
        safe-contact-validate --write-schema
 
 Checks landlord profiles and the national content, printing every problem as
-FILE:LINE: /json/pointer: message. A file is national content with --national or
-when it has `danger_now`; otherwise it is a landlord profile.
+FILE:LINE: /json/pointer: message. Warnings are printed the same way, marked
+\"warning:\": they ask someone to look again but do not fail the check. A file is
+national content with --national or when it has `danger_now`; otherwise it is a
+landlord profile.
 
   --national      treat every FILE as national content
-  --today DATE    measure \"checked\" dates from DATE instead of the system clock,
-                  for example to see what goes stale next month
+  --demo          allow the demo's sealing keys, whose private keys are public;
+                  only for the demo and the seed profiles, never for a live one
+  --today DATE    measure dates from DATE instead of the system clock, for
+                  example to see what goes stale next month
+  --report FILE   print, for the landlord's staff to sign off, every commitment
+                  and contact the panel shows for the profile FILE, national
+                  content included, in the panel's order, with each source and
+                  the date it was checked; plain text unless --html
+  --html          write the report as one self-contained HTML page
   --write-schema  regenerate public/profile.schema.json and public/national.schema.json
 
-Exit status: 0 no problems, 1 problems found, 2 usage or file errors.";
+Exit status: 0 no problems (warnings allowed), 1 problems found, 2 usage or
+file errors.";
+
+/// What the command line asked for.
+struct Options {
+    national: bool,
+    demo: bool,
+    html: bool,
+    today: Option<Date>,
+    report: Option<String>,
+    files: Vec<String>,
+}
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -34,46 +56,84 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
     if args == ["--write-schema"] {
         return write_schemas();
     }
-    let mut national = false;
-    let mut today = None;
-    let mut files = Vec::new();
+    let Some(options) = parse(args)? else {
+        println!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let mut validator = Validator::new(options.today.unwrap_or_else(Date::today));
+    if options.demo {
+        validator = validator.allowing_demo_keys();
+    }
+    match &options.report {
+        Some(file) => report(&validator, file, options.html),
+        None => check(&validator, &options),
+    }
+}
+
+/// The options, or `None` when help was asked for.
+fn parse(args: Vec<String>) -> Result<Option<Options>, String> {
+    let mut options = Options {
+        national: false,
+        demo: false,
+        html: false,
+        today: None,
+        report: None,
+        files: Vec::new(),
+    };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(ExitCode::SUCCESS);
-            }
-            "--national" => national = true,
+            "-h" | "--help" => return Ok(None),
+            "--national" => options.national = true,
+            "--demo" => options.demo = true,
+            "--html" => options.html = true,
             "--today" => {
                 let date = args
                     .next()
                     .ok_or(format!("--today needs a date\n\n{USAGE}"))?;
                 let parsed = Date::parse(&date);
-                today = Some(parsed.ok_or(format!(
+                options.today = Some(parsed.ok_or(format!(
                     "--today {date} is not a date written as YYYY-MM-DD"
                 ))?);
+            }
+            "--report" => {
+                let file = args
+                    .next()
+                    .ok_or(format!("--report needs a profile\n\n{USAGE}"))?;
+                options.report = Some(file);
             }
             // --write-schema lands here when mixed with checking, which it does not combine with.
             option if option.starts_with('-') => {
                 return Err(format!("unknown option {option}\n\n{USAGE}"))
             }
-            _ => files.push(arg),
+            _ => options.files.push(arg),
         }
     }
-    if files.is_empty() {
-        return Err(format!("no files to check\n\n{USAGE}"));
+    match (&options.report, options.files.is_empty()) {
+        (None, true) => Err(format!("no files to check\n\n{USAGE}")),
+        (None, false) if options.html => Err(format!("--html goes with --report\n\n{USAGE}")),
+        (Some(_), false) => Err(format!(
+            "--report takes one profile, and no other files\n\n{USAGE}"
+        )),
+        (Some(_), true) if options.national => Err(format!(
+            "--report is for a landlord's profile, which brings in the national content itself\n\n{USAGE}"
+        )),
+        _ => Ok(Some(options)),
     }
+}
 
-    let validator = Validator::new(today.unwrap_or_else(Date::today));
-    let document = national.then_some(Document::National);
-    let (mut problems, mut unreadable) = (0, 0);
-    for file in &files {
+fn check(validator: &Validator, options: &Options) -> Result<ExitCode, String> {
+    let document = options.national.then_some(Document::National);
+    let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
+    for file in &options.files {
         match std::fs::read_to_string(file) {
             Ok(text) => {
                 for problem in validator.check(&text, document) {
                     println!("{}", problem.render(file));
-                    problems += 1;
+                    match problem.severity {
+                        Severity::Error => errors += 1,
+                        Severity::Warning => warnings += 1,
+                    }
                 }
             }
             Err(error) => {
@@ -82,15 +142,53 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
             }
         }
     }
-    let files_word = if files.len() == 1 { "file" } else { "files" };
-    eprintln!("{problems} problem(s) in {} {files_word}", files.len());
+    let count = options.files.len();
+    let files_word = if count == 1 { "file" } else { "files" };
+    eprintln!("{errors} problem(s) and {warnings} warning(s) in {count} {files_word}");
     Ok(if unreadable > 0 {
         ExitCode::from(2)
-    } else if problems > 0 {
+    } else {
+        exit_status(errors)
+    })
+}
+
+/// The report goes to standard output, so it can be saved to a file; anything about the run
+/// goes to standard error.
+fn report(validator: &Validator, file: &str, html: bool) -> Result<ExitCode, String> {
+    let text = std::fs::read_to_string(file).map_err(|error| format!("{file}: {error}"))?;
+    match validator.content_report(&text) {
+        Ok(report) => {
+            print!(
+                "{}",
+                if html {
+                    report.to_html()
+                } else {
+                    report.to_text()
+                }
+            );
+            eprintln!(
+                "{} problem(s) and {} warning(s), listed at the top of the report",
+                report.errors(),
+                report.warnings()
+            );
+            Ok(exit_status(report.errors()))
+        }
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("{}", problem.render(file));
+            }
+            eprintln!("no report: the widget cannot read {file} until these are fixed");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn exit_status(errors: usize) -> ExitCode {
+    if errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 /// Written beside the widget's other public files, wherever the command is run from.

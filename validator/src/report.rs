@@ -1,8 +1,17 @@
 //! Problems found in one file, each placed at a line and a JSON pointer.
+//!
+//! Most are errors, which stop a profile shipping. A few are warnings: things that were right
+//! once and need a person to look again, such as a policy past its review date.
 
 use std::fmt;
 
 use crate::lines::Lines;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -10,6 +19,7 @@ pub struct Problem {
     /// A JSON pointer (RFC 6901); empty for the whole document.
     pub pointer: String,
     pub message: String,
+    pub severity: Severity,
 }
 
 impl Problem {
@@ -27,7 +37,12 @@ impl fmt::Display for Problem {
         } else {
             &self.pointer
         };
-        write!(f, "{}: {pointer}: {}", self.line, self.message)
+        // Marked the way compilers mark them, so editors and CI logs tell the two apart.
+        let mark = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+        };
+        write!(f, "{}: {pointer}: {mark}{}", self.line, self.message)
     }
 }
 
@@ -46,10 +61,19 @@ impl Report {
     }
 
     pub fn add(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push(pointer, message.into(), Severity::Error);
+    }
+
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push(pointer, message.into(), Severity::Warning);
+    }
+
+    fn push(&mut self, pointer: &str, message: String, severity: Severity) {
         self.problems.push(Problem {
             line: self.lines.line(pointer),
             pointer: pointer.to_owned(),
-            message: message.into(),
+            message,
+            severity,
         });
     }
 

@@ -1,12 +1,16 @@
 //! Each fixture under tests/fixtures holds known problems; these pin down what is reported and where.
 
+use safe_contact_validate::demo_keys::DEMO_PUBLIC_KEYS;
 use safe_contact_validate::{Date, Document, Validator};
 
 /// Fixed, so that the fixtures' dates keep meaning the same thing as the calendar moves on.
 const TODAY: &str = "2026-11-23";
 
-fn check_text(text: &str, document: Option<Document>) -> Vec<String> {
-    let validator = Validator::new(Date::parse(TODAY).unwrap());
+fn validator() -> Validator {
+    Validator::new(Date::parse(TODAY).unwrap())
+}
+
+fn check_with(validator: &Validator, text: &str, document: Option<Document>) -> Vec<String> {
     validator
         .check(text, document)
         .iter()
@@ -14,9 +18,17 @@ fn check_text(text: &str, document: Option<Document>) -> Vec<String> {
         .collect()
 }
 
-fn check(fixture: &str) -> Vec<String> {
-    let path = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
-    check_text(&std::fs::read_to_string(&path).unwrap(), None)
+fn check_text(text: &str, document: Option<Document>) -> Vec<String> {
+    check_with(&validator(), text, document)
+}
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn check(name: &str) -> Vec<String> {
+    check_text(&fixture(name), None)
 }
 
 #[test]
@@ -151,4 +163,95 @@ fn broken_json_is_reported_at_its_line() {
         problems[0].starts_with("3: /: not valid JSON (column 1): trailing comma"),
         "{problems:?}"
     );
+}
+
+#[test]
+fn a_policy_past_its_review_date_is_a_warning() {
+    assert_eq!(
+        check("review-date-passed.json"),
+        ["10: /policy/review_date: warning: Example Homes' policy was due for review on 2 October 2026: check that these commitments still stand, then set the next review date"]
+    );
+}
+
+#[test]
+fn a_review_date_from_today_on_is_not_flagged_and_a_malformed_one_is_an_error() {
+    let text = fixture("review-date-passed.json");
+    for due in [TODAY, "2027-06-01"] {
+        let problems = check_text(&text.replace("2026-10-02", due), None);
+        assert_eq!(problems, Vec::<String>::new(), "{due}");
+    }
+    assert_eq!(
+        check_text(&text.replace("2026-10-02", "October 2026"), None),
+        ["10: /policy/review_date: \"October 2026\" is not a date written as YYYY-MM-DD"]
+    );
+}
+
+#[test]
+fn a_source_dated_more_than_three_years_before_its_check_is_a_warning() {
+    // The policy link's source is dated exactly three years before its check, which passes.
+    assert_eq!(
+        check("old-source.json"),
+        [
+            "68: /areas/0/services/0/contacts/0/source_date: warning: the source is dated 14 September 2023, more than three years before it was checked: look for a newer source that says the same",
+            "75: /areas/0/services/0/contacts/1/source_date: the source is dated 2026-09-16, after it was checked on 2026-09-15",
+            "82: /areas/0/services/0/contacts/2/source_date: \"April 2020\" is not a date written as YYYY-MM-DD",
+        ]
+    );
+}
+
+#[test]
+fn an_old_source_for_a_national_section_is_a_warning() {
+    assert_eq!(
+        check("old-national-source.json"),
+        ["41: /danger_now/sources/0/source_date: warning: the source is dated 1 April 2020, more than three years before it was checked: look for a newer source that says the same"]
+    );
+}
+
+/// A demo key is known by its public key, or by a key id marked as a demo's.
+#[test]
+fn demo_keys_are_refused_unless_demo_keys_are_allowed() {
+    let what_to_do = "run `safe-contact-staff keygen`, then replace callback.seal with the \"seal\" line it prints";
+    for (name, problem) in [
+        (
+            "demo-key.json",
+            format!("110: /callback/seal: this is a demo key, and anyone can open requests sealed to it: {what_to_do}"),
+        ),
+        (
+            "demo-key-id.json",
+            format!("110: /callback/seal: key id \"example-homes-demo-2\" marks a demo key, which must not go live: {what_to_do}"),
+        ),
+    ] {
+        assert_eq!(check(name), [problem], "{name}");
+        let demo = validator().allowing_demo_keys();
+        assert_eq!(check_with(&demo, &fixture(name), None), Vec::<String>::new(), "{name}");
+    }
+}
+
+#[test]
+fn a_landlords_own_key_passes() {
+    let text = fixture("demo-key-id.json").replace("example-homes-demo-2", "example-homes-2027-01");
+    assert_eq!(check_text(&text, None), Vec::<String>::new());
+}
+
+/// The list in the validator must be exactly the demo's keys, so none slips through.
+#[test]
+fn the_demo_public_keys_are_those_in_endpoint_demo_keys() {
+    let folder = format!("{}/../endpoint/demo-keys", env!("CARGO_MANIFEST_DIR"));
+    let mut in_files: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .map(|text| {
+            let line = text
+                .lines()
+                .find(|line| line.starts_with("public_key = "))
+                .expect("each demo key file names its public key");
+            line.trim_start_matches("public_key = ")
+                .trim_matches('"')
+                .to_owned()
+        })
+        .collect();
+    in_files.sort();
+    let mut listed = DEMO_PUBLIC_KEYS.map(str::to_owned).to_vec();
+    listed.sort();
+    assert_eq!(listed, in_files);
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use safe_contact_validate::{Date, Document, Validator};
+use safe_contact_validate::{Date, Document, Severity, Validator};
 
 fn workspace() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
@@ -25,10 +25,12 @@ fn published_schemas_match_the_types() {
 }
 
 /// Checked against the real clock, not a fixed day: a contact that has gone a year without being
-/// checked is a defect in what tenants see, and this is where it is caught.
+/// checked is a defect in what tenants see, and this is where it is caught. The seed profiles
+/// carry the demo's sealing keys so the demo works, so those are allowed here. Warnings, such as
+/// a policy past its review date, are printed but do not fail: they need a person, not a fix.
 #[test]
 fn shipped_profiles_and_national_content_are_clean() {
-    let validator = Validator::new(Date::today());
+    let validator = Validator::new(Date::today()).allowing_demo_keys();
     let profiles_dir = workspace().join("public/profiles");
     let mut profiles: Vec<PathBuf> = std::fs::read_dir(&profiles_dir)
         .unwrap()
@@ -46,12 +48,12 @@ fn shipped_profiles_and_national_content_are_clean() {
             .unwrap()
             .display()
             .to_string();
-        problems.extend(
-            validator
-                .check(&text, Some(document))
-                .iter()
-                .map(|p| p.render(&shown)),
-        );
+        for problem in validator.check(&text, Some(document)) {
+            match problem.severity {
+                Severity::Error => problems.push(problem.render(&shown)),
+                Severity::Warning => eprintln!("{}", problem.render(&shown)),
+            }
+        }
         text
     };
     for path in &profiles {
