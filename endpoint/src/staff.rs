@@ -253,6 +253,24 @@ pub fn purge(
     Ok(deleted == 1)
 }
 
+/// Records that the staff tool opened a sealed request to list it: opening reads all of it,
+/// even though the list shows only the area.
+pub fn record_opened_in_list(
+    conn: &Connection,
+    landlord: &str,
+    request_id: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    audit(
+        conn,
+        landlord,
+        Actor::Cli,
+        "read in list",
+        Some(request_id),
+        now,
+    )
+}
+
 fn audit(
     conn: &Connection,
     landlord: &str,

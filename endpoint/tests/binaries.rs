@@ -125,6 +125,17 @@ fn server_refuses_a_bad_config_and_names_the_problem() {
             config_toml(dir.path(), "request_timeout_seconds = 0"),
             "request_timeout_seconds",
         ),
+        (
+            config_toml(dir.path(), "").replace(ORIGIN_LIVIN, "http://www.livin.example"),
+            "origin \"http://www.livin.example\" must start with https://",
+        ),
+        (
+            config_toml(dir.path(), "").replace(
+                "id = \"livin\"",
+                "id = \"livin\"\nnotify_webhook = \"http://127.0.0.1:1@evil.example/\"",
+            ),
+            "notify_webhook must not hold a user name or password",
+        ),
         ("this is not toml".to_owned(), "bad.toml"),
     ];
     for (text, expected) in cases {
@@ -149,4 +160,85 @@ fn server_refuses_a_bad_config_and_names_the_problem() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// Runs the endpoint with `config` and returns its exit code and standard error.
+fn endpoint(config: &Path) -> (Option<i32>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
+        .arg("--config")
+        .arg(config)
+        .output()
+        .unwrap();
+    (o.status.code(), stderr(&o))
+}
+
+#[test]
+fn demo_keys_and_plaintext_are_refused_outside_a_demo() {
+    let dir = tempdir();
+    let config = dir.path().join("config.toml");
+    let demo = config_toml(dir.path(), "").replace("livin-test-1", "livin-demo-1");
+    let not_a_demo = demo.replace(DEMO_LINE, "");
+    let plaintext_only = not_a_demo.replace("livin-demo-1", "livin-2026-05");
+    let cases = [
+        (
+            &not_a_demo,
+            [
+                "seal key id \"livin-demo-1\" is a demo key",
+                "run `safe-contact-staff keygen`, then replace callback.seal in the landlord's profile and \"livin-demo-1\" in seal_key_ids",
+            ],
+        ),
+        (
+            &plaintext_only,
+            [
+                "allow_plaintext = true",
+                "remove allow_plaintext (or set demo = true for a demo only)",
+            ],
+        ),
+    ];
+    for (text, expected) in cases {
+        std::fs::write(&config, text).unwrap();
+        let (code, err) = endpoint(&config);
+        assert_eq!(code, Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.contains("not starting"), "{err}");
+        for e in expected {
+            assert!(err.contains(e), "{e:?} is not in {err}");
+        }
+        // The staff tool reads the same config and refuses it the same way.
+        let o = staff(&config, &["list", "livin"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains(expected[1]), "{}", stderr(&o));
+    }
+    std::fs::write(&config, &demo).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--check")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[cfg(unix)]
+#[test]
+fn staff_tool_warns_when_others_can_read_the_config() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, config_toml(dir.path(), "")).unwrap();
+    let warning = format!(
+        "warning: other users of this machine can read the config file {0}; run chmod 600 {0}",
+        config.display()
+    );
+    for (mode, warned) in [(0o644, true), (0o640, true), (0o604, true), (0o600, false)] {
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(mode)).unwrap();
+        let o = staff(&config, &["list", "livin"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(
+            stderr(&o).contains(&warning),
+            warned,
+            "mode {mode:o}: {}",
+            stderr(&o)
+        );
+    }
 }

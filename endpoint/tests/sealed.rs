@@ -24,9 +24,16 @@ fn client() -> reqwest::Client {
 }
 
 fn staff_with_input(config: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_safe-contact-staff"))
-        .arg("--config")
-        .arg(config)
+    staff_run(Some(config), args, input)
+}
+
+/// The staff tool with `input` on standard input, and `--config` only if `config` is given.
+fn staff_run(config: Option<&Path>, args: &[&str], input: &str) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_safe-contact-staff"));
+    if let Some(config) = config {
+        command.arg("--config").arg(config);
+    }
+    let mut child = command
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -74,6 +81,18 @@ fn audit_rows(db: &Path) -> i64 {
     rusqlite::Connection::open(db)
         .unwrap()
         .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Each audit row as "actor action request_id", oldest first.
+fn audit_actions(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT actor || ' ' || action || ' ' || request_id FROM audit ORDER BY rowid")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
         .unwrap()
 }
 
@@ -155,8 +174,19 @@ async fn sealed_request_is_read_back_by_the_staff_tool_exactly() {
         "{}",
         stdout(&o)
     );
+    assert_eq!(
+        audit_rows(&s.db),
+        0,
+        "nothing was opened, so nothing is audited"
+    );
     let o = staff(&config, &["list", "livin", "--key", path(&key_path)]);
     assert!(stdout(&o).contains("darlington"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("FAILS"), "{}", stdout(&o));
+    assert_eq!(
+        audit_actions(&s.db),
+        [format!("cli read in list {id}")],
+        "opening it to list it is a read"
+    );
 
     // Without the key, or with only another one, staff are told which key it needs.
     let o = staff(&config, &["show", "livin", &id]);
@@ -178,8 +208,8 @@ async fn sealed_request_is_read_back_by_the_staff_tool_exactly() {
     );
     assert_eq!(
         audit_rows(&s.db),
-        0,
-        "nothing was read, so nothing is audited"
+        1,
+        "nothing more was read, so nothing more is audited"
     );
 
     // With it (beside another key, as while rotating): the request exactly as it was sealed.
@@ -201,7 +231,8 @@ async fn sealed_request_is_read_back_by_the_staff_tool_exactly() {
     assert_eq!(shown["key_id"], "livin-test-1");
     assert_eq!(shown["status"], "new");
     assert!(shown.get("envelope").is_none());
-    assert_eq!(audit_rows(&s.db), 1);
+    assert!(shown.get("fails_checks").is_none());
+    assert_eq!(audit_rows(&s.db), 2);
 
     // The staff API hands out the envelope as it was posted; staff open it on their machine.
     let api: Value = c
@@ -268,6 +299,80 @@ async fn tampered_ciphertext_is_stored_but_the_staff_tool_refuses_it() {
         "{err}"
     );
     assert!(o.stdout.is_empty());
+}
+
+/// Anyone with the public key in a profile can seal anything, and the server cannot read what
+/// was sealed: the staff tool checks it as the form would, and says so when it fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sealed_request_the_form_would_refuse_is_flagged_when_opened() {
+    let (_dir, s, config, key) = setup("").await;
+    let c = client();
+    let mut body = valid_body();
+    body["contact"] = json!("12345");
+    body["area"] = json!("shropshire");
+    let id = body["request_id"].as_str().unwrap().to_owned();
+    let envelope = seal(&body, &key);
+    assert_eq!(
+        post_sealed(&c, &s, &envelope).await.status,
+        StatusCode::CREATED
+    );
+    let good = valid_body();
+    assert_eq!(
+        post_sealed(&c, &s, &seal(&good, &key)).await.status,
+        StatusCode::CREATED
+    );
+
+    let o = staff(&config, &["show", "livin", &id, "--key", path(&key.path)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("WARNING: request {id} fails the form's checks"))
+            && err.contains("contact: Enter a UK phone number")
+            && err.contains("area: Choose your council area"),
+        "{err}"
+    );
+    let shown: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(shown["request"], body, "shown as it was sealed, not tidied");
+    let fields: Vec<&str> = shown["fails_checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["area", "contact"]);
+
+    let o = staff(&config, &["list", "livin", "--key", path(&key.path)]);
+    let listed = stdout(&o);
+    let line = |rid: &str| {
+        listed
+            .lines()
+            .find(|l| l.starts_with(rid))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(line(&id).contains("FAILS THE FORM'S CHECKS"), "{listed}");
+    assert!(
+        !line(good["request_id"].as_str().unwrap()).contains("FAILS"),
+        "{listed}"
+    );
+
+    // Opening from standard input checks the area too when it has the config.
+    let bare = serde_json::to_string(&envelope).unwrap();
+    let o = staff_with_input(&config, &["open", "livin", "--key", path(&key.path)], &bare);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let opened: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(opened["fails_checks"].as_array().unwrap().len(), 2);
+    assert!(
+        stderr(&o).contains("fails the form's checks"),
+        "{}",
+        stderr(&o)
+    );
+    let o = staff_run(None, &["open", "livin", "--key", path(&key.path)], &bare);
+    let opened: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        opened["fails_checks"][0]["field"], "contact",
+        "without a config, the area goes unchecked"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -578,6 +683,59 @@ async fn sealed_requests_are_deleted_for_real() {
     assert!(
         !holds(&disk_bytes(&s.db), &sample(&b)),
         "a purged sealed request is still on disk"
+    );
+}
+
+/// A reader part-way through a read keeps older pages, the purged request's among them, in the
+/// WAL. The purge tries its checkpoint again until the reader lets go, then empties the WAL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purge_empties_the_wal_once_a_reader_lets_go() {
+    let (_dir, s, config, key) = setup("").await;
+    let c = client();
+    let envelope = seal(&valid_body(), &key);
+    assert_eq!(
+        post_sealed(&c, &s, &envelope).await.status,
+        StatusCode::CREATED
+    );
+    let sample = envelope.binary_parts().unwrap().1[1000..1032].to_vec();
+    assert!(holds(&disk_bytes(&s.db), &sample));
+
+    let reader = rusqlite::Connection::open(&s.db).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let seen: i64 = reader
+        .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(seen, 1);
+    let mut purge = Command::new(env!("CARGO_BIN_EXE_safe-contact-staff"))
+        .arg("--config")
+        .arg(&config)
+        .args(["purge", "livin", &envelope.request_id])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while count_rows(&s.db) != 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(count_rows(&s.db), 0, "the purge committed");
+    assert!(
+        purge.try_wait().unwrap().is_none(),
+        "the purge waits for the reader to empty the WAL"
+    );
+    let wal = s.db.with_extension("db-wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+
+    reader.execute_batch("COMMIT").unwrap();
+    drop(reader);
+    let o = purge.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Emptied, or gone if every connection has closed.
+    let left = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    assert_eq!(left, 0, "the WAL was emptied");
+    assert!(
+        !holds(&disk_bytes(&s.db), &sample),
+        "the purged request is still on disk"
     );
 }
 

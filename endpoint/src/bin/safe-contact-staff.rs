@@ -7,13 +7,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rusqlite::Connection;
-use safe_contact_callback::{is_id, normalise_request_id};
+use safe_contact_callback::{is_id, normalise_request_id, parse, FieldError, ParseError};
 use safe_contact_endpoint::clock::{rfc3339, unix_now};
+use safe_contact_endpoint::config::Landlord;
 use safe_contact_endpoint::keys::{
     key_for, open_answer, open_request, readable_by_others, KeyFile,
 };
 use safe_contact_endpoint::staff::{self, Actor, Status};
 use safe_contact_endpoint::{retention, store, Config};
+use serde_json::Value;
 
 const USAGE: &str = "usage:
   safe-contact-staff [--config FILE] list LANDLORD [new|contacted|closed|all] [--key FILE]...
@@ -21,14 +23,16 @@ const USAGE: &str = "usage:
   safe-contact-staff [--config FILE] mark LANDLORD REQUEST_ID contacted|closed
   safe-contact-staff [--config FILE] purge LANDLORD REQUEST_ID
   safe-contact-staff [--config FILE] sweep      delete everything past its retention period now
-  safe-contact-staff open LANDLORD --key FILE...
+  safe-contact-staff [--config FILE] open LANDLORD --key FILE...
                      open a sealed request read from standard input: a staff API answer from
-                     GET /v1/staff/requests/{id}, or a bare envelope
+                     GET /v1/staff/requests/{id}, or a bare envelope; with --config, the area
+                     is checked against the landlord's too
   safe-contact-staff keygen --out FILE [--key-id ID]
                      make a key pair for sealed requests; prints the public key for the profile
   safe-contact-staff new-token                  make a staff token and the hash for the config
 --key names a private key file made by keygen; give several while keys are being rotated.
 Sealed requests are opened on this machine: the server never holds a private key.
+Every request opened is checked as the form checks it; one that fails is flagged plainly.
 The config defaults to $SAFE_CONTACT_CONFIG, else safe-contact.toml.";
 
 struct Args {
@@ -95,16 +99,25 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e),
     };
     if let ["open", l] = words.as_slice() {
-        return done(open_stdin(l, &keys));
+        // Without a config the area cannot be checked against the landlord's areas.
+        let areas = match args.config.as_deref().map(load_config) {
+            None => Ok(None),
+            Some(Err(e)) => Err(e),
+            Some(Ok(config)) => config
+                .landlord(l)
+                .map(|x| Some(x.areas.clone()))
+                .ok_or_else(|| format!("no landlord {l:?} in the config")),
+        };
+        return done(areas.and_then(|areas| open_stdin(l, areas.as_deref(), &keys)));
     }
 
     let config_path = args.config.unwrap_or_else(|| {
         std::env::var_os("SAFE_CONTACT_CONFIG")
             .map_or_else(|| PathBuf::from("safe-contact.toml"), PathBuf::from)
     });
-    let config = match Config::load(&config_path) {
+    let config = match load_config(&config_path) {
         Ok(c) => c,
-        Err(e) => return fail(&e.to_string()),
+        Err(e) => return fail(&e),
     };
     let mut conn = match store::open(&config.database) {
         Ok(c) => c,
@@ -115,34 +128,33 @@ fn main() -> ExitCode {
             ))
         }
     };
-    let landlord = |id: &str| -> Result<String, String> {
+    let landlord = |id: &str| -> Result<&Landlord, String> {
         config
             .landlord(id)
-            .map(|l| l.id.clone())
             .ok_or_else(|| format!("no landlord {id:?} in the config"))
     };
     let request_id =
         |s: &str| normalise_request_id(s).ok_or_else(|| format!("{s:?} is not a request id"));
     let result = match words.as_slice() {
-        ["list", l] => landlord(l).and_then(|l| list(&conn, &l, Some(Status::New), &keys)),
-        ["list", l, "all"] => landlord(l).and_then(|l| list(&conn, &l, None, &keys)),
+        ["list", l] => landlord(l).and_then(|l| list(&conn, l, Some(Status::New), &keys)),
+        ["list", l, "all"] => landlord(l).and_then(|l| list(&conn, l, None, &keys)),
         ["list", l, s] => match Status::parse(s) {
-            Some(status) => landlord(l).and_then(|l| list(&conn, &l, Some(status), &keys)),
+            Some(status) => landlord(l).and_then(|l| list(&conn, l, Some(status), &keys)),
             None => Err(USAGE.to_owned()),
         },
-        ["show", l, id] => landlord(l).and_then(|l| show(&mut conn, &l, &request_id(id)?, &keys)),
+        ["show", l, id] => landlord(l).and_then(|l| show(&mut conn, l, &request_id(id)?, &keys)),
         ["mark", l, id, s @ ("contacted" | "closed")] => landlord(l).and_then(|l| {
             let status = Status::parse(s).unwrap_or(Status::Closed);
             let rid = request_id(id)?;
             found(
-                staff::mark(&mut conn, &l, &rid, status, Actor::Cli, unix_now()),
+                staff::mark(&mut conn, &l.id, &rid, status, Actor::Cli, unix_now()),
                 &format!("marked {s}"),
             )
         }),
         ["purge", l, id] => landlord(l).and_then(|l| {
             let rid = request_id(id)?;
             found(
-                staff::purge(&mut conn, &l, &rid, Actor::Cli, unix_now()),
+                staff::purge(&mut conn, &l.id, &rid, Actor::Cli, unix_now()),
                 "purged",
             )
         }),
@@ -161,15 +173,27 @@ fn load_keys(paths: &[PathBuf]) -> Result<Vec<KeyFile>, String> {
         if keys.iter().any(|k| k.key_id == key.key_id) {
             return Err(format!("two --key files are for key {:?}", key.key_id));
         }
-        if readable_by_others(path) {
-            eprintln!(
-                "safe-contact-staff: warning: other users of this machine can read the key file {0}; run chmod 600 {0}",
-                path.display()
-            );
-        }
+        warn_if_others_can_read("key file", path);
         keys.push(key);
     }
     Ok(keys)
+}
+
+/// The config names the database and holds the staff token hashes: a warning, not a refusal,
+/// because the owner may have good reason and the server itself reads it the same way.
+fn load_config(path: &Path) -> Result<Config, String> {
+    let config = Config::load(path).map_err(|e| e.to_string())?;
+    warn_if_others_can_read("config file", path);
+    Ok(config)
+}
+
+fn warn_if_others_can_read(what: &str, path: &Path) {
+    if readable_by_others(path) {
+        eprintln!(
+            "safe-contact-staff: warning: other users of this machine can read the {what} {0}; run chmod 600 {0}",
+            path.display()
+        );
+    }
 }
 
 fn keygen(out: Option<&Path>, key_id: Option<String>) -> Result<(), String> {
@@ -210,22 +234,61 @@ fn keygen(out: Option<&Path>, key_id: Option<String>) -> Result<(), String> {
     Ok(())
 }
 
-fn open_stdin(landlord: &str, keys: &[KeyFile]) -> Result<(), String> {
+fn open_stdin(landlord: &str, areas: Option<&[String]>, keys: &[KeyFile]) -> Result<(), String> {
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
         .map_err(|e| format!("cannot read standard input: {e}"))?;
     let answer = serde_json::from_str(&input).map_err(|_| "standard input is not JSON")?;
-    print_json(&open_answer(answer, landlord, keys)?)
+    print_json(&flagged(open_answer(answer, landlord, keys)?, areas))
+}
+
+/// The form's own checks, run again on a request as staff open it. For a sealed request this is
+/// the first check of what it says: the server cannot read it, and anyone with the public key
+/// in the profile can seal anything at all. Without the landlord's areas, whatever area was
+/// chosen is taken to be one of them.
+fn failed_checks(request: &Value, areas: Option<&[String]>) -> Vec<FieldError> {
+    let bytes = serde_json::to_vec(request).unwrap_or_default();
+    match parse(&bytes) {
+        Ok(r) => {
+            let chosen: Vec<String> = r.area.iter().cloned().collect();
+            r.validate(areas.unwrap_or(&chosen))
+                .err()
+                .unwrap_or_default()
+        }
+        Err(ParseError::Fields(errors)) => errors,
+        Err(ParseError::Malformed(message)) => vec![FieldError {
+            field: "request".into(),
+            message: message.into(),
+        }],
+    }
+}
+
+/// The answer with `"fails_checks"` added, and a warning on standard error, if its request
+/// fails the form's checks. The messages are the form's own and never quote a value.
+fn flagged(mut answer: Value, areas: Option<&[String]>) -> Value {
+    let failed = failed_checks(&answer["request"], areas);
+    if failed.is_empty() {
+        return answer;
+    }
+    eprintln!(
+        "safe-contact-staff: WARNING: request {} fails the form's checks, so it did not come from the form as it is. Treat it with care: do not follow any link or instruction in it.",
+        answer["request_id"].as_str().unwrap_or("(no id)")
+    );
+    for e in &failed {
+        eprintln!("  {}: {}", e.field, e.message);
+    }
+    answer["fails_checks"] = serde_json::to_value(&failed).unwrap_or_default();
+    answer
 }
 
 fn list(
     conn: &Connection,
-    landlord: &str,
+    landlord: &Landlord,
     status: Option<Status>,
     keys: &[KeyFile],
 ) -> Result<(), String> {
-    let rows = staff::list(conn, landlord, status).map_err(db_error)?;
+    let rows = staff::list(conn, &landlord.id, status).map_err(db_error)?;
     if rows.is_empty() {
         println!("no requests");
     }
@@ -245,44 +308,53 @@ fn list(
     Ok(())
 }
 
-/// The area of a sealed request if one of `keys` opens it, else a note of why not.
+/// The area of a sealed request if one of `keys` opens it, else a note of why not. Opening it
+/// is audited, and a request that fails the form's checks is marked.
 fn sealed_area(
     conn: &Connection,
-    landlord: &str,
+    landlord: &Landlord,
     request_id: &str,
     keys: &[KeyFile],
 ) -> Result<String, String> {
-    let envelope = staff::envelope(conn, landlord, request_id)
+    let envelope = staff::envelope(conn, &landlord.id, request_id)
         .map_err(db_error)?
         .ok_or("a sealed request vanished while being listed")?;
     if key_for(&envelope, keys).is_err() {
         return Ok(format!("(sealed to key {})", envelope.key_id));
     }
-    Ok(match open_request(&envelope, landlord, keys) {
-        Ok(request) => request["area"].as_str().unwrap_or("-").to_owned(),
-        Err(_) => "(sealed, cannot be opened: see show)".into(),
-    })
+    let Ok(request) = open_request(&envelope, &landlord.id, keys) else {
+        return Ok("(sealed, cannot be opened: see show)".into());
+    };
+    staff::record_opened_in_list(conn, &landlord.id, request_id, unix_now()).map_err(db_error)?;
+    let area = request["area"].as_str().unwrap_or("-");
+    Ok(
+        if failed_checks(&request, Some(&landlord.areas)).is_empty() {
+            area.to_owned()
+        } else {
+            format!("{area}  FAILS THE FORM'S CHECKS: see show")
+        },
+    )
 }
 
 fn show(
     conn: &mut Connection,
-    landlord: &str,
+    landlord: &Landlord,
     request_id: &str,
     keys: &[KeyFile],
 ) -> Result<(), String> {
+    let id = landlord.id.as_str();
     // Without the right key the request cannot be read, so nothing is read or audited.
-    if let Some(envelope) = staff::envelope(conn, landlord, request_id).map_err(db_error)? {
+    if let Some(envelope) = staff::envelope(conn, id, request_id).map_err(db_error)? {
         key_for(&envelope, keys)?;
     }
-    let full = staff::read(conn, landlord, request_id, Actor::Cli, unix_now())
+    let full = staff::read(conn, id, request_id, Actor::Cli, unix_now())
         .map_err(db_error)?
         .ok_or("there is no such request")?;
-    let answer = serde_json::to_value(&full).map_err(|e| e.to_string())?;
+    let mut answer = serde_json::to_value(&full).map_err(|e| e.to_string())?;
     if matches!(full.content, staff::Stored::Envelope(_)) {
-        print_json(&open_answer(answer, landlord, keys)?)
-    } else {
-        print_json(&answer)
+        answer = open_answer(answer, id, keys)?;
     }
+    print_json(&flagged(answer, Some(&landlord.areas)))
 }
 
 fn print_json(value: &serde_json::Value) -> Result<(), String> {
