@@ -2,7 +2,9 @@
 //!
 //! Every problem in a file is found in one pass: the structure against the JSON Schema generated
 //! from the widget's own types, then the meaning (numbers, links, dates, ids) by walking the JSON,
-//! each placed at a JSON pointer and the line it is on.
+//! each placed at a JSON pointer and the line it is on. Most problems are errors; a few are
+//! warnings that ask a person to look again. The same checks head the [`ContentReport`] that a
+//! landlord's staff sign off.
 
 pub mod checks;
 pub mod content_report;
