@@ -18,6 +18,16 @@ fn staff(config: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs the endpoint binary with `config` and `args` until it exits.
+fn endpoint(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -140,11 +150,7 @@ fn server_refuses_a_bad_config_and_names_the_problem() {
     ];
     for (text, expected) in cases {
         std::fs::write(&config, text).unwrap();
-        let o = Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
-            .arg("--config")
-            .arg(&config)
-            .output()
-            .unwrap();
+        let o = endpoint(&config, &[]);
         assert_eq!(o.status.code(), Some(2));
         let err = stderr(&o);
         assert!(
@@ -153,23 +159,8 @@ fn server_refuses_a_bad_config_and_names_the_problem() {
         );
     }
     std::fs::write(&config, config_toml(dir.path(), "")).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
-        .arg("--config")
-        .arg(&config)
-        .arg("--check")
-        .output()
-        .unwrap();
+    let o = endpoint(&config, &["--check"]);
     assert!(o.status.success(), "{}", stderr(&o));
-}
-
-/// Runs the endpoint with `config` and returns its exit code and standard error.
-fn endpoint(config: &Path) -> (Option<i32>, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
-        .arg("--config")
-        .arg(config)
-        .output()
-        .unwrap();
-    (o.status.code(), stderr(&o))
 }
 
 #[test]
@@ -197,8 +188,9 @@ fn demo_keys_and_plaintext_are_refused_outside_a_demo() {
     ];
     for (text, expected) in cases {
         std::fs::write(&config, text).unwrap();
-        let (code, err) = endpoint(&config);
-        assert_eq!(code, Some(2), "{err}");
+        let o = endpoint(&config, &[]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
         assert_eq!(err.lines().count(), 1, "one line: {err}");
         assert!(err.contains("not starting"), "{err}");
         for e in expected {
@@ -210,12 +202,7 @@ fn demo_keys_and_plaintext_are_refused_outside_a_demo() {
         assert!(stderr(&o).contains(expected[1]), "{}", stderr(&o));
     }
     std::fs::write(&config, &demo).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
-        .arg("--config")
-        .arg(&config)
-        .arg("--check")
-        .output()
-        .unwrap();
+    let o = endpoint(&config, &["--check"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
 

@@ -44,6 +44,54 @@ async fn send_from(c: &reqwest::Client, s: &Server, client_ip: &str) -> reqwest:
 const BEHIND_PROXY: &str = "trusted_proxies = [\"127.0.0.1\"]\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_answer_429_with_retry_after() {
+    let dir = tempdir();
+    let s = serve(dir.path(), &limits(3, 100, 100)).await;
+    let c = client();
+    for _ in 0..3 {
+        assert_eq!(
+            post(&c, &s, &valid_body()).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let a = post(&c, &s, &valid_body()).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry = retry_after(&a.headers);
+    assert!((1..=1200).contains(&retry), "{retry}");
+    assert_eq!(a.headers["access-control-expose-headers"], "retry-after");
+    // A forged X-Forwarded-For from an untrusted peer does not buy a new bucket.
+    assert_eq!(
+        send_from(&c, &s, "203.0.113.77").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(count_rows(&s.db), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn landlord_cap_and_trusted_proxy() {
+    let dir = tempdir();
+    let s = serve(dir.path(), &format!("{BEHIND_PROXY}{}", limits(1, 3, 100))).await;
+    let c = client();
+    // Behind a trusted proxy, each forwarded client has its own bucket of one; then the
+    // landlord's cap of three is spent, whoever asks.
+    let expected = [
+        ("198.51.100.1", StatusCode::CREATED),
+        ("198.51.100.1", StatusCode::TOO_MANY_REQUESTS),
+        ("198.51.100.2", StatusCode::CREATED),
+        ("198.51.100.3", StatusCode::CREATED),
+        ("198.51.100.4", StatusCode::TOO_MANY_REQUESTS),
+    ];
+    for (ip, status) in expected {
+        let r = send_from(&c, &s, ip).await;
+        assert_eq!(r.status(), status, "{ip}");
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(retry_after(r.headers()) <= MAX_RETRY_AFTER_SECS);
+        }
+    }
+    assert_eq!(count_rows(&s.db), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_of_a_saved_request_spends_no_rate_limit() {
     let dir = tempdir();
     let s = serve(dir.path(), &limits(3, 100, 100)).await;
@@ -62,10 +110,8 @@ async fn a_retry_of_a_saved_request_spends_no_rate_limit() {
         );
     }
     for _ in 0..2 {
-        assert_eq!(
-            post(&c, &s, &valid_body()).await.status,
-            StatusCode::CREATED
-        );
+        let a = post(&c, &s, &valid_body()).await;
+        assert_eq!(a.status, StatusCode::CREATED);
     }
     // All three are spent: a new request is refused, a retry still gets the stored answer.
     let refused = post(&c, &s, &valid_body()).await;
