@@ -26,6 +26,7 @@ mod routes;
 pub mod server;
 pub mod staff;
 mod staff_api;
+mod static_files;
 pub mod store;
 mod submit;
 

@@ -12,7 +12,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -22,7 +21,7 @@ use crate::idempotency::InFlight;
 use crate::notify::Notifier;
 use crate::rate_limit::RateLimiter;
 use crate::store::Store;
-use crate::{staff_api, submit};
+use crate::{staff_api, static_files, submit};
 
 pub struct AppState {
     pub config: Arc<Config>,
@@ -80,8 +79,7 @@ pub fn router(app: Arc<AppState>) -> Router {
         .with_state(Arc::clone(&app));
 
     let with_static = match &app.config.static_dir {
-        // ServeDir names .wasm files application/wasm, which browsers need to stream-compile them.
-        Some(dir) => api.fallback_service(ServeDir::new(dir)),
+        Some(dir) => api.fallback_service(static_files::router(dir)),
         None => api,
     };
     with_static
