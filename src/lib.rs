@@ -2,7 +2,8 @@
 //!
 //! The loader (`public/safe-contact.js`) owns the quick exit, the launcher and the panel frame,
 //! and calls [`mount`] with the landlord's profile. Everything here renders inside the loader's
-//! open Shadow DOM, so the host page's styles cannot reach it.
+//! closed Shadow DOM, so the host page's styles and scripts cannot reach it. The loader drops
+//! the returned [`Mounted`] on close and on exit, and with it every answer typed into the form.
 
 mod callback;
 mod clares_law;
@@ -13,8 +14,46 @@ mod local_support;
 mod panel;
 mod section;
 
+use std::alloc::{GlobalAlloc, Layout, System};
+
 use safe_contact_profile::{national, Profile};
 use wasm_bindgen::prelude::*;
+
+/// The system allocator, but every block is zeroed as it is freed. Answers dropped on close,
+/// exit or send then do not linger in the wasm memory, which any script on the page could
+/// read by importing the same module.
+struct ZeroOnFree;
+
+// SAFETY: each call is passed straight to `System` with the caller's own arguments; `dealloc`
+// first writes zeros over the `layout.size()` bytes the caller owns and is handing back.
+unsafe impl GlobalAlloc for ZeroOnFree {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe {
+            ptr.write_bytes(0, layout.size());
+            System.dealloc(ptr, layout)
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: ZeroOnFree = ZeroOnFree;
+
+/// The mounted panel. Dropping it (`unmount()` from the loader) removes the panel and frees
+/// everything it held.
+#[wasm_bindgen]
+pub struct Mounted {
+    _handle: Box<dyn std::any::Any>,
+}
+
+#[wasm_bindgen]
+impl Mounted {
+    /// Removes the panel and forgets every answer in it.
+    pub fn unmount(self) {}
+}
 
 pub use panel::{Panel, ProfileState};
 
@@ -24,7 +63,11 @@ pub use panel::{Panel, ProfileState};
 /// Whatever is wrong with it, the national content still shows. `endpoint` is the embed
 /// snippet's `data-endpoint`, which wins over the profile's.
 #[wasm_bindgen]
-pub fn mount(parent: web_sys::HtmlElement, profile_json: Option<String>, endpoint: Option<String>) {
+pub fn mount(
+    parent: web_sys::HtmlElement,
+    profile_json: Option<String>,
+    endpoint: Option<String>,
+) -> Mounted {
     let national = national();
     let profile = match profile_json {
         Some(text) => Profile::from_json(&text)
@@ -32,9 +75,11 @@ pub fn mount(parent: web_sys::HtmlElement, profile_json: Option<String>, endpoin
         None => ProfileState::Missing,
     };
     parent.set_inner_html("");
-    leptos::mount::mount_to(
+    let handle = leptos::mount::mount_to(
         parent,
         move || leptos::view! { <Panel national profile endpoint/> },
-    )
-    .forget();
+    );
+    Mounted {
+        _handle: Box::new(handle),
+    }
 }

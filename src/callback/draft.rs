@@ -2,12 +2,9 @@ use safe_contact_callback::{
     CallbackRequest, ContactMethod, Day, FieldError, IfSomeoneElseAnswers, OfficerGender,
     TimeOfDay, SCHEMA_VERSION,
 };
-use serde::{Deserialize, Serialize};
-
-/// What the person has typed or chosen so far, exactly as the form holds it.
-/// It is what an accidental reload restores, so it keeps unfinished answers as they are.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+/// What the person has typed or chosen so far, exactly as the form holds it. It lives in the
+/// page's memory only, never in any storage, and is dropped on close, exit and send.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Draft {
     pub area: Option<String>,
     pub contact_method: Option<ContactMethod>,
@@ -24,19 +21,26 @@ pub struct Draft {
     pub other_access_needs: String,
     pub consent: bool,
     /// Set by the first attempt to send, and kept while the answers stay the same, so that
-    /// retries (even after a reload) carry the same request id and idempotency key.
+    /// retries carry the same request id and idempotency key.
     pub sending: Option<Attempt>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Attempt {
     pub request_id: String,
     pub idempotency_key: String,
     /// The request as first sent: a changed answer means a new request with new ids.
     pub request: CallbackRequest,
     /// The envelope it was sealed into, kept so that every retry sends the same bytes.
-    #[serde(default)]
-    pub sealed: Option<String>,
+    pub sealed: Option<Sealed>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sealed {
+    /// The landlord key it was sealed to.
+    pub key_id: String,
+    /// The envelope as posted.
+    pub envelope: String,
 }
 
 fn optional(text: &str) -> Option<String> {
@@ -109,19 +113,26 @@ impl Draft {
     }
 
     /// The ids to send under: the previous attempt's when nothing changed, so the endpoint
-    /// can tell a retry from a new request; otherwise fresh ones from `new_id`.
+    /// can tell a retry from a new request; otherwise fresh ones from `new_id`. An envelope
+    /// sealed to a key that `seal_key_id` no longer names is never resent: the request is
+    /// sealed again under fresh ids.
     pub fn attempt(
         &mut self,
         landlord: &str,
         area_ids: &[String],
+        seal_key_id: Option<&str>,
         mut new_id: impl FnMut() -> String,
     ) -> Result<Attempt, Vec<FieldError>> {
         if let Some(previous) = &self.sending {
-            if self
+            let same_answers = self
                 .to_request(landlord, area_ids, &previous.request_id)
                 .as_ref()
-                == Ok(&previous.request)
-            {
+                == Ok(&previous.request);
+            let same_key = previous
+                .sealed
+                .as_ref()
+                .is_none_or(|s| Some(s.key_id.as_str()) == seal_key_id);
+            if same_answers && same_key {
                 return Ok(previous.clone());
             }
         }
@@ -224,25 +235,45 @@ mod tests {
         let mut draft = filled();
         let mut next = ids();
         let first = draft
-            .attempt("stockport-homes", &areas(), &mut next)
+            .attempt("stockport-homes", &areas(), None, &mut next)
             .unwrap();
         let again = draft
-            .attempt("stockport-homes", &areas(), &mut next)
+            .attempt("stockport-homes", &areas(), None, &mut next)
             .unwrap();
         assert_eq!(first, again);
         draft.safe_days.push(Day::Tuesday);
         let changed = draft
-            .attempt("stockport-homes", &areas(), &mut next)
+            .attempt("stockport-homes", &areas(), None, &mut next)
             .unwrap();
         assert_ne!(changed.request_id, first.request_id);
         assert_ne!(changed.idempotency_key, first.idempotency_key);
     }
 
     #[test]
-    fn a_draft_survives_storage_as_json() {
+    fn an_envelope_sealed_to_a_key_the_profile_no_longer_has_is_sealed_again_under_new_ids() {
         let mut draft = filled();
-        draft.attempt("stockport-homes", &areas(), ids()).unwrap();
-        let text = serde_json::to_string(&draft).unwrap();
-        assert_eq!(serde_json::from_str::<Draft>(&text).unwrap(), draft);
+        let mut next = ids();
+        let first = draft
+            .attempt("stockport-homes", &areas(), Some("old-1"), &mut next)
+            .unwrap();
+        let sealed = Sealed {
+            key_id: "old-1".into(),
+            envelope: "{}".into(),
+        };
+        draft.sending.as_mut().unwrap().sealed = Some(sealed);
+        let retry = draft
+            .attempt("stockport-homes", &areas(), Some("old-1"), &mut next)
+            .unwrap();
+        assert_eq!(retry.request_id, first.request_id);
+        assert!(retry.sealed.is_some(), "a retry resends the same envelope");
+        let rotated = draft
+            .attempt("stockport-homes", &areas(), Some("new-1"), &mut next)
+            .unwrap();
+        assert_ne!(rotated.request_id, first.request_id);
+        assert_ne!(rotated.idempotency_key, first.idempotency_key);
+        assert_eq!(
+            rotated.sealed, None,
+            "nothing sealed to the old key is kept"
+        );
     }
 }

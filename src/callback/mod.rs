@@ -5,7 +5,6 @@ mod draft;
 mod fields;
 mod sealing;
 mod send;
-mod storage;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,7 +13,7 @@ use safe_contact_profile::{CallbackSettings, OptionalQuestion, Profile, Service}
 use wasm_bindgen::JsCast;
 
 use crate::contact::ServiceList;
-use draft::Draft;
+use draft::{Draft, Sealed};
 use fields::{input_id, Checkbox, Checkboxes, FormState, Radios, TextField};
 use send::Outcome;
 
@@ -27,6 +26,10 @@ enum Stage {
     Failed,
     /// The request could not be sealed, so it was not sent at all.
     NotSealed,
+    /// The endpoint is busy and asked for a longer wait than the form sits out.
+    Later {
+        minutes: u32,
+    },
 }
 
 fn new_id() -> String {
@@ -60,6 +63,15 @@ fn focus_soon(node: NodeRef<leptos::html::Div>) {
     });
 }
 
+/// Shows a note and moves focus to it at once, before the stage change that hides the form
+/// re-renders: focus never falls back to the page while a screen reader is following it.
+fn reveal(node: NodeRef<leptos::html::Div>) {
+    if let Some(el) = node.get_untracked() {
+        el.set_hidden(false);
+        let _ = el.focus();
+    }
+}
+
 #[component]
 pub fn CallbackForm(
     profile: Profile,
@@ -68,21 +80,13 @@ pub fn CallbackForm(
     helpline: Option<Service>,
 ) -> impl IntoView {
     let form = FormState {
-        draft: RwSignal::new(storage::load().unwrap_or_default()),
+        draft: RwSignal::new(Draft::default()),
         errors: RwSignal::new(Vec::new()),
     };
     let stage = RwSignal::new(Stage::Editing);
     let summary = NodeRef::<leptos::html::Div>::new();
     let sent_note = NodeRef::<leptos::html::Div>::new();
     let failed_note = NodeRef::<leptos::html::Div>::new();
-
-    // Keep the draft only while there is something in it, so a wiped form leaves no key behind.
-    Effect::new(move |_| {
-        let draft = form.draft.get();
-        if draft != Draft::default() {
-            storage::save(&draft);
-        }
-    });
 
     let asks = |q: OptionalQuestion| !settings.not_asked.contains(&q);
     let seal = settings.seal.clone();
@@ -107,7 +111,10 @@ pub fn CallbackForm(
         }
         let attempt = form
             .draft
-            .try_update(|d| d.attempt(&landlord, &area_ids, new_id))
+            .try_update(|d| {
+                let key_id = seal.as_ref().map(|k| k.key_id.as_str());
+                d.attempt(&landlord, &area_ids, key_id, new_id)
+            })
             .expect("draft is alive");
         match attempt {
             Err(errors) => {
@@ -118,11 +125,14 @@ pub fn CallbackForm(
                 form.errors.set(Vec::new());
                 if let (Some(key), None) = (&seal, &attempt.sealed) {
                     let Some(envelope) = sealing::sealed_body(&attempt.request, key) else {
+                        reveal(failed_note);
                         stage.set(Stage::NotSealed);
-                        focus_soon(failed_note);
                         return;
                     };
-                    attempt.sealed = Some(envelope);
+                    attempt.sealed = Some(Sealed {
+                        key_id: key.key_id.clone(),
+                        envelope,
+                    });
                     let kept = attempt.clone();
                     form.draft.update(|d| d.sending = Some(kept));
                 }
@@ -131,19 +141,24 @@ pub fn CallbackForm(
                 spawn_local(async move {
                     match send::send(&endpoint, &attempt).await {
                         Outcome::Sent => {
-                            storage::wipe();
+                            reveal(sent_note);
                             form.draft.set(Draft::default());
                             stage.set(Stage::Sent);
-                            focus_soon(sent_note);
                         }
                         Outcome::Refused(errors) => {
                             form.errors.set(errors);
                             stage.set(Stage::Editing);
                             focus_soon(summary);
                         }
+                        Outcome::Later { wait_secs } => {
+                            reveal(failed_note);
+                            stage.set(Stage::Later {
+                                minutes: wait_secs.div_ceil(60),
+                            });
+                        }
                         Outcome::Retry { .. } | Outcome::Failed => {
+                            reveal(failed_note);
                             stage.set(Stage::Failed);
-                            focus_soon(failed_note);
                         }
                     }
                 });
@@ -152,7 +167,6 @@ pub fn CallbackForm(
     };
 
     let clear = move |_| {
-        storage::wipe();
         form.draft.set(Draft::default());
         form.errors.set(Vec::new());
         stage.set(Stage::Editing);
@@ -223,7 +237,9 @@ pub fn CallbackForm(
                         </ul>
                     </div>
                 </Show>
-                <form novalidate on:submit=on_submit>
+                // Session-replay tools skip what carries these, so no recording holds the answers.
+                <form novalidate on:submit=on_submit class="rr-block ph-no-capture fs-exclude sentry-block"
+                    data-hj-suppress="" data-clarity-mask="true" data-dd-privacy="hidden">
                     {area_question}
                     <Radios form field="contact_method" legend="How should we contact you?"
                         options=vec![
@@ -296,7 +312,8 @@ pub fn CallbackForm(
                     </Checkbox>
                     {privacy}
                     <div class="button-group">
-                        <button type="submit" class="button" disabled=move || stage.get() == Stage::Sending>
+                        // aria-disabled, not disabled: a disabled button loses focus to the page.
+                        <button type="submit" class="button" aria-disabled=move || (stage.get() == Stage::Sending).then_some("true")>
                             {move || if stage.get() == Stage::Sending { "Sending" } else { "Send request" }}
                         </button>
                         <button type="button" class="button button-secondary" on:click=clear>
@@ -305,13 +322,16 @@ pub fn CallbackForm(
                     </div>
                 </form>
                 <div class="send-failed" node_ref=failed_note tabindex="-1"
-                    hidden=move || !matches!(stage.get(), Stage::Failed | Stage::NotSealed)>
+                    hidden=move || !matches!(stage.get(), Stage::Failed | Stage::NotSealed | Stage::Later { .. })>
                     <h4>"Your request has not been sent"</h4>
                     <p>
-                        {move || if stage.get() == Stage::NotSealed {
-                            "We could not protect your request on this device, so we did not send it. What you typed is still here."
-                        } else {
-                            "What you typed is still here. You can try again in a few minutes."
+                        {move || match stage.get() {
+                            Stage::NotSealed => "We could not protect your request on this device, so we did not send it. What you typed is still here.".to_string(),
+                            Stage::Later { minutes } => format!(
+                                "Too many requests are being sent just now. What you typed is still here. You can send it again in {}.",
+                                if minutes <= 1 { "a minute".to_string() } else { format!("{minutes} minutes") }
+                            ),
+                            _ => "What you typed is still here. You can try again in a few minutes.".to_string(),
                         }}
                     </p>
                     <p>"If you would rather talk to someone now:"</p>

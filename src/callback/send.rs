@@ -1,4 +1,4 @@
-use safe_contact_callback::FieldError;
+use safe_contact_callback::{FieldError, MAX_RETRY_AFTER_SECS};
 use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -14,7 +14,8 @@ use super::draft::Attempt;
 pub const TRIES: u32 = 4;
 /// Each try gives up after this long, so a hanging network cannot freeze the form.
 const TIMEOUT_MS: u32 = 10_000;
-/// The longest wait a server's Retry-After may ask for before we stop and say so.
+/// The longest wait a server's Retry-After may ask for that we sit out before trying again.
+/// Longer ones end the tries, and the person is told when to try again.
 const MAX_WAIT_MS: u32 = 10_000;
 
 /// How one try ended.
@@ -27,6 +28,11 @@ pub enum Outcome {
     /// flight), 429 or a server error.
     Retry {
         wait_ms: u32,
+    },
+    /// Not now: the endpoint asked for a wait longer than we sit out. The person can send
+    /// again themselves after `wait_secs`.
+    Later {
+        wait_secs: u32,
     },
     /// Trying again cannot help (for example the landlord is not set up on this endpoint).
     Failed,
@@ -64,11 +70,21 @@ pub fn outcome(status: u16, retry_after: Option<&str>, body: &str, next: u32) ->
     match status {
         200 | 201 => Outcome::Sent,
         408 | 409 | 429 | 500..=599 => {
+            // The endpoint never asks for more than the shared ceiling; a server that does
+            // is held to it, so the person is never told to wait longer.
             let asked = retry_after
-                .and_then(|s| s.trim().parse::<u32>().ok())
-                .map(|s| s.saturating_mul(1000));
-            Outcome::Retry {
-                wait_ms: asked.unwrap_or_else(|| backoff_ms(next)),
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .map(|s| s.min(MAX_RETRY_AFTER_SECS) as u32);
+            match asked {
+                Some(secs) if secs.saturating_mul(1000) > MAX_WAIT_MS => {
+                    Outcome::Later { wait_secs: secs }
+                }
+                Some(secs) => Outcome::Retry {
+                    wait_ms: secs * 1000,
+                },
+                None => Outcome::Retry {
+                    wait_ms: backoff_ms(next),
+                },
             }
         }
         400 | 422 => match serde_json::from_str::<Errors>(body) {
@@ -91,7 +107,10 @@ pub fn outcome(status: u16, retry_after: Option<&str>, body: &str, next: u32) ->
 /// same idempotency key and the same bytes while that can help.
 pub async fn send(endpoint: &str, attempt: &Attempt) -> Outcome {
     let (endpoint, body) = match &attempt.sealed {
-        Some(envelope) => (super::sealing::sealed_endpoint(endpoint), envelope.clone()),
+        Some(sealed) => (
+            super::sealing::sealed_endpoint(endpoint),
+            sealed.envelope.clone(),
+        ),
         None => (
             endpoint.to_string(),
             serde_json::to_string(&attempt.request).expect("a request always serialises"),
@@ -109,9 +128,7 @@ pub async fn send(endpoint: &str, attempt: &Attempt) -> Outcome {
             },
         };
         match &last {
-            Outcome::Retry { wait_ms } if n < TRIES && *wait_ms <= MAX_WAIT_MS => {
-                sleep(*wait_ms).await
-            }
+            Outcome::Retry { wait_ms } if n < TRIES => sleep(*wait_ms).await,
             _ => break,
         }
     }
@@ -193,6 +210,24 @@ mod tests {
         );
         assert_eq!(outcome(403, None, "", 2), Outcome::Failed);
         assert_eq!(outcome(413, None, "", 2), Outcome::Failed);
+    }
+
+    #[test]
+    fn a_long_wait_is_left_to_the_person_and_never_longer_than_the_shared_ceiling() {
+        assert_eq!(
+            outcome(429, Some("10"), "", 2),
+            Outcome::Retry { wait_ms: 10_000 }
+        );
+        assert_eq!(
+            outcome(429, Some("11"), "", 2),
+            Outcome::Later { wait_secs: 11 }
+        );
+        assert_eq!(
+            outcome(503, Some("99999999999"), "", 2),
+            Outcome::Later {
+                wait_secs: MAX_RETRY_AFTER_SECS as u32
+            }
+        );
     }
 
     #[test]
