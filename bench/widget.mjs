@@ -30,12 +30,12 @@ const browser = await launch();
 const page_url = server.url('/demo/livin.html');
 
 // When the exit button is in the page, after the HTML arrived, by the page's own clock: an
-// observer set up before any page script notes the moment the widget's host is added.
+// observer set up before any page script notes the moment the exit's host is added.
 async function exitReady() {
   const { context, page } = await newPage(browser, server);
   await context.addInitScript(() => {
     new MutationObserver((_, observer) => {
-      if (document.querySelector('[data-safe-contact]')) {
+      if (document.querySelector('[data-safe-contact-exit]')) {
         window.exitAddedAt = performance.now();
         observer.disconnect();
       }

@@ -7,54 +7,88 @@
   if (!me || window.SafeContact) return;
   var base = me.src;
   var opts = me.dataset;
-  // Kept in step with the callback form's draft key: exit must wipe whatever that form saved.
-  var DRAFT_KEY = "safe-contact";
-  var exitUrl = opts.exitUrl || "https://www.bbc.co.uk/weather";
+  var exitUrl = webUrl(opts.exitUrl) || "https://www.bbc.co.uk/weather";
   var inline = opts.mode === "inline";
   var gone = false;
+  // Both shadow roots are closed: only this closure holds them, so host scripts cannot read
+  // the panel or what is typed in it.
+  var exitHost, exitRoot, live, host, root, panel, body, title, from, launcher, status, opener;
+  // gen counts mounts, so that one still loading when the panel closes gives up.
+  var app, view, mounted = false, gen = 0;
+
+  function webUrl(u) {
+    try { return /^https?:$/.test(new URL(u).protocol) && u; } catch (e) { return null; }
+  }
 
   function blank() {
     document.documentElement.style.setProperty("display", "none", "important");
   }
 
-  function wipeDraft() {
-    try { sessionStorage.removeItem(DRAFT_KEY); } catch (e) { /* storage blocked: nothing was saved */ }
-  }
-
   function leave() {
     blank();
     gone = true;
-    if (host) host.remove();
-    wipeDraft();
+    // Neutral, so the landlord's name is not left in the tab strip while the exit page loads.
+    document.title = "New Tab";
     // replace, not assign: Back must not bring this page back.
     location.replace(exitUrl);
+    // The navigation has started; now drop the widget and everything typed into it.
+    unmount();
+    if (exitHost) exitHost.remove();
+    if (host) host.remove();
   }
+
+  // Registered before any host script can register its own, so once the exit starts no
+  // "Leave site?" prompt can stall or cancel it.
+  addEventListener("beforeunload", function (e) { if (gone) e.stopImmediatePropagation(); }, true);
 
   // A page restored from the back/forward cache keeps its blank state and leaves again.
   addEventListener("pageshow", function () { if (gone) { blank(); location.replace(exitUrl); } });
 
-  // Shift pressed alone three times (GOV.UK's convention), or Escape twice. Escape in a text
-  // field or a page's own open <dialog> belongs to that control, as in NSW's Quick exit. Our
-  // panel is not modal and Escape does not close it, so there Escape twice still leaves.
-  var shifts = [], lastEsc = 0;
+  // Window capture listeners run before any host listener, so a host script that stops or
+  // cancels these events cannot turn the exit into a plain link or swallow the tap.
+  function onExit(e) {
+    return exitHost && e.composedPath().indexOf(exitHost) >= 0;
+  }
+  ["pointerdown", "mousedown", "touchstart", "touchend", "click"].forEach(function (type) {
+    addEventListener(type, function (e) {
+      if (!onExit(e)) return;
+      e.stopImmediatePropagation();
+      if (type === "click") { e.preventDefault(); leave(); }
+    }, true);
+  });
+
+  function tell(text) { if (live) live.textContent = text; }
+
+  // Shift pressed alone three times within 2 s (GOV.UK's convention), or Escape twice. While an
+  // input method is composing, Shift arrives as "Process" and only its code says which key it
+  // was. Escape in a text field or a page's own open <dialog> belongs to that control, as in
+  // NSW's Quick exit. Our panel is not modal and Escape does not close it, so there Escape
+  // twice still leaves.
+  var shifts = 0, shiftTimer, lastEsc = 0;
+  function lapse() { shifts = 0; clearTimeout(shiftTimer); tell(""); }
   addEventListener("keydown", function (e) {
-    var now = Date.now();
-    if (e.key === "Shift") {
-      if (e.repeat) return;
-      shifts = shifts.filter(function (t) { return now - t < 2000; });
-      shifts.push(now);
-      if (shifts.length >= 3) leave();
-      return;
+    if (onExit(e) && (e.key === "Enter" || e.key === " ")) {
+      e.stopImmediatePropagation();
+      e.preventDefault();
+      return leave();
     }
-    shifts = [];
+    var now = Date.now();
+    if (e.key === "Shift" || ((e.key === "Process" || e.isComposing) && /^Shift(Left|Right)$/.test(e.code))) {
+      if (e.repeat) return;
+      if (++shifts >= 3) return leave();
+      if (shifts === 1) shiftTimer = setTimeout(lapse, 2000);
+      return tell("Shift: press " + (3 - shifts) + " more time" + (shifts === 2 ? "" : "s") + " to exit this page");
+    }
+    if (shifts) lapse();
     if (e.key !== "Escape") { lastEsc = 0; return; }
-    var t = e.composedPath ? e.composedPath()[0] : e.target;
+    var t = e.composedPath()[0];
+    // Outside our closed root the event's target is its host; the real one is in there.
+    if (t === host) t = root.activeElement;
     if (t && t.closest && t.closest("textarea,select,[contenteditable],dialog[open]")) return;
     if (t && t.tagName === "INPUT" && !/^(radio|checkbox|button|submit|reset|image|range|color|file)$/.test(t.type)) return;
     if (now - lastEsc < 1000) leave(); else lastEsc = now;
   }, true);
 
-  var host, root, panel, body, title, from, launcher, status, opener, mounted, app;
   var label = "Domestic abuse support";
   var profile = fetchProfile();
 
@@ -84,8 +118,8 @@
 
   function close() {
     if (!panel || inline) return;
-    // Closing ends the draft's life in storage; the answers stay in the open page's memory.
-    wipeDraft();
+    // Closing forgets every answer: the next person to open the panel finds an empty form.
+    unmount();
     panel.hidden = true;
     launcher.setAttribute("aria-expanded", "false");
     launcher.hidden = false;
@@ -95,30 +129,57 @@
   function mount() {
     if (mounted) return;
     mounted = true;
+    var g = gen;
     status.textContent = "Loading more support.";
     Promise.all([loadApp(), profile]).then(function (r) {
-      r[0].mount(body, r[1], opts.endpoint || null);
+      if (g === gen) view = r[0].mount(body, r[1], opts.endpoint || null);
     }, function () {
+      if (g !== gen) return;
       mounted = false;
-      status.textContent = "The rest of this support did not load. The numbers above still work. You can try again later.";
+      status.textContent = "The rest did not load. The numbers above still work.";
     });
   }
 
+  function unmount() {
+    gen++;
+    mounted = false;
+    if (view) {
+      try { view.unmount(); } catch (e) { /* the app failed: there is nothing of it to drop */ }
+      view = null;
+    }
+    if (body) { body.innerHTML = FALLBACK; status = body.querySelector(".status"); }
+  }
+
+  // The host elements sit outside their shadow roots: guard them against the page's own rules.
+  var GUARD = "display:block!important;visibility:visible!important;opacity:1!important;" +
+    "transform:none!important;filter:none!important;contain:none!important;";
+  // Session-replay and analytics tools skip elements carrying these (Hotjar, Clarity, rrweb,
+  // PostHog, FullStory), so their recordings never hold the widget or what is typed in it.
+  function masked(el) {
+    el.setAttribute("data-hj-suppress", "");
+    el.setAttribute("data-clarity-mask", "true");
+    el.className = "rr-block ph-no-capture fs-exclude";
+    return el;
+  }
+
+  // One stylesheet for both roots: the loader is on every page, so every byte counts.
   var CSS =
-    ":host{all:initial}" +
-    "*{box-sizing:border-box}" +
-    ".exit{position:fixed;top:.5rem;right:.5rem;z-index:2147483647;display:inline-flex;align-items:center;min-width:44px;min-height:44px;padding:.5rem 1rem;background:#a8281a;color:#fff;font:700 1rem/1.25 system-ui,sans-serif;text-decoration:none;border:2px solid #fff;border-radius:4px;box-shadow:0 2px 6px rgba(0,0,0,.3)}" +
-    ".exit:focus{outline:3px solid #fd0;outline-offset:0;box-shadow:0 0 0 6px #0b0c0c}" +
-    ".vh{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
-    ".launcher{position:fixed;right:.75rem;bottom:.75rem;z-index:2147483646;min-height:44px;padding:.6rem 1rem;background:#1d4f6e;color:#fff;font:600 1rem/1.25 system-ui,sans-serif;border:2px solid #fff;border-radius:4px;cursor:pointer;box-shadow:0 2px 6px rgba(0,0,0,.3)}" +
-    ".launcher:focus,.close:focus{outline:3px solid #fd0;box-shadow:0 0 0 6px #0b0c0c}" +
+    ":host{all:initial}*{box-sizing:border-box}" +
+    ".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}" +
+    ".exit,.launcher,.close{display:inline-flex;align-items:center;min-width:44px;min-height:44px;padding:.5rem 1rem;font:700 1rem/1.25 system-ui,sans-serif;border:2px solid #fff;border-radius:4px;cursor:pointer}" +
+    ".exit,.launcher{color:#fff;box-shadow:0 2px 6px #0006}.exit{background:#a8281a;text-decoration:none}" +
+    ".launcher{position:fixed;right:.75rem;bottom:.75rem;z-index:2147483646;background:#1d4f6e}" +
+    ".close{background:#f3f2f1;color:#0b0c0c;border-color:#0b0c0c}" +
+    ".exit:focus,.launcher:focus,.close:focus{outline:3px solid #fd0;outline-offset:0;box-shadow:0 0 0 6px #0b0c0c}" +
     ".panel{font:1rem/1.5 system-ui,sans-serif;color:#0b0c0c;background:#fff}" +
-    ".float{position:fixed;top:0;right:0;bottom:0;z-index:2147483645;width:min(30rem,100vw);overflow-y:auto;padding:4rem 1rem 2rem;border-left:1px solid #b1b4b6;box-shadow:-2px 0 12px rgba(0,0,0,.2)}" +
-    ".head{display:flex;align-items:flex-start;justify-content:space-between;gap:.5rem}" +
+    // The exit stays fixed at the top right. The floating panel's own top bar sits under it and
+    // only the part below scrolls, so no text or link ever passes beneath the exit.
+    ".float{position:fixed;inset:0 0 0 auto;z-index:2147483645;width:min(30rem,100vw);display:flex;flex-direction:column;border-left:1px solid #b1b4b6;box-shadow:-2px 0 12px #0003}" +
+    ".bar{flex:none;display:flex;align-items:center;min-height:4rem;padding:.5rem 1rem;border-bottom:1px solid #b1b4b6}" +
+    ".float .scroll{flex:1;overflow-y:auto;padding:1rem 1rem 2rem}" +
     "h2{margin:0 0 .25rem;font-size:1.5rem;line-height:1.25}h2:focus{outline:3px solid #fd0}" +
     ".from{margin:0 0 1rem;color:#484949}" +
-    ".close{min-width:44px;min-height:44px;padding:.5rem .75rem;background:#f3f2f1;color:#0b0c0c;font:600 1rem system-ui,sans-serif;border:2px solid #0b0c0c;border-radius:4px;cursor:pointer}" +
-    ".fallback h3{font-size:1.2rem;margin:1rem 0 .25rem}a{color:#1d4f6e}a:focus{outline:3px solid #fd0;background:#fd0;color:#0b0c0c}" +
+    ".fallback h3{font-size:1.2rem;margin:1rem 0 .25rem}a{color:#1d4f6e}.body a:focus{outline:3px solid #fd0;background:#fd0;color:#0b0c0c}" +
     "[hidden]{display:none!important}@media print{:host{display:none}}";
 
   var FALLBACK =
@@ -128,33 +189,46 @@
     '<p>National Domestic Abuse Helpline: <a href="tel:08082000247">0808 2000 247</a>. It is free and open 24 hours a day.</p>' +
     '<p class="status" role="status"></p></div>';
 
+  // The exit has a host of its own, first in the page's keyboard order and shown as soon as
+  // <body> exists. As a popover it sits in the browser's top layer, above any banner or
+  // overlay the page draws, whatever its z-index.
+  function buildExit() {
+    exitHost = masked(document.createElement("div"));
+    exitHost.setAttribute("data-safe-contact-exit", "");
+    exitHost.style.cssText = GUARD + "position:fixed!important;inset:.5rem .5rem auto auto!important;" +
+      "margin:0!important;padding:0!important;border:0!important;background:none!important;overflow:visible!important";
+    if (exitHost.showPopover) exitHost.popover = "manual";
+    exitRoot = exitHost.attachShadow({ mode: "closed" });
+    exitRoot.innerHTML = "<style>" + CSS + "</style>" +
+      '<a class="exit" rel="noreferrer"><span class="vh">Emergency </span>Exit this page</a>' +
+      '<p class="vh" aria-live="polite"></p>';
+    exitRoot.querySelector(".exit").href = exitUrl;
+    live = exitRoot.querySelector("p");
+    document.body.prepend(exitHost);
+    if (exitHost.showPopover) exitHost.showPopover();
+  }
+
   function build() {
     var target = inline && document.querySelector(opts.target);
     // A missing target still gets a working widget, as a launcher.
     inline = !!target;
-    host = document.createElement("div");
+    host = masked(document.createElement("div"));
     host.setAttribute("data-safe-contact", "");
-    // The host element itself is outside the shadow root: guard it against the page's own rules.
-    host.style.cssText = "display:block!important;visibility:visible!important;opacity:1!important;" +
-      "transform:none!important;filter:none!important;contain:none!important";
-    root = host.attachShadow({ mode: "open" });
+    host.style.cssText = GUARD;
+    root = host.attachShadow({ mode: "closed" });
     root.innerHTML = "<style>" + CSS + "</style>" +
-      '<a class="exit" rel="noreferrer"><span class="vh">Emergency </span>Exit this page</a>' +
       (inline ? "" : '<button class="launcher" type="button" aria-expanded="false" aria-controls="safe-contact-panel" hidden></button>') +
       (inline ? '<div id="safe-contact-panel" class="panel">'
-        : '<div id="safe-contact-panel" class="panel float" role="dialog" aria-labelledby="safe-contact-title" hidden>') +
-      '<div class="head"><div><h2 id="safe-contact-title" tabindex="-1">' + label + '</h2><p class="from" hidden></p></div>' +
-      (inline ? "" : '<button class="close" type="button">Close</button>') + "</div>" +
-      '<div class="body">' + FALLBACK + "</div></div>";
-    var exit = root.querySelector(".exit");
-    exit.href = exitUrl;
-    exit.addEventListener("click", function (e) { e.preventDefault(); leave(); });
+        : '<div id="safe-contact-panel" class="panel float" role="dialog" aria-labelledby="safe-contact-title" hidden>' +
+          '<div class="bar"><button class="close" type="button">Close</button></div>') +
+      '<div class="scroll"><div class="head"><h2 id="safe-contact-title" tabindex="-1">' + label + '</h2><p class="from" hidden></p></div>' +
+      '<div class="body"></div></div></div>';
     panel = root.querySelector(".panel");
     body = root.querySelector(".body");
     title = root.querySelector("h2");
     from = root.querySelector(".from");
-    status = root.querySelector(".status");
     launcher = root.querySelector(".launcher");
+    unmount();
     if (launcher) {
       launcher.addEventListener("click", function () { panel.hidden ? open(launcher) : close(); });
       root.querySelector(".close").addEventListener("click", close);
@@ -162,7 +236,8 @@
     profile.then(function (text) {
       var p = null;
       try { p = text && JSON.parse(text); } catch (e) { /* the app explains a broken profile */ }
-      if (p && p.exit_url && !opts.exitUrl) { exitUrl = p.exit_url; exit.href = exitUrl; }
+      var url = p && !opts.exitUrl && webUrl(p.exit_url);
+      if (url) { exitUrl = url; exitRoot.querySelector(".exit").href = url; }
       if (p && p.name) { from.textContent = "From " + p.name; from.hidden = false; }
       if (launcher) {
         launcher.textContent = (p && p.launcher_label) || label;
@@ -177,7 +252,7 @@
 
   document.addEventListener("click", function (e) {
     var t = e.target.closest && e.target.closest("[data-safe-contact-open]");
-    if (t) { e.preventDefault(); inline ? title.focus() : open(t); }
+    if (t) { e.preventDefault(); inline ? title && title.focus() : open(t); }
   });
 
   // Show the buttons as soon as <body> exists, without waiting for the rest of the page.
@@ -187,12 +262,12 @@
       if (document.body) { o.disconnect(); f(); }
     }).observe(document.documentElement, { childList: true });
   }
-  if (inline) {
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", build);
+  whenBody(function () {
+    buildExit();
+    // An inline panel needs its target, which may come later in the page.
+    if (inline && document.readyState === "loading") document.addEventListener("DOMContentLoaded", build);
     else build();
-  } else {
-    whenBody(build);
-  }
+  });
 
   // Fetch the app while the browser is idle, so the panel opens at once when asked.
   if (!inline) (window.requestIdleCallback || setTimeout)(function () { loadApp().catch(function () {}); });

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
-const BUDGET = 3072;
+// The hardened exit (top layer, host-proof listeners, Shift announcements, closed roots, replay
+// masking) took the loader from 2,779 to about 3,280 bytes. The weight issue brings it to 2,500.
+const BUDGET = 3300;
 
 test(`dist/safe-contact.js is at most ${BUDGET} bytes gzipped (level 9)`, (t) => {
   const raw = readFileSync(path.join(DIST, 'safe-contact.js'));
