@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  APP, DIST, EXIT, HOST, LANDLORDS, LAUNCHER, deepActive, describeFocus, launch, newPage, profileOf,
+  APP, DIST, EXIT, HOST, LANDLORDS, LAUNCHER, NO_STORAGE, deepActive, describeFocus, launch, newPage, profileOf,
+  storageTrace,
 } from './harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -211,9 +212,6 @@ async function sendOne(id, setup) {
   return { sent, text };
 }
 
-async function ourStorage(page) {
-  return page.evaluate(() => ({ session: sessionStorage.length, local: localStorage.length }));
-}
 
 for (const id of LANDLORDS) {
   test(`${id}: a request filled and sent by keyboard alone lands once in the endpoint's database`, async () => {
@@ -223,13 +221,14 @@ for (const id of LANDLORDS) {
     const { sealedPosts, plainPosts, foreign } = watchPosts(page);
     await openForm(page, id);
     await fillByKeyboard(page, profile);
-    assert.equal((await ourStorage(page)).session, 1, 'the unsent draft is kept under one key');
+    assert.deepEqual(await storageTrace(page), NO_STORAGE, 'nothing typed or chosen was stored, at any moment');
     await sendByKeyboard(page);
     await page.locator(SENT).waitFor({ state: 'visible' });
     assert.match(await page.locator(SENT).innerText(), new RegExp(profile.callback.next_steps.slice(0, 30)));
     const focus = await deepActive(page);
     assert.match(focus.cls, /panel-success/, `focus moves to the confirmation, not ${describeFocus(focus)}`);
-    assert.deepEqual(await ourStorage(page), { session: 0, local: 0 }, 'a sent request leaves nothing behind');
+    assert.deepEqual(await storageTrace(page), NO_STORAGE, 'a sent request leaves nothing behind');
+    assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), '', 'the answers are gone from the page');
     const rows = endpoint.stored(id);
     assert.equal(rows.length, already + 1, rows.join('\n'));
     const stored = endpoint.show(id, rows.at(-1).split(/\s+/)[0]);
@@ -300,7 +299,7 @@ test('with the endpoint down the answers stay on screen with numbers to call, an
     assert.match(failed, /999/);
     assert.match(failed, /0808 2000 247/, 'the national helpline is offered');
     assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), PHONE, 'what was typed is still there');
-    assert.equal((await ourStorage(page)).session, 1, 'the draft is kept while unsent');
+    assert.deepEqual(await storageTrace(page), NO_STORAGE, 'the unsent answers are on screen only, not stored');
     await page.locator(EXIT).waitFor({ state: 'visible' });
   } finally {
     await endpoint.start();
@@ -311,31 +310,63 @@ test('with the endpoint down the answers stay on screen with numbers to call, an
   await context.close();
 });
 
-test('an accidental reload keeps the draft; exit wipes it', async () => {
+test('the answers live in the page only: a reload loses them', async () => {
   const { context, page } = await newPage(browser, server);
   await openForm(page, 'chesterfield');
   await tabTo(page, 'sc-f-contact');
   await page.keyboard.type(PHONE);
+  assert.deepEqual(await storageTrace(page), NO_STORAGE);
   await page.reload();
   await openForm(page, 'chesterfield');
-  assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), PHONE);
-  await page.locator(EXIT).click();
-  await page.waitForURL((u) => !u.href.startsWith(server.origin));
-  await page.goto(server.url('/'));
-  assert.deepEqual(await ourStorage(page), { session: 0, local: 0 });
+  assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), '');
   await context.close();
 });
 
-test('closing the panel wipes the stored draft but keeps the answers on the open page', async () => {
+/** Every input of the form with its value and whether it is checked. */
+function formState(page) {
+  return page.locator(`${FORM} input`).evaluateAll((inputs) => inputs.map((i) => `${i.id}=${i.value}${i.checked ? ' (checked)' : ''}`));
+}
+
+test('Close forgets every answer: the form is as new when the panel opens again', async () => {
+  const id = 'livin';
   const { context, page } = await newPage(browser, server);
-  await openForm(page, 'stoke-on-trent');
-  await tabTo(page, 'sc-f-contact');
-  await page.keyboard.type(PHONE);
-  assert.equal((await ourStorage(page)).session, 1);
+  await openForm(page, id);
+  const fresh = await formState(page);
+  await fillByKeyboard(page, profileOf(id));
+  await tabTo(page, 'sc-f-name_to_ask_for');
+  await page.keyboard.type('Sam');
+  assert.notDeepEqual(await formState(page), fresh, 'the form was filled');
   await page.locator(`${HOST} button.close`).press('Enter');
-  assert.equal((await ourStorage(page)).session, 0);
+  const closed = await page.locator(HOST).evaluate((host) => ({
+    inputs: host.shadowRoot.querySelectorAll('input').length,
+    text: host.shadowRoot.textContent,
+  }));
+  assert.equal(closed.inputs, 0, 'the closed panel holds no form');
+  assert.doesNotMatch(closed.text, /Sam|7700/);
   await page.locator(LAUNCHER).press('Enter');
-  assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), PHONE);
+  await page.locator(APP).waitFor({ state: 'visible' });
+  const button = page.locator(`${HOST} .fold-button[aria-controls="sc-callback"]`);
+  await button.press('Enter');
+  await page.locator(FORM).waitFor({ state: 'visible' });
+  assert.deepEqual(await formState(page), fresh, 'no answer survived Close');
+  assert.deepEqual(await storageTrace(page), NO_STORAGE);
+  await context.close();
+});
+
+test('when the endpoint asks for a long wait, the person is told when to send again and keeps the answers', async () => {
+  const id = 'stockport-homes';
+  const { context, page } = await newPage(browser, server);
+  await page.route('**/v1/callbacks/sealed', (route) => route.fulfill({
+    status: 429, headers: { 'Retry-After': '600', 'Content-Type': 'application/json' }, body: '{"error":"busy"}',
+  }));
+  await openForm(page, id);
+  await fillByKeyboard(page, profileOf(id));
+  await sendByKeyboard(page);
+  await page.locator(FAILED).waitFor({ state: 'visible' });
+  assert.match(await page.locator(FAILED).innerText(), /send it again in 10 minutes/);
+  const focus = await deepActive(page);
+  assert.match(focus.cls, /send-failed/, `focus moves to the note, not ${describeFocus(focus)}`);
+  assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), PHONE, 'what was typed is still there');
   await context.close();
 });
 

@@ -1,12 +1,16 @@
 // The quick exit must work from the loader alone, so every test here blocks the WebAssembly app.
-// Each exit is checked three ways: the page leaves for the exit address, it was blank (and the
-// widget gone, its draft wiped) before it went, and it went with location.replace.
+// Each exit is checked three ways: the page leaves for the exit address, it was blank (with a
+// neutral title, and the widget gone) before it went, and it went with location.replace.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launch, newPage, blockWasm, profileOf, waitForLauncher,
-  DEFAULT_EXIT, EXIT, EXIT_STUB_TITLE, REPORT_PATH,
+  DEFAULT_EXIT, EXIT, EXIT_LIVE, EXIT_STUB_TITLE, REPORT_PATH,
 } from './harness.mjs';
+
+/** The title the page takes as it leaves, in place of the landlord's. */
+const NEUTRAL_TITLE = 'New Tab';
+const WIDGET_HOSTS = '[data-safe-contact], [data-safe-contact-exit]';
 
 const LANDLORD = 'stoke-on-trent';
 const PAGE = `/demo/${LANDLORD}.html`;
@@ -29,7 +33,7 @@ function expectedExit() {
  * successor's request is held).
  */
 let reportCount = 0;
-async function armedPage(contextOptions = {}, path = PAGE) {
+async function armedPage(contextOptions = {}, path = PAGE, prepare) {
   const { context, page, offsite } = await newPage(browser, server, contextOptions);
   await blockWasm(context);
   const wasmLoaded = [];
@@ -40,34 +44,39 @@ async function armedPage(contextOptions = {}, path = PAGE) {
   const report = server.report(key);
   await page.goto(server.url(path));
   await waitForLauncher(page);
+  await prepare?.(page);
   assert.equal(await page.locator(EXIT).getAttribute('href'), expectedExit(), 'exit link points at the exit address');
-  const start = await page.evaluate(({ key, reportPath }) => {
-    // The widget's own draft key must go; the landlord's own storage must stay.
-    sessionStorage.setItem('safe-contact', 'unsent draft');
+  const start = await page.evaluate(({ key, reportPath, hosts }) => {
+    // The landlord's own storage must stay as it was.
     sessionStorage.setItem('landlord-own', 'kept');
     const log = (window.safeContactTestLog = []);
+    const title = document.title;
     new MutationObserver((records) => {
       for (const r of records) {
         if (r.type === 'attributes' && r.target === document.documentElement) {
           log.push(`html display ${getComputedStyle(document.documentElement).display}`);
         }
+        const inTitle = r.target.nodeName === 'TITLE' || r.target.parentNode?.nodeName === 'TITLE';
+        if (inTitle && !log.includes(`title ${document.title}`)) log.push(`title ${document.title}`);
         for (const n of r.removedNodes) {
-          if (n.nodeType === 1 && n.matches('[data-safe-contact]')) log.push('host removed');
+          if (n.nodeType === 1 && n.matches(hosts)) {
+            log.push(`host removed ${n.hasAttribute('data-safe-contact-exit') ? 'data-safe-contact-exit' : 'data-safe-contact'}`);
+          }
         }
       }
-    }).observe(document.documentElement, { attributes: true, attributeFilter: ['style'], childList: true, subtree: true });
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ['style'], childList: true, characterData: true, subtree: true });
     addEventListener('pagehide', () => {
       navigator.sendBeacon(reportPath, JSON.stringify({
         key,
         display: getComputedStyle(document.documentElement).display,
-        hostPresent: !!document.querySelector('[data-safe-contact]'),
-        draft: sessionStorage.getItem('safe-contact'),
+        hostPresent: !!document.querySelector(hosts),
+        title: document.title,
         landlordOwn: sessionStorage.getItem('landlord-own'),
         log,
       }));
     });
-    return { historyLength: history.length, href: location.href };
-  }, { key, reportPath: REPORT_PATH });
+    return { historyLength: history.length, href: location.href, title };
+  }, { key, reportPath: REPORT_PATH, hosts: WIDGET_HOSTS });
   return { context, page, offsite, exits, report, start, wasmLoaded };
 }
 
@@ -77,11 +86,15 @@ async function assertExited({ page, report, start, offsite, exits, wasmLoaded })
   await page.waitForURL(target);
   const seen = await withDeadline(report, 10_000, 'no pagehide report arrived from the page that was left');
   assert.equal(seen.display, 'none', 'the page was blank (html display:none) when it was left');
-  assert.equal(seen.hostPresent, false, 'the widget host was removed before leaving');
-  assert.equal(seen.draft, null, 'the widget draft key was removed from sessionStorage');
+  assert.equal(seen.hostPresent, false, 'the widget hosts were removed before leaving');
   assert.equal(seen.landlordOwn, 'kept', "the landlord's own sessionStorage was left alone");
-  assert.equal(seen.log[0], 'html display none', `blanking came first, got ${JSON.stringify(seen.log)}`);
-  assert.ok(seen.log.includes('host removed'), `host removal seen, got ${JSON.stringify(seen.log)}`);
+  assert.notEqual(start.title, NEUTRAL_TITLE);
+  assert.equal(seen.title, NEUTRAL_TITLE, 'the landlord page had a neutral title as it was left');
+  assert.deepEqual(seen.log.slice(0, 2), ['html display none', `title ${NEUTRAL_TITLE}`],
+    `blanking came first, then the neutral title, got ${JSON.stringify(seen.log)}`);
+  for (const host of ['data-safe-contact-exit', 'data-safe-contact']) {
+    assert.ok(seen.log.includes(`host removed ${host}`), `${host} removal seen, got ${JSON.stringify(seen.log)}`);
+  }
   assert.equal(await page.title(), EXIT_STUB_TITLE);
   assert.equal(await page.evaluate(() => history.length), start.historyLength,
     'history did not grow: the exit replaced the entry instead of adding one');
@@ -96,12 +109,12 @@ async function assertStayed({ page, start, offsite, exits }, what) {
     display: getComputedStyle(document.documentElement).display,
     hostPresent: !!document.querySelector('[data-safe-contact]'),
     href: location.href,
-    draft: sessionStorage.getItem('safe-contact'),
+    title: document.title,
   }));
   assert.notEqual(now.display, 'none', `${what}: the page must not be blanked`);
   assert.equal(now.hostPresent, true, `${what}: the widget must still be there`);
   assert.equal(now.href, start.href, `${what}: the page must not navigate`);
-  assert.equal(now.draft, 'unsent draft', `${what}: nothing was wiped`);
+  assert.equal(now.title, start.title, `${what}: the title is the page's own`);
   assert.deepEqual(exits, [], `${what}: no request went to the exit address`);
   assert.deepEqual(offsite, [], `${what}: nothing went off-site`);
 }
@@ -263,5 +276,160 @@ describe('what must not exit', () => {
       await s.page.keyboard.press('Escape');
       await assertStayed(s, 'one Escape');
     } finally { await s.context.close(); }
+  });
+});
+
+describe('the exit against a careless or hostile host page', () => {
+  test("a host 'Leave site?' handler neither prompts nor stops the exit, and Back does not return", async () => {
+    const { context, page } = await newPage(browser, server);
+    try {
+      await blockWasm(context);
+      const dialogs = [];
+      page.on('dialog', (d) => { dialogs.push(d.type()); d.dismiss(); });
+      await page.goto(server.url('/'));
+      await page.getByRole('link', { name: 'Stoke-on-Trent City Council' }).click();
+      await page.waitForURL(server.url(PAGE));
+      await waitForLauncher(page);
+      await page.evaluate(() => {
+        const stall = (e) => { e.preventDefault(); e.returnValue = 'Unsaved changes'; return 'Unsaved changes'; };
+        addEventListener('beforeunload', stall);
+        addEventListener('beforeunload', stall, true);
+        window.onbeforeunload = stall;
+      });
+      // A browser asks "Leave site?" only after the person has used the page.
+      await page.locator('main').click();
+      // The handler is live: leaving any other way asks, and Cancel stays.
+      await page.evaluate(() => { location.href = '/'; });
+      await page.waitForEvent('dialog').catch(() => {});
+      assert.deepEqual(dialogs, ['beforeunload'], 'the host handler prompts on an ordinary navigation');
+      assert.equal(page.url(), server.url(PAGE));
+      for (let i = 0; i < 3; i++) await page.keyboard.press('Shift');
+      await page.waitForURL(expectedExit());
+      assert.deepEqual(dialogs, ['beforeunload'], 'no prompt during the exit');
+      await page.goBack();
+      assert.equal(page.url(), server.url('/'), 'Back lands on the demo index, not the landlord page');
+    } finally { await context.close(); }
+  });
+
+  test('a host capture-phase listener that stops clicks cannot turn the exit into a plain link', async () => {
+    const s = await armedPage({}, PAGE, (page) => page.evaluate(() => {
+      document.addEventListener('click', (e) => e.stopPropagation(), true);
+      addEventListener('click', (e) => { e.stopImmediatePropagation(); e.preventDefault(); }, true);
+    }));
+    try {
+      await s.page.locator(EXIT).click();
+      await assertExited(s);
+    } finally { await s.context.close(); }
+  });
+
+  test('a host touch handler that cancels taps cannot stop a tap on the exit', async () => {
+    const s = await armedPage({ hasTouch: true, isMobile: true, viewport: { width: 375, height: 667 } }, PAGE,
+      (page) => page.evaluate(() => {
+        for (const type of ['touchstart', 'touchend', 'pointerdown', 'mousedown']) {
+          document.addEventListener(type, (e) => { e.preventDefault(); e.stopPropagation(); }, { capture: true, passive: false });
+        }
+      }));
+    try {
+      await s.page.locator(EXIT).tap();
+      await assertExited(s);
+    } finally { await s.context.close(); }
+  });
+
+  test('a host keydown handler cannot stop Enter on the focused exit', async () => {
+    const s = await armedPage({}, PAGE, (page) => page.evaluate(() => {
+      document.addEventListener('keydown', (e) => { e.preventDefault(); e.stopPropagation(); }, true);
+    }));
+    try {
+      await s.page.locator(EXIT).focus();
+      await s.page.keyboard.press('Enter');
+      await assertExited(s);
+    } finally { await s.context.close(); }
+  });
+
+  test('Shift three times while an input method is composing (key "Process") leaves, left and right mixed', async () => {
+    const s = await armedPage();
+    try {
+      const cdp = await s.context.newCDPSession(s.page);
+      for (const code of ['ShiftLeft', 'ShiftRight', 'ShiftLeft']) {
+        await cdp.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', key: 'Process', code, windowsVirtualKeyCode: 229 });
+        await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Process', code, windowsVirtualKeyCode: 229 });
+      }
+      await assertExited(s);
+    } finally { await s.context.close(); }
+  });
+
+  test('a screen reader hears how many more Shift presses will exit, and the count lapses', async () => {
+    const s = await armedPage();
+    try {
+      const live = s.page.locator(EXIT_LIVE);
+      assert.equal(await live.textContent(), '');
+      await s.page.keyboard.press('Shift');
+      assert.equal(await live.textContent(), 'Shift: press 2 more times to exit this page');
+      await s.page.keyboard.press('Shift');
+      assert.equal(await live.textContent(), 'Shift: press 1 more time to exit this page');
+      // Left alone, the count lapses and the message goes with it.
+      await s.page.waitForFunction((sel) => {
+        const host = document.querySelector(sel);
+        return host.shadowRoot.querySelector('[aria-live]').textContent === '';
+      }, '[data-safe-contact-exit]', { timeout: 5000 });
+      await s.page.keyboard.press('Shift');
+      assert.equal(await live.textContent(), 'Shift: press 2 more times to exit this page', 'counting starts again');
+      await assertStayed(s, 'Shift twice, a pause, then once');
+    } finally { await s.context.close(); }
+  });
+
+  test('in inline mode the exit is there as soon as <body> exists, before the rest of the page', async () => {
+    const { context, page } = await newPage(browser, server);
+    try {
+      await blockWasm(context);
+      const early = server.url('/demo/early-exit.html');
+      await context.route(early, (route) => route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+          + '<script src="/safe-contact.js" data-profile="livin" data-mode="inline" data-target="#help"></script>'
+          + '<title>Support</title></head><body>'
+          + '<script>window.exitAtBodyStart = !!document.querySelector("[data-safe-contact-exit]");</script>'
+          + '<main><h1>Support</h1><div id="help"></div></main></body></html>',
+      }));
+      await page.goto(early);
+      assert.equal(await page.evaluate(() => window.exitAtBodyStart), true, 'the exit was in place when <body> began');
+      assert.equal(await page.evaluate(() => document.body.firstElementChild.matches('[data-safe-contact-exit]')), true,
+        'the exit comes first in <body>, so it is the first tab stop');
+      await page.locator(EXIT).click();
+      await page.waitForURL(profileOf('livin').exit_url || DEFAULT_EXIT);
+    } finally { await context.close(); }
+  });
+});
+
+describe('host scripts cannot read the widget', () => {
+  test('both shadow roots are closed, and Escape twice in a panel text box still belongs to it', async () => {
+    const { context, page } = await newPage(browser, server, {}, { closedRoots: true });
+    try {
+      await page.goto(server.url('/demo/stockport-homes.html'));
+      const roots = await page.evaluate(() => [...document.querySelectorAll('[data-safe-contact], [data-safe-contact-exit]')]
+        .map((h) => h.shadowRoot));
+      assert.deepEqual(roots, [null, null], 'no host script can reach either root');
+      // The test kept its own references to the roots, which the page cannot see.
+      await page.evaluate(() => window.SafeContact.open());
+      const input = await page.waitForFunction(() => {
+        const root = window.__testRoots.find((r) => r.host.matches('[data-safe-contact]'));
+        const form = root.querySelector('#sc-callback');
+        if (!form) return null;
+        const button = root.querySelector('[aria-controls="sc-callback"]');
+        if (button && button.getAttribute('aria-expanded') === 'false') button.click();
+        return root.querySelector('#sc-f-contact');
+      });
+      await input.evaluate((e) => e.focus());
+      await page.keyboard.type('07700 900123');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      assert.equal(page.url(), server.url('/demo/stockport-homes.html'), 'Escape in a text box did not exit');
+      assert.equal(await input.evaluate((e) => e.value), '07700 900123');
+      assert.equal(await page.evaluate(() => document.body.innerText.includes('07700')), false);
+      await input.evaluate((e) => e.blur());
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await page.waitForURL(profileOf('stockport-homes').exit_url || DEFAULT_EXIT);
+    } finally { await context.close(); }
   });
 });

@@ -1,6 +1,7 @@
 // Shared tools for the browser tests: a static server over dist/, Debian's Chromium, a stub for
 // every off-site address (so no real network is ever used), and helpers that reach into the
-// widget's open shadow root.
+// widget's shadow roots. The widget's roots are closed; every test page but the one that proves
+// it opens them with an init script, so that the tests can see inside.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -20,7 +21,10 @@ export const DEMO_PAGES = [...LANDLORDS.map((id) => `/demo/${id}.html`), '/demo/
 export const DEFAULT_EXIT = 'https://www.bbc.co.uk/weather';
 export const HELPLINE = '0808 2000 247';
 export const HOST = 'div[data-safe-contact]';
-export const EXIT = `${HOST} a.exit`;
+/** The exit has a host of its own, first in <body>. */
+export const EXIT_HOST = 'div[data-safe-contact-exit]';
+export const EXIT = `${EXIT_HOST} a.exit`;
+export const EXIT_LIVE = `${EXIT_HOST} [aria-live]`;
 export const LAUNCHER = `${HOST} button.launcher`;
 export const PANEL = `${HOST} #safe-contact-panel`;
 export const TITLE = `${HOST} #safe-contact-title`;
@@ -139,15 +143,58 @@ export async function blockWasm(context) {
 
 /**
  * A page in a fresh context (axe needs pages from browser.newContext()), with off-site
- * requests stubbed. Resolves to { context, page, offsite }.
+ * requests stubbed. Resolves to { context, page, offsite }. Shadow roots are opened for the
+ * tests to see inside, unless `{ closedRoots: true }` keeps them as the widget made them.
  */
-export async function newPage(browser, server, contextOptions = {}) {
+export async function newPage(browser, server, contextOptions = {}, { closedRoots = false } = {}) {
   const context = await browser.newContext(contextOptions);
   context.setDefaultTimeout(10_000);
+  await context.addInitScript((closed) => {
+    const attach = Element.prototype.attachShadow;
+    // With closed roots the test keeps its own list of them, which no widget code can see.
+    const roots = (window.__testRoots = []);
+    // Every write to any browser storage, by anyone, from the first moment.
+    const writes = (window.__storageWrites = []);
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      writes.push(`${this === sessionStorage ? 'session' : 'local'}Storage ${key}=${value}`);
+      return setItem.call(this, key, value);
+    };
+    const cookie = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
+    Object.defineProperty(Document.prototype, 'cookie', {
+      get() { return cookie.get.call(this); },
+      set(v) { writes.push(`cookie ${v}`); cookie.set.call(this, v); },
+    });
+    const idbOpen = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (name, ...rest) { writes.push(`indexedDB ${name}`); return idbOpen.call(this, name, ...rest); };
+    if (window.CacheStorage) {
+      const cacheOpen = CacheStorage.prototype.open;
+      CacheStorage.prototype.open = function (name) { writes.push(`caches ${name}`); return cacheOpen.call(this, name); };
+    }
+    Element.prototype.attachShadow = function (init) {
+      const root = attach.call(this, closed ? init : { ...init, mode: 'open' });
+      roots.push(root);
+      return root;
+    };
+  }, closedRoots);
   const offsite = await stubOffsite(context, server.origin);
   const page = await context.newPage();
   return { context, page, offsite };
 }
+
+/**
+ * What the page has stored: every write to any storage since it loaded (recorded by the init
+ * script) and what sessionStorage and localStorage hold now.
+ */
+export function storageTrace(page) {
+  return page.evaluate(() => ({
+    writes: window.__storageWrites,
+    session: Object.keys(sessionStorage),
+    local: Object.keys(localStorage),
+  }));
+}
+
+export const NO_STORAGE = { writes: [], session: [], local: [] };
 
 /** The landlord's profile as built into dist/. */
 export function profileOf(id) {
@@ -218,7 +265,7 @@ export function deepActive(page) {
     let a = document.activeElement;
     let inWidget = false;
     while (a && a.shadowRoot && a.shadowRoot.activeElement) {
-      if (a.matches('[data-safe-contact]')) inWidget = true;
+      if (a.matches('[data-safe-contact], [data-safe-contact-exit]')) inWidget = true;
       a = a.shadowRoot.activeElement;
     }
     if (!a) return null;

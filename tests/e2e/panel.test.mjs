@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, launch, newPage, blockWasm, profileOf, localServiceNames, waitForLauncher,
   openPanel, openAllFolds, chooseArea, visibleTexts, deepActive, describeFocus as label,
-  LANDLORDS, DEFAULT_EXIT, HELPLINE, HOST, EXIT, LAUNCHER, PANEL, CLOSE, APP, FALLBACK,
+  LANDLORDS, DEFAULT_EXIT, HELPLINE, HOST, EXIT, EXIT_HOST, LAUNCHER, PANEL, CLOSE, APP, FALLBACK,
 } from './harness.mjs';
 
 const DEFAULT_LABEL = 'Domestic abuse support';
@@ -49,7 +49,7 @@ function assertIncludesNone(actual, forbidden, what) {
 
 /** Size and position of the exit, and whether it is the element on top at its own centre. */
 async function exitOnTop(page) {
-  return page.locator(HOST).evaluate((host) => {
+  return page.locator(EXIT_HOST).evaluate((host) => {
     const exit = host.shadowRoot.querySelector('a.exit');
     const r = exit.getBoundingClientRect();
     const x = r.left + r.width / 2;
@@ -69,10 +69,12 @@ function coveredControls(page) {
   return page.locator(HOST).evaluate((host) => {
     const root = host.shadowRoot;
     const panel = root.querySelector('#safe-contact-panel');
+    // The floating panel scrolls below its top bar; the bar's own controls are checked too.
+    const scroller = root.querySelector('.float .scroll') || panel;
     const name = (e) => `${e.tagName.toLowerCase()}${e.className ? '.' + e.className : ''} "${(e.textContent || e.value || '').trim().slice(0, 40)}"`;
     const covered = [];
     for (const end of ['top', 'bottom']) {
-      panel.scrollTop = end === 'top' ? 0 : panel.scrollHeight;
+      scroller.scrollTop = end === 'top' ? 0 : scroller.scrollHeight;
       const box = panel.getBoundingClientRect();
       const middle = box.top + panel.clientHeight / 2;
       for (const c of panel.querySelectorAll('a[href], button, input, select, textarea')) {
@@ -84,18 +86,57 @@ function coveredControls(page) {
         if (!ok) covered.push(`${name(c)} (${end} of the panel) is under ${hit ? name(hit) : 'nothing'}`);
       }
     }
-    panel.scrollTop = 0;
+    scroller.scrollTop = 0;
     return [...new Set(covered)];
   });
 }
 
-/** The widget's own tab stops, in order, as it renders now. */
+/** The widget's own tab stops, in page order (its two hosts as they sit in the page). */
 function widgetTabStops(page) {
-  return page.locator(HOST).evaluate((host) => {
-    const all = host.shadowRoot.querySelectorAll('a[href], button, input, select, textarea, [tabindex]');
-    return [...all]
-      .filter((e) => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length > 0)
-      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+  return page.evaluate(() => [...document.querySelectorAll('[data-safe-contact-exit], [data-safe-contact]')]
+    .flatMap((host) => [...host.shadowRoot.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')])
+    .filter((e) => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length > 0)
+    .map((e) => `${e.tagName.toLowerCase()}.${e.className}`));
+}
+
+/**
+ * Text, links and controls of the open panel that pass under the exit at any point of the
+ * panel's scroll, and the exit's own box. Only what is visible counts: text scrolled out of
+ * the panel's scrolling part is clipped by it.
+ */
+function underTheExit(page) {
+  return page.evaluate(() => {
+    const exit = document.querySelector('[data-safe-contact-exit]').shadowRoot.querySelector('a.exit').getBoundingClientRect();
+    const root = document.querySelector('[data-safe-contact]').shadowRoot;
+    const panel = root.querySelector('#safe-contact-panel');
+    const scroller = root.querySelector('.float .scroll') || document.scrollingElement;
+    const found = new Set();
+    const check = (rect, what) => {
+      const clip = scroller.contains?.(what.node) ? scroller.getBoundingClientRect() : { top: -Infinity, bottom: Infinity };
+      const top = Math.max(rect.top, clip.top);
+      const bottom = Math.min(rect.bottom, clip.bottom);
+      if (bottom <= top || rect.width === 0) return;
+      if (rect.left < exit.right && rect.right > exit.left && top < exit.bottom && bottom > exit.top) found.add(what.name);
+    };
+    const look = () => {
+      const walker = document.createTreeWalker(panel, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.textContent.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        for (const r of range.getClientRects()) check(r, { node: n, name: `text "${n.textContent.trim().slice(0, 40)}"` });
+      }
+      for (const c of panel.querySelectorAll('a[href], button, input, select, textarea')) {
+        check(c.getBoundingClientRect(), { node: c, name: `${c.tagName.toLowerCase()} "${(c.textContent || c.value || '').trim().slice(0, 40)}"` });
+      }
+    };
+    const step = Math.max(50, scroller.clientHeight / 2);
+    for (let y = 0; y <= scroller.scrollHeight; y += step) {
+      scroller.scrollTop = y;
+      look();
+    }
+    scroller.scrollTop = 0;
+    return { found: [...found], exit: { height: exit.height, width: exit.width }, scrolled: scroller.scrollHeight > scroller.clientHeight };
   });
 }
 
@@ -119,6 +160,8 @@ describe('each landlord', () => {
         assert.equal(await exit.getAttribute('href'), profile.exit_url || DEFAULT_EXIT);
         const stops = await widgetTabStops(page);
         assert.equal(stops[0], 'a.exit', `the exit is the widget's first tab stop: ${stops}`);
+        assert.equal(await page.evaluate(() => document.body.firstElementChild.matches('[data-safe-contact-exit]')), true,
+          "the exit comes first in the page's keyboard order");
         const closed = await exitOnTop(page);
         assert.ok(closed.width >= 44 && closed.height >= 44, `exit is at least 44x44 CSS px, got ${closed.width}x${closed.height}`);
         assert.ok(closed.inView && closed.onTop, 'the exit is in view and on top');
@@ -185,9 +228,11 @@ describe('keyboard alone', () => {
         assert.equal((await deepActive(page)).id, 'safe-contact-title', 'Enter opened the panel and focused its title');
         await page.locator(APP).waitFor({ state: 'visible' });
 
-        await page.keyboard.press('Tab');
+        // Close sits in the bar above the title, so it comes just before it.
+        await page.keyboard.press('Shift+Tab');
         f = await deepActive(page);
-        assert.ok(f.cls.includes('close'), `Tab from the title reaches Close, got ${label(f)}`);
+        assert.ok(f.cls.includes('close'), `Shift+Tab from the title reaches Close, got ${label(f)}`);
+        await page.keyboard.press('Tab');
 
         const folds = page.locator(`${HOST} .fold-button`);
         const foldCount = await folds.count();
@@ -459,5 +504,25 @@ describe('nothing of the widget covers the open panel', () => {
         });
       });
     }
+  }
+});
+
+describe('on a phone, the exit covers nothing in the open panel', () => {
+  for (const id of LANDLORDS) {
+    test(`${id} at 360x740: no text, link or control passes under the exit, every section open`, async () => {
+      const profile = profileOf(id);
+      await withPage({ context: { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true } }, async (page) => {
+        await page.goto(server.url(`/demo/${id}.html`));
+        await openPanel(page);
+        await openAllFolds(page);
+        if (profile.areas.length > 1) await chooseArea(page, profile, profile.areas[0].id);
+        const seen = await underTheExit(page);
+        assert.ok(seen.scrolled, 'the panel is long enough to scroll under the exit');
+        assert.ok(seen.exit.height >= 44, 'the exit is there');
+        assert.deepEqual(seen.found, [], 'nothing passes under the exit');
+        const exit = await exitOnTop(page);
+        assert.ok(exit.inView && exit.onTop, 'the exit stays visible and on top');
+      });
+    });
   }
 });
