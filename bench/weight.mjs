@@ -1,0 +1,345 @@
+// What the widget weighs on a landlord's page, and how fast it answers on a slow phone, measured
+// against the reference endpoint (so the files travel compressed, as they would in real use).
+// Figures only: each is printed next to the goal of issue 9 ("Weight"), nothing passes or fails.
+//   node bench/weight.mjs [runs]      (after scripts/build.sh and
+//                                      cargo build --locked -p safe-contact-endpoint)
+// LIGHTHOUSE may name Lighthouse 12's CLI; without it the Lighthouse part is skipped.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { DIST, HOST, LAUNCHER, launch, newPage } from '../tests/e2e/harness.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RUNS = Number(process.argv[2] || 3);
+const LANDLORD = 'livin';
+const PAGE = `/demo/${LANDLORD}.html`;
+// The same page with the snippet taken out, made at run time by the proxy below.
+const PAGE_WITHOUT = `/demo/${LANDLORD}.without-snippet.html`;
+const LIGHTHOUSE = process.env.LIGHTHOUSE;
+const LIGHTHOUSE_RUNS = 3;
+
+// The emulated slow phone: Lighthouse's mobile numbers (4x CPU slowdown, 150 ms round trip,
+// 1.6 Mbps down, 750 Kbps up), applied by the DevTools protocol, with the cache off.
+const PHONE = { cpu: 4, latency: 150, down: 1_600_000 / 8, up: 750_000 / 8 };
+
+// The widget's own files, told apart from the host page's by path.
+const WIDGET_FILE = /\/(safe-contact\.js|safe-contact-widget\.js|safe-contact-widget_bg\.wasm|profiles\/[^/]+\.json)$/;
+
+// What the timings wait for, inside the panel's shadow root. The 999 advice is the loader's
+// fallback until the app mounts and the app's own "danger" section after; when the app was
+// prefetched it replaces the fallback before a frame is drawn, so either counts.
+const FALLBACK = '.fallback, .sc .danger';
+const LOCAL = '#sc-local';
+const FORM = '.callback form';
+const CALLBACK_BUTTON = `${HOST} .fold-button[aria-controls="sc-callback"]`;
+
+// 1 KB = 1000 bytes here, so a goal reads the same in bytes as in KB.
+const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
+const ms = (v) => (v == null ? 'n/a' : `${Math.round(v)} ms`);
+const median = (values) => {
+  const sorted = values.filter((v) => v != null).sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
+};
+const line = (label, figure, goal) => console.log(`  ${label.padEnd(46)} ${figure.padEnd(26)} ${goal ? `goal: ${goal}` : ''}`);
+
+// --- The reference endpoint, as tests/e2e/callback.test.mjs starts it -----------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// The demo config on a free loopback port, with a database of its own in a temp folder.
+async function startEndpoint() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'safe-contact-bench-'));
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const config = readFileSync(path.join(ROOT, 'endpoint/demo.toml'), 'utf8')
+    .replace(/^bind = .*$/m, `bind = "127.0.0.1:${port}"`)
+    .replace(/^database = .*$/m, `database = ${JSON.stringify(path.join(dir, 'requests.db'))}`)
+    .replace(/^static_dir = .*$/m, `static_dir = ${JSON.stringify(DIST)}`)
+    .replace(/^origins = .*$/gm, `origins = ["${origin}"]`);
+  const file = path.join(dir, 'endpoint.toml');
+  writeFileSync(file, config);
+  const child = spawn(path.join(ROOT, 'target/debug/safe-contact-endpoint'), ['--config', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`endpoint did not start: ${out}`)), 20_000);
+    const seen = (chunk) => {
+      out += chunk;
+      if (out.includes('listening on')) { clearTimeout(timer); resolve(); }
+    };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`endpoint exited ${code}: ${out}`)); });
+  });
+  return {
+    origin,
+    url: (p = '/') => origin + p,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// --- The slow phone -------------------------------------------------------------------------
+
+// A fresh page on the slow phone. Counts the widget's files as they arrive: `encodedDataLength`
+// is what came over the wire (compressed body plus response headers), as DevTools shows it.
+async function slowPhonePage(browser, endpoint) {
+  const { context, page } = await newPage(browser, endpoint);
+  context.setDefaultTimeout(60_000); // the slow phone takes longer than the tests allow
+  const cdp = await context.newCDPSession(page);
+  const urls = new Map();
+  const encodings = new Map();
+  const files = [];
+  cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
+  cdp.on('Network.responseReceived', (e) => {
+    const headers = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    encodings.set(e.requestId, headers['content-encoding'] || 'identity');
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const url = urls.get(e.requestId);
+    if (url && WIDGET_FILE.test(new URL(url).pathname)) {
+      files.push({ path: new URL(url).pathname, encoding: encodings.get(e.requestId), bytes: e.encodedDataLength });
+    }
+  });
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: PHONE.latency, downloadThroughput: PHONE.down, uploadThroughput: PHONE.up,
+  });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: PHONE.cpu });
+  // Notes when each click reaches the page, by the page's own clock (the event's time stamp
+  // includes any wait for a busy main thread, which the person would feel too).
+  await context.addInitScript(() => {
+    window.__clicks = [];
+    window.addEventListener('click', (e) => window.__clicks.push(e.timeStamp), true);
+  });
+  const transferred = () => files.reduce((sum, f) => sum + f.bytes, 0);
+  return { context, page, files, transferred };
+}
+
+// Starts watching, in the page, for each selector to become visible inside the widget's
+// (opened) shadow roots; checked once a frame, so the time is when it could be painted.
+function watch(page, selectors) {
+  return page.evaluate((selectors) => {
+    const seen = {};
+    const visible = (el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    const started = performance.now();
+    window.__seen = new Promise((resolve) => {
+      const tick = () => {
+        for (const s of selectors) {
+          if (seen[s] != null) continue;
+          for (const root of window.__testRoots) {
+            const el = root.querySelector(s);
+            if (el && visible(el)) { seen[s] = performance.now(); break; }
+          }
+        }
+        // Bounded: gives up after 60 s, leaving what never showed as missing.
+        if (selectors.every((s) => seen[s] != null) || performance.now() - started > 60_000) resolve(seen);
+        else requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+  }, selectors);
+}
+
+// Clicks `selector`, then returns, for each watched selector, the time from the click to it
+// being visible (null if it never was).
+async function clickAndTime(page, selector, selectors) {
+  await watch(page, selectors);
+  const before = await page.evaluate(() => window.__clicks.length);
+  await page.locator(selector).click();
+  const seen = await page.evaluate(() => window.__seen);
+  const clickAt = await page.evaluate((i) => window.__clicks[i], before);
+  return Object.fromEntries(selectors.map((s) => [s, seen[s] == null ? null : seen[s] - clickAt]));
+}
+
+// One visit. `waitFirst` is how long the person reads the page before clicking the launcher:
+// 10 s lets the idle-time prefetch finish; 0 clicks as soon as the launcher shows.
+async function visit(browser, endpoint, waitFirst) {
+  const { context, page, files, transferred } = await slowPhonePage(browser, endpoint);
+  await page.goto(endpoint.url(PAGE), { waitUntil: 'load' });
+  await page.locator(LAUNCHER).waitFor({ state: 'visible' });
+  if (waitFirst) await page.waitForTimeout(waitFirst);
+  const beforeIntent = transferred();
+  const panel = await clickAndTime(page, LAUNCHER, [FALLBACK, LOCAL]);
+  const callback = await clickAndTime(page, CALLBACK_BUTTON, [FORM]);
+  // Anything still arriving (nothing is expected) is given a moment to count.
+  await page.waitForTimeout(500);
+  const result = {
+    beforeIntent, total: transferred(), files: [...files],
+    fallback: panel[FALLBACK], local: panel[LOCAL], form: callback[FORM],
+  };
+  await context.close();
+  return result;
+}
+
+// --- Lighthouse, with and without the snippet -----------------------------------------------
+
+// Serves the demo page without the snippet at PAGE_WITHOUT, compressed as the endpoint would
+// send it, and passes every other request to the endpoint untouched. Both variants are
+// measured through it, so the extra hop costs them the same.
+async function startProxy(endpoint) {
+  const html = readFileSync(path.join(DIST, PAGE), 'utf8');
+  const snippet = /\s*<script\b[^>]*\bsrc="[^"]*safe-contact\.js"[^>]*><\/script>/;
+  if (!snippet.test(html)) throw new Error(`no snippet found in ${PAGE}`);
+  const without = Buffer.from(html.replace(snippet, ''));
+  const target = new URL(endpoint.origin);
+  const server = createServer((req, res) => {
+    if (req.url === PAGE_WITHOUT) {
+      const accepts = String(req.headers['accept-encoding'] || '');
+      const [encoding, body] = /\bbr\b/.test(accepts) ? ['br', brotliCompressSync(without)]
+        : /\bgzip\b/.test(accepts) ? ['gzip', gzipSync(without, { level: 9 })] : [null, without];
+      res.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', Vary: 'accept-encoding',
+        ...(encoding && { 'Content-Encoding': encoding }),
+      });
+      return res.end(body);
+    }
+    const upstream = request({
+      host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers,
+    }, (answer) => { res.writeHead(answer.statusCode, answer.headers); answer.pipe(res); });
+    upstream.on('error', () => { res.writeHead(502); res.end(); });
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    url: (p) => origin + p,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+const CHROME_FLAGS = '--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run '
+  + '--disable-background-networking --disable-component-update --disable-sync';
+
+// One Lighthouse run (mobile, simulated throttling: its defaults), bounded to 3 minutes.
+function lighthouse(url) {
+  return new Promise((resolve, reject) => {
+    execFile(LIGHTHOUSE, [url, `--chrome-flags=${CHROME_FLAGS}`, '--only-categories=performance',
+      '--output=json', '--output-path=stdout', '--quiet'],
+    { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, timeout: 180_000, maxBuffer: 64 << 20 },
+    (error, stdout) => {
+      if (error) return reject(error);
+      const lhr = JSON.parse(stdout);
+      if (lhr.runtimeError) return reject(new Error(lhr.runtimeError.message));
+      resolve({
+        score: Math.round(lhr.categories.performance.score * 100),
+        lcp: lhr.audits['largest-contentful-paint'].numericValue,
+        bytes: lhr.audits['total-byte-weight'].numericValue,
+      });
+    });
+  });
+}
+
+// --- The run --------------------------------------------------------------------------------
+
+// Sizes straight from dist/: each widget file, plain and as its precompressed copies.
+console.log(`Widget files in dist/ (1 KB = 1000 B):`);
+const profileFiles = readdirSync(path.join(DIST, 'profiles')).filter((f) => f.endsWith('.json')).map((f) => `profiles/${f}`);
+const sizeOf = (f) => (existsSync(path.join(DIST, f)) ? readFileSync(path.join(DIST, f)).length : null);
+const sizes = {};
+console.log(`  ${'file'.padEnd(32)} ${'plain'.padStart(9)} ${'gzip'.padStart(9)} ${'brotli'.padStart(9)}`);
+for (const f of ['safe-contact.js', 'safe-contact-widget.js', 'safe-contact-widget_bg.wasm', ...profileFiles]) {
+  sizes[f] = { plain: sizeOf(f), gzip: sizeOf(`${f}.gz`), br: sizeOf(`${f}.br`) };
+  const cell = (v) => String(v ?? '-').padStart(9);
+  console.log(`  ${f.padEnd(32)} ${cell(sizes[f].plain)} ${cell(sizes[f].gzip)} ${cell(sizes[f].br)}`);
+}
+// The whole widget one page needs: loader, glue, wasm and its landlord's profile. A file
+// without a compressed copy (it would not get smaller) counts at its plain size.
+const whole = ['safe-contact.js', 'safe-contact-widget.js', 'safe-contact-widget_bg.wasm', `profiles/${LANDLORD}.json`];
+const wholeGzip = whole.reduce((sum, f) => sum + (sizes[f].gzip ?? sizes[f].plain), 0);
+const wholeBr = whole.reduce((sum, f) => sum + (sizes[f].br ?? sizes[f].plain), 0);
+line(`full widget for ${LANDLORD}, gzip`, `${wholeGzip} B (${kb(wholeGzip)})`, '≤ 120 KB gzipped');
+line(`full widget for ${LANDLORD}, brotli`, `${wholeBr} B (${kb(wholeBr)})`);
+
+const endpoint = await startEndpoint();
+try {
+  const browser = await launch();
+  const waited = [];
+  const cold = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      waited.push(await visit(browser, endpoint, 10_000));
+      cold.push(await visit(browser, endpoint, 0));
+    }
+  } finally {
+    await browser.close();
+  }
+
+  const med = (runs, key) => median(runs.map((r) => r[key]));
+  const all = (runs, key) => runs.map((r) => (r[key] == null ? 'n/a' : Math.round(r[key]))).join(', ');
+  console.log(`\nOn an emulated slow phone (CPU ${PHONE.cpu}x slower, ${PHONE.latency} ms RTT, 1.6 Mbps down, cache off),`);
+  console.log(`${PAGE} from the reference endpoint; medians of ${RUNS} runs (each run's figure in brackets):`);
+  line('widget bytes before intent (10 s after load)', `${med(waited, 'beforeIntent')} B (${kb(med(waited, 'beforeIntent'))})`, '≤ 3 KB');
+  console.log(`    [${all(waited, 'beforeIntent')}]`);
+  line('widget bytes in all (panel and form open)', `${med(waited, 'total')} B (${kb(med(waited, 'total'))})`);
+  console.log(`    [${all(waited, 'total')}]`);
+  console.log('  As transferred in the first run (body as sent plus response headers):');
+  for (const f of waited[0].files) console.log(`    ${f.path.padEnd(40)} ${String(f.bytes).padStart(8)} B  ${f.encoding}`);
+  for (const [label, runs] of [['clicked as soon as the launcher shows', cold], ['clicked 10 s after load (prefetched)', waited]]) {
+    console.log(`  ${label}:`);
+    line('  click → 999 advice visible', ms(med(runs, 'fallback')));
+    console.log(`      [${all(runs, 'fallback')}]`);
+    line('  click → full panel (#sc-local) visible', ms(med(runs, 'local')), '≤ 1.0 s, slow phone, empty cache');
+    console.log(`      [${all(runs, 'local')}]`);
+    line('  "Ask us to contact you safely" → form ready', ms(med(runs, 'form')));
+    console.log(`      [${all(runs, 'form')}]`);
+  }
+
+  if (!LIGHTHOUSE || !existsSync(LIGHTHOUSE)) {
+    console.log('\nLighthouse: skipped (set LIGHTHOUSE to Lighthouse 12\'s CLI; scripts/bench.sh does).');
+  } else {
+    const proxy = await startProxy(endpoint);
+    try {
+      const results = { with: [], without: [] };
+      // Alternated, so a busy spell on the machine falls on both variants alike.
+      for (let i = 0; i < LIGHTHOUSE_RUNS; i++) {
+        results.without.push(await lighthouse(proxy.url(PAGE_WITHOUT)));
+        results.with.push(await lighthouse(proxy.url(PAGE)));
+      }
+      console.log(`\nLighthouse 12 (mobile, simulated throttling), ${PAGE}; medians of ${LIGHTHOUSE_RUNS} runs (each run's figure in brackets):`);
+      for (const variant of ['without', 'with']) {
+        const runs = results[variant];
+        console.log(`  ${variant} the snippet:`);
+        line('  performance score', String(med(runs, 'score')), variant === 'with' ? 'unchanged by the snippet' : '');
+        console.log(`      [${all(runs, 'score')}]`);
+        line('  largest contentful paint', ms(med(runs, 'lcp')), variant === 'with' ? 'within 50 ms of without' : '');
+        console.log(`      [${all(runs, 'lcp')}]`);
+        line('  total bytes', `${Math.round(med(runs, 'bytes'))} B (${kb(med(runs, 'bytes'))})`);
+        console.log(`      [${all(runs, 'bytes')}]`);
+      }
+      const dScore = med(results.with, 'score') - med(results.without, 'score');
+      const dLcp = med(results.with, 'lcp') - med(results.without, 'lcp');
+      line('  difference in score (with − without)', String(dScore), '0');
+      line('  difference in LCP (with − without)', ms(dLcp), '≤ 50 ms');
+    } finally {
+      await proxy.close();
+    }
+  }
+} finally {
+  await endpoint.stop();
+}
