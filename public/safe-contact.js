@@ -132,7 +132,11 @@
     var g = gen;
     status.textContent = "Loading more support.";
     Promise.all([loadApp(), profile]).then(function (r) {
-      if (g === gen) view = r[0].mount(body, r[1], opts.endpoint || null);
+      // Drawing the app takes a while on a slow phone: let the fallback's 999 advice and
+      // helpline reach the screen first, even when the app was already here.
+      requestAnimationFrame(function () {
+        setTimeout(function () { if (g === gen) view = r[0].mount(body, r[1], opts.endpoint || null); });
+      });
     }, function () {
       if (g !== gen) return;
       mounted = false;
@@ -197,7 +201,6 @@
     exitHost.setAttribute("data-safe-contact-exit", "");
     exitHost.style.cssText = GUARD + "position:fixed!important;inset:.5rem .5rem auto auto!important;" +
       "margin:0!important;padding:0!important;border:0!important;background:none!important;overflow:visible!important";
-    if (exitHost.showPopover) exitHost.popover = "manual";
     exitRoot = exitHost.attachShadow({ mode: "closed" });
     exitRoot.innerHTML = "<style>" + CSS + "</style>" +
       '<a class="exit" rel="noreferrer"><span class="vh">Emergency </span>Exit this page</a>' +
@@ -205,7 +208,7 @@
     exitRoot.querySelector(".exit").href = exitUrl;
     live = exitRoot.querySelector("p");
     document.body.prepend(exitHost);
-    if (exitHost.showPopover) exitHost.showPopover();
+    if (exitHost.showPopover) { exitHost.popover = "manual"; exitHost.showPopover(); }
   }
 
   function build() {

@@ -317,6 +317,28 @@ describe('before the profile arrives', () => {
   });
 });
 
+describe('the first frame after a click', () => {
+  test('shows 999 and the helpline from the loader, even when the app was fetched in advance', async () => {
+    await withPage({}, async (page) => {
+      await page.goto(server.url('/demo/livin.html'), { waitUntil: 'networkidle' });
+      await waitForLauncher(page);
+      // The app is here already: the idle-time prefetch has finished.
+      assert.ok(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('.wasm'))));
+      const frame = await page.locator(HOST).evaluate((host) => {
+        host.shadowRoot.querySelector('button.launcher').click();
+        return new Promise((resolve) => requestAnimationFrame(() => resolve({
+          fallback: host.shadowRoot.querySelector('.fallback')?.textContent ?? '',
+          app: !!host.shadowRoot.querySelector('.sc'),
+        })));
+      });
+      assert.equal(frame.app, false, 'the app draws after the first frame, not before it');
+      assert.match(frame.fallback, /999/);
+      assert.ok(frame.fallback.includes(HELPLINE), 'the helpline is in the first frame');
+      await page.locator(APP).waitFor({ state: 'visible' });
+    });
+  });
+});
+
 describe('other ways in', () => {
   test("the page's [data-safe-contact-open] button opens the panel, and Close returns focus to it", async () => {
     await withPage({}, async (page) => {
