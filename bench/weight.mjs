@@ -7,12 +7,11 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { DIST, HOST, LAUNCHER, launch, newPage } from '../tests/e2e/harness.mjs';
+import { DIST, HOST, LAUNCHER, freePort, launch, newPage } from '../tests/e2e/harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.argv[2] || 3);
@@ -49,17 +48,6 @@ const median = (values) => {
 const line = (label, figure, goal) => console.log(`  ${label.padEnd(46)} ${figure.padEnd(26)} ${goal ? `goal: ${goal}` : ''}`);
 
 // --- The reference endpoint, as tests/e2e/callback.test.mjs starts it -----------------------
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 // The demo config on a free loopback port, with a database of its own in a temp folder.
 async function startEndpoint() {

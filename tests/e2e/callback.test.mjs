@@ -4,13 +4,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  APP, DIST, EXIT, HOST, LANDLORDS, LAUNCHER, NO_STORAGE, deepActive, describeFocus, launch, newPage, profileOf,
-  storageTrace,
+  APP, DIST, EXIT, HOST, LANDLORDS, LAUNCHER, NO_STORAGE, deepActive, describeFocus, freePort, launch, newPage,
+  profileOf, storageTrace,
 } from './harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,17 +19,6 @@ const SUMMARY = `${HOST} .error-summary`;
 const SENT = `${HOST} .panel-success`;
 const FAILED = `${HOST} .send-failed`;
 const PHONE = '07700 900123';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 // The demo config, pointed at a fresh database and this run's origin, with limits high enough
 // for a whole test run from one address.

@@ -3,6 +3,7 @@
 // widget's shadow roots. The widget's roots are closed; every test page but the one that proves
 // it opens them with an init script, so that the tests can see inside.
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -95,6 +96,18 @@ export async function startServer(root = DIST) {
       : new Promise((resolve) => waiting.set(key, resolve)),
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
+}
+
+/** A TCP port on 127.0.0.1 that is free now, for a server a test or benchmark starts. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export const CHROMIUM_ARGS = [
