@@ -1,45 +1,33 @@
-use leptos::prelude::*;
 use safe_contact_profile::{AreaChoice, Profile};
+use web_sys::Element;
 
-use crate::section::SectionBody;
+use crate::contact::link;
+use crate::dom::{append_text, el};
+use crate::section::list;
 
-/// Clare's Law, with the police force that handles applications where the person lives.
-#[component]
-pub fn ClaresLaw(
-    section: safe_contact_profile::Section,
-    profile: Option<Profile>,
-    area: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let force = move || {
-        let profile = profile.as_ref()?;
-        Some(match profile.area(area.get().as_deref()) {
-            AreaChoice::Chosen(chosen) => {
-                let force = chosen.police_force.clone();
-                let link = force.clares_law.and_then(|c| {
-                    let text = format!("Apply online to {}", force.name);
-                    c.href()
-                        .map(|href| view! { <a href=href rel="noreferrer">{text}</a> })
-                });
-                view! {
-                    <p>"Your local police force is "<strong>{force.name}</strong>". "{link}</p>
-                }
-                .into_any()
+/// The police force that handles Clare's Law applications where the person lives.
+pub fn police_force(profile: &Profile, picked: Option<&str>) -> Vec<Element> {
+    match profile.area(picked) {
+        AreaChoice::Chosen(area) => {
+            let force = &area.police_force;
+            let line = el("p")
+                .text("Your local police force is ")
+                .child(&el("strong").text(&force.name).el())
+                .text(". ")
+                .el();
+            if let Some(href) = force.clares_law.as_ref().and_then(|c| c.href()) {
+                let _ = line.append_child(&link(&href, &format!("Apply online to {}", force.name)));
             }
-            AreaChoice::Ask(areas) => {
-                let forces = areas
-                    .iter()
-                    .map(|a| format!("{}: {}", a.name, a.police_force.name))
-                    .collect::<Vec<_>>();
-                view! {
-                    <p>"Your local police force depends on where you live:"</p>
-                    <ul>{forces.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
-                }
-                .into_any()
-            }
-        })
-    };
-    view! {
-        <SectionBody section/>
-        {force}
+            vec![line]
+        }
+        AreaChoice::Ask(areas) => {
+            let forces: Vec<String> = areas
+                .iter()
+                .map(|a| format!("{}: {}", a.name, a.police_force.name))
+                .collect();
+            let intro = el("p").el();
+            append_text(&intro, "Your local police force depends on where you live:");
+            vec![intro, list("ul", &forces)]
+        }
     }
 }

@@ -1,63 +1,69 @@
-use leptos::prelude::*;
 use safe_contact_profile::{Contact, ContactKind, Service};
+use web_sys::Element;
+
+use crate::dom::el;
 
 /// Said before any list of numbers: the log and the bill are traces no web page can remove.
-#[component]
-pub fn CallLogHint() -> impl IntoView {
-    view! {
-        <p class="hint">
-            "Calls and texts show in your phone's call log and on the bill. "
-            "Delete them afterwards if it is safe to."
-        </p>
-    }
+pub fn call_log_hint() -> Element {
+    el("p")
+        .class("hint")
+        .text(
+            "Calls and texts show in your phone's call log and on the bill. \
+             Delete them afterwards if it is safe to.",
+        )
+        .el()
 }
 
-#[component]
-pub fn ServiceList(services: Vec<Service>) -> impl IntoView {
-    view! {
-        <ul class="services">
-            {services.into_iter().map(|service| view! { <ServiceItem service/> }).collect_view()}
-        </ul>
+pub fn service_list<'a>(services: impl IntoIterator<Item = &'a Service>) -> Element {
+    let list = el("ul").class("services").el();
+    for service in services {
+        let _ = list.append_child(&service_item(service));
     }
+    list
 }
 
-#[component]
-fn ServiceItem(service: Service) -> impl IntoView {
-    view! {
-        <li class="service">
-            <h4>{service.name}</h4>
-            <p>{service.about}</p>
-            <ul class="contacts">
-                {service.contacts.into_iter().map(|c| view! { <ContactLine contact=c/> }).collect_view()}
-            </ul>
-        </li>
+fn service_item(service: &Service) -> Element {
+    let contacts = el("ul").class("contacts").el();
+    for contact in &service.contacts {
+        let _ = contacts.append_child(&contact_line(contact));
     }
+    el("li")
+        .class("service")
+        .child(&el("h4").text(&service.name).el())
+        .child(&el("p").text(&service.about).el())
+        .child(&contacts)
+        .el()
 }
 
-#[component]
-fn ContactLine(contact: Contact) -> impl IntoView {
+fn contact_line(contact: &Contact) -> Element {
     let kind = match contact.kind {
-        ContactKind::Phone => "Phone",
-        ContactKind::Text => "Text",
-        ContactKind::Email => "Email",
-        ContactKind::Web => "Website",
-        ContactKind::Address => "Address",
+        ContactKind::Phone => "Phone: ",
+        ContactKind::Text => "Text: ",
+        ContactKind::Email => "Email: ",
+        ContactKind::Web => "Website: ",
+        ContactKind::Address => "Address: ",
+    };
+    let shown = match contact.href() {
+        // No referrer: a support service need not learn which landlord's page sent someone.
+        Some(href) => link(&href, contact.text()),
+        None => el("span").text(contact.text()).el(),
     };
     let hours = contact
         .hours
-        .clone()
-        .map(|h| view! { <span class="hours">{h}</span> });
-    let text = contact.text().to_string();
-    let shown = match contact.href() {
-        // No referrer: a support service need not learn which landlord's page sent someone.
-        Some(href) => view! { <a href=href rel="noreferrer">{text}</a> }.into_any(),
-        None => view! { <span>{text}</span> }.into_any(),
-    };
-    view! {
-        <li>
-            <span class="kind">{kind}": "</span>
-            {shown}
-            {hours}
-        </li>
-    }
+        .as_deref()
+        .map(|h| el("span").class("hours").text(h).el());
+    el("li")
+        .child(&el("span").class("kind").text(kind).el())
+        .child(&shown)
+        .maybe(hours.as_ref())
+        .el()
+}
+
+/// A link that tells the site it leads to nothing about where the person came from.
+pub fn link(href: &str, text: &str) -> Element {
+    el("a")
+        .attr("href", href)
+        .attr("rel", "noreferrer")
+        .text(text)
+        .el()
 }

@@ -1,32 +1,39 @@
-use leptos::prelude::*;
+use web_sys::Element;
+
+use crate::dom::{el, set_hidden, Listeners};
 
 /// One section that opens and closes, after GOV.UK's accordion: a heading holding a button,
 /// so screen reader users can move by headings and everyone can scan the list quickly.
-#[component]
-pub fn Fold(
-    id: &'static str,
-    #[prop(into)] heading: String,
-    #[prop(optional)] open: bool,
-    children: Children,
-) -> impl IntoView {
-    let open = RwSignal::new(open);
+/// `body` holds the section's content.
+pub fn fold(
+    id: &str,
+    heading: &str,
+    open: bool,
+    body: &[Element],
+    listeners: &mut Listeners,
+) -> Element {
     let body_id = format!("sc-{id}");
-    view! {
-        <section class="fold">
-            <h3>
-                <button
-                    type="button"
-                    class="fold-button"
-                    aria-expanded=move || open.get().to_string()
-                    aria-controls=body_id.clone()
-                    on:click=move |_| open.update(|o| *o = !*o)
-                >
-                    {heading}
-                </button>
-            </h3>
-            <div id=body_id class="fold-body" hidden=move || !open.get()>
-                {children()}
-            </div>
-        </section>
+    let button = el("button")
+        .attr("type", "button")
+        .class("fold-button")
+        .attr("aria-expanded", if open { "true" } else { "false" })
+        .attr("aria-controls", &body_id)
+        .text(heading)
+        .el();
+    let content = el("div").id(&body_id).class("fold-body").el();
+    for part in body {
+        let _ = content.append_child(part);
     }
+    set_hidden(&content, !open);
+    let section = el("section")
+        .class("fold")
+        .child(&el("h3").child(&button).el())
+        .child(&content)
+        .el();
+    listeners.on(&button.clone(), "click", move |_| {
+        let now_open = content.has_attribute("hidden");
+        set_hidden(&content, !now_open);
+        let _ = button.set_attribute("aria-expanded", if now_open { "true" } else { "false" });
+    });
+    section
 }

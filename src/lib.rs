@@ -8,6 +8,7 @@
 mod callback;
 mod clares_law;
 mod contact;
+mod dom;
 mod fold;
 mod landlord;
 mod local_support;
@@ -46,7 +47,7 @@ static ALLOCATOR: ZeroOnFree = ZeroOnFree;
 /// everything it held.
 #[wasm_bindgen]
 pub struct Mounted {
-    _handle: Box<dyn std::any::Any>,
+    _listeners: dom::Listeners,
 }
 
 #[wasm_bindgen]
@@ -54,8 +55,6 @@ impl Mounted {
     /// Removes the panel and forgets every answer in it.
     pub fn unmount(self) {}
 }
-
-pub use panel::{Panel, ProfileState};
 
 /// Replaces the loader's fallback text in `parent` with the full panel.
 ///
@@ -69,17 +68,14 @@ pub fn mount(
     endpoint: Option<String>,
 ) -> Mounted {
     let national = national();
-    let profile = match profile_json {
-        Some(text) => Profile::from_json(&text)
-            .map_or(ProfileState::Broken, |p| ProfileState::Loaded(Box::new(p))),
-        None => ProfileState::Missing,
-    };
-    parent.set_inner_html("");
-    let handle = leptos::mount::mount_to(
-        parent,
-        move || leptos::view! { <Panel national profile endpoint/> },
-    );
+    let profile = profile_json.and_then(|text| Profile::from_json(&text).ok());
+    let mut listeners = dom::Listeners::default();
+    let parts = panel::panel(&national, profile, endpoint, &mut listeners);
+    parent.set_text_content(None);
+    for part in &parts {
+        let _ = parent.append_child(part);
+    }
     Mounted {
-        _handle: Box::new(handle),
+        _listeners: listeners,
     }
 }

@@ -1,81 +1,69 @@
-use leptos::prelude::*;
-use safe_contact_profile::{Area, AreaChoice, Profile};
+use safe_contact_profile::{AreaChoice, Profile};
+use web_sys::Element;
 
-use crate::contact::{CallLogHint, ServiceList};
+use crate::contact::{call_log_hint, service_list};
+use crate::dom::el;
 
-/// The landlord's own contacts and the services in the person's council area.
-/// Where a landlord covers several areas the person picks one from a list: we never ask
-/// for a postcode, and the pick is kept only in memory.
-#[component]
-pub fn LocalSupport(profile: Profile, area: RwSignal<Option<String>>) -> impl IntoView {
+/// The landlord's own contacts, then the area picker where there are several areas, then
+/// `services`: the slot that [`area_services`] fills for the area picked.
+pub fn local_support(profile: &Profile, services: &Element) -> (Vec<Element>, Option<Element>) {
+    let mut parts = vec![call_log_hint()];
     // A landlord with no checked contact of its own gets no empty "Contact" heading.
-    let contacts = (!profile.landlord_contacts.is_empty()).then(|| {
+    if !profile.landlord_contacts.is_empty() {
         let heading = format!("Contact {}", profile.name);
-        let services = profile.landlord_contacts.clone();
-        view! {
-            <h4 class="group">{heading}</h4>
-            <ServiceList services/>
-        }
-    });
-    let several = profile.areas.len() > 1;
-    let picker = several.then(|| view! { <AreaPicker areas=profile.areas.clone() area/> });
-    let services = move || match profile.area(area.get().as_deref()) {
-        AreaChoice::Chosen(chosen) => {
-            view! { <AreaServices area=chosen.clone() several/> }.into_any()
-        }
-        AreaChoice::Ask(_) => view! {
-            <p class="hint">"Choose your area to see the services near you."</p>
-        }
-        .into_any(),
-    };
-    view! {
-        <CallLogHint/>
-        {contacts}
-        {picker}
-        {services}
+        parts.push(el("h4").class("group").text(&heading).el());
+        parts.push(service_list(&profile.landlord_contacts));
     }
+    let picker = (profile.areas.len() > 1).then(|| area_picker(profile));
+    parts.extend(picker.clone());
+    parts.push(services.clone());
+    (parts, picker)
 }
 
-#[component]
-fn AreaPicker(areas: Vec<Area>, area: RwSignal<Option<String>>) -> impl IntoView {
-    view! {
-        <fieldset class="areas">
-            <legend>"Which area do you live in?"</legend>
-            {areas
-                .into_iter()
-                .map(|a| {
-                    let input_id = format!("sc-area-{}", a.id);
-                    let value = a.id.clone();
-                    let checked = a.id.clone();
-                    view! {
-                        <div class="radio">
-                            <input
-                                type="radio"
-                                name="sc-area"
-                                id=input_id.clone()
-                                value=a.id.clone()
-                                autocomplete="off"
-                                prop:checked=move || area.get().as_deref() == Some(checked.as_str())
-                                on:change=move |_| area.set(Some(value.clone()))
-                            />
-                            <label for=input_id>{a.name}</label>
-                        </div>
-                    }
-                })
-                .collect_view()}
-        </fieldset>
+/// Where a landlord covers several areas the person picks one from a list: we never ask for
+/// a postcode, and the pick is kept only in memory.
+fn area_picker(profile: &Profile) -> Element {
+    let fieldset = el("fieldset")
+        .class("areas")
+        .child(&el("legend").text("Which area do you live in?").el())
+        .el();
+    for area in &profile.areas {
+        let id = format!("sc-area-{}", area.id);
+        let radio = el("div")
+            .class("radio")
+            .child(
+                &el("input")
+                    .attr("type", "radio")
+                    .attr("name", "sc-area")
+                    .id(&id)
+                    .attr("value", &area.id)
+                    .attr("autocomplete", "off")
+                    .el(),
+            )
+            .child(&el("label").attr("for", &id).text(&area.name).el())
+            .el();
+        let _ = fieldset.append_child(&radio);
     }
+    fieldset
 }
 
-#[component]
-fn AreaServices(area: Area, several: bool) -> impl IntoView {
-    let heading = if several {
-        format!("Services in {}", area.name)
-    } else {
-        format!("Services near you in {}", area.name)
-    };
-    view! {
-        <h4 class="group">{heading}</h4>
-        <ServiceList services=area.services/>
+/// The services in the area picked, or a prompt to pick one.
+pub fn area_services(profile: &Profile, picked: Option<&str>) -> Vec<Element> {
+    match profile.area(picked) {
+        AreaChoice::Chosen(area) => {
+            let heading = if profile.areas.len() > 1 {
+                format!("Services in {}", area.name)
+            } else {
+                format!("Services near you in {}", area.name)
+            };
+            vec![
+                el("h4").class("group").text(&heading).el(),
+                service_list(&area.services),
+            ]
+        }
+        AreaChoice::Ask(_) => vec![el("p")
+            .class("hint")
+            .text("Choose your area to see the services near you.")
+            .el()],
     }
 }

@@ -1,110 +1,130 @@
-use leptos::prelude::*;
-use safe_contact_profile::{National, Profile};
+use std::rc::Rc;
 
-use crate::callback::CallbackForm;
-use crate::clares_law::ClaresLaw;
-use crate::contact::{CallLogHint, ServiceList};
-use crate::fold::Fold;
-use crate::landlord::LandlordCommitments;
-use crate::local_support::LocalSupport;
-use crate::section::SectionBody;
+use safe_contact_profile::{National, Profile};
+use web_sys::Element;
+
+use crate::callback::callback_form;
+use crate::clares_law::police_force;
+use crate::contact::{call_log_hint, service_list};
+use crate::dom::{el, input, replace_children, target, Listeners};
+use crate::fold::fold;
+use crate::landlord::landlord_commitments;
+use crate::local_support::{area_services, local_support};
+use crate::section::section_body;
 
 const CSS: &str = include_str!("../style/widget.css");
 
-/// What became of the landlord's profile. Only `Loaded` adds local content.
-#[derive(Clone, Debug)]
-pub enum ProfileState {
-    Loaded(Box<Profile>),
-    Missing,
-    Broken,
+/// The whole panel, to go in the loader's panel body: urgent advice first, then short
+/// sections a person can open one at a time. `profile` is `None` when it failed to load.
+pub fn panel(
+    national: &National,
+    profile: Option<Profile>,
+    endpoint: Option<String>,
+    listeners: &mut Listeners,
+) -> [Element; 2] {
+    let style = el("style").text(CSS).el();
+    let sc = el("div").class("sc").el();
+    let add = |e: &Element| {
+        let _ = sc.append_child(e);
+    };
+    if profile.is_none() {
+        add(&el("p")
+            .class("notice")
+            .attr("role", "status")
+            .text("Your landlord's local support could not be shown just now. Everything below still works.")
+            .el());
+    }
+    let danger = &national.danger_now;
+    let urgent = el("section")
+        .class("danger")
+        .attr("aria-labelledby", "sc-danger")
+        .child(&el("h3").id("sc-danger").text(&danger.heading).el())
+        .el();
+    for part in section_body(danger) {
+        let _ = urgent.append_child(&part);
+    }
+    // Shown with the 999 advice, so a helpline is on screen at once whatever else fails.
+    let _ = urgent.append_child(&el("h4").class("group").text("Talk to someone").el());
+    let _ = urgent.append_child(&service_list(national.helplines.iter().take(1)));
+    add(&urgent);
+
+    let profile = profile.map(Rc::new);
+    // Filled for the area picked: shared by local support and Clare's Law.
+    let services = el("div").el();
+    let force = el("div").el();
+    if let Some(p) = &profile {
+        // The form needs a landlord that takes requests and somewhere to send them.
+        if let Some(settings) = &p.callback {
+            if let Some(endpoint) = endpoint.or_else(|| settings.endpoint.clone()) {
+                let form =
+                    callback_form(p, settings, endpoint, national.helplines.first(), listeners);
+                add(&fold(
+                    "callback",
+                    "Ask us to contact you safely",
+                    false,
+                    &[form],
+                    listeners,
+                ));
+            }
+        }
+        let (local, picker) = local_support(p, &services);
+        add(&fold("local", "Support near you", true, &local, listeners));
+        let heading = format!("What {}, your landlord, can do", p.name);
+        add(&fold(
+            "landlord",
+            &heading,
+            false,
+            &landlord_commitments(p),
+            listeners,
+        ));
+        show_area(p, None, &services, &force);
+        if let Some(picker) = picker {
+            let (p, services, force) = (p.clone(), services.clone(), force.clone());
+            listeners.on(&picker, "change", move |ev| {
+                if let Some(radio) = target(&ev) {
+                    show_area(&p, Some(&input(&radio).value()), &services, &force);
+                }
+            });
+        }
+    }
+
+    let helplines = [call_log_hint(), service_list(&national.helplines)];
+    add(&fold(
+        "helplines",
+        "National helplines",
+        false,
+        &helplines,
+        listeners,
+    ));
+    let mut clares = section_body(&national.clares_law);
+    if profile.is_some() {
+        clares.push(force);
+    }
+    add(&fold(
+        "clares-law",
+        &national.clares_law.heading,
+        false,
+        &clares,
+        listeners,
+    ));
+    for (id, section) in [
+        ("tracks", &national.covering_tracks),
+        ("someone", &national.worried_about_someone),
+        ("behaviour", &national.own_behaviour),
+        ("children", &national.children),
+    ] {
+        add(&fold(
+            id,
+            &section.heading,
+            false,
+            &section_body(section),
+            listeners,
+        ));
+    }
+    [style, sc]
 }
 
-/// The whole panel: urgent advice first, then short sections a person can open one at a time.
-#[component]
-pub fn Panel(national: National, profile: ProfileState, endpoint: Option<String>) -> impl IntoView {
-    let area = RwSignal::new(None::<String>);
-    let profile = match profile {
-        ProfileState::Loaded(p) => Some(*p),
-        ProfileState::Missing | ProfileState::Broken => None,
-    };
-    let notice = profile.is_none().then(|| {
-        view! {
-            <p class="notice" role="status">
-                "Your landlord's local support could not be shown just now. "
-                "Everything below still works."
-            </p>
-        }
-    });
-    let local = profile.clone().map(|p| {
-        view! {
-            <Fold id="local" heading="Support near you" open=true>
-                <LocalSupport profile=p area/>
-            </Fold>
-        }
-    });
-    let landlord = profile.clone().map(|p| {
-        let heading = format!("What {}, your landlord, can do", p.name);
-        view! {
-            <Fold id="landlord" heading>
-                <LandlordCommitments profile=p/>
-            </Fold>
-        }
-    });
-    // The form needs a landlord that takes requests and somewhere to send them.
-    let callback = profile.clone().and_then(|p| {
-        let settings = p.callback.clone()?;
-        let endpoint = endpoint.or_else(|| settings.endpoint.clone())?;
-        let helpline = national.helplines.first().cloned();
-        Some(view! {
-            <Fold id="callback" heading="Ask us to contact you safely">
-                <CallbackForm profile=p settings endpoint helpline/>
-            </Fold>
-        })
-    });
-    // Shown with the 999 advice, so a helpline is on screen at once whatever else fails.
-    let first_helpline: Vec<_> = national.helplines.iter().take(1).cloned().collect();
-    let National {
-        danger_now,
-        clares_law,
-        helplines,
-        covering_tracks,
-        worried_about_someone,
-        own_behaviour,
-        children,
-        ..
-    } = national;
-    view! {
-        <style>{CSS}</style>
-        <div class="sc">
-            {notice}
-            <section class="danger" aria-labelledby="sc-danger">
-                <h3 id="sc-danger">{danger_now.heading.clone()}</h3>
-                <SectionBody section=danger_now/>
-                <h4 class="group">"Talk to someone"</h4>
-                <ServiceList services=first_helpline/>
-            </section>
-            {callback}
-            {local}
-            {landlord}
-            <Fold id="helplines" heading="National helplines">
-                <CallLogHint/>
-                <ServiceList services=helplines/>
-            </Fold>
-            <Fold id="clares-law" heading=clares_law.heading.clone()>
-                <ClaresLaw section=clares_law profile area/>
-            </Fold>
-            <Fold id="tracks" heading=covering_tracks.heading.clone()>
-                <SectionBody section=covering_tracks/>
-            </Fold>
-            <Fold id="someone" heading=worried_about_someone.heading.clone()>
-                <SectionBody section=worried_about_someone/>
-            </Fold>
-            <Fold id="behaviour" heading=own_behaviour.heading.clone()>
-                <SectionBody section=own_behaviour/>
-            </Fold>
-            <Fold id="children" heading=children.heading.clone()>
-                <SectionBody section=children/>
-            </Fold>
-        </div>
-    }
+fn show_area(profile: &Profile, picked: Option<&str>, services: &Element, force: &Element) {
+    replace_children(services, &area_services(profile, picked));
+    replace_children(force, &police_force(profile, picked));
 }

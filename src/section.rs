@@ -1,25 +1,28 @@
-use leptos::prelude::*;
 use safe_contact_profile::{Block, Section};
+use web_sys::Element;
 
-use crate::contact::ServiceList;
+use crate::contact::service_list;
+use crate::dom::el;
 
 /// The blocks of a content section, in order.
-#[component]
-pub fn SectionBody(section: Section) -> impl IntoView {
+pub fn section_body(section: &Section) -> Vec<Element> {
     section
         .blocks
-        .into_iter()
+        .iter()
         .map(|block| match block {
-            Block::Text(text) => view! { <p>{text}</p> }.into_any(),
-            Block::Steps(steps) => view! {
-                <ol>{steps.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ol>
-            }
-            .into_any(),
-            Block::Points(points) => view! {
-                <ul>{points.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
-            }
-            .into_any(),
-            Block::Services(services) => view! { <ServiceList services/> }.into_any(),
+            Block::Text(text) => el("p").text(text).el(),
+            Block::Steps(steps) => list("ol", steps),
+            Block::Points(points) => list("ul", points),
+            Block::Services(services) => service_list(services),
         })
-        .collect_view()
+        .collect()
+}
+
+/// A list of plain lines: `ol` where order matters, `ul` where it does not.
+pub fn list(tag: &str, items: &[String]) -> Element {
+    let list = el(tag).el();
+    for item in items {
+        let _ = list.append_child(&el("li").text(item).el());
+    }
+    list
 }

@@ -1,20 +1,29 @@
 //! The safe call-back request: the few answers a landlord needs to contact someone safely,
 //! sent to the landlord's endpoint. It sits after the "in danger now" advice, never instead of it.
+//!
+//! The answers live in the form's own inputs and nowhere else until the person presses Send:
+//! only then are they read into a [`Draft`], checked, sealed and sent.
 
 mod draft;
 mod fields;
 mod sealing;
 mod send;
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
-use safe_contact_callback::{ContactMethod, Day, IfSomeoneElseAnswers, OfficerGender, TimeOfDay};
-use safe_contact_profile::{CallbackSettings, OptionalQuestion, Profile, Service};
-use wasm_bindgen::JsCast;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use crate::contact::ServiceList;
-use draft::{Draft, Sealed};
-use fields::{input_id, Checkbox, Checkboxes, FormState, Radios, TextField};
+use safe_contact_callback::{
+    ContactMethod, Day, FieldError, IfSomeoneElseAnswers, OfficerGender, TimeOfDay,
+};
+use safe_contact_profile::{CallbackSettings, OptionalQuestion, Profile, SealKey, Service};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Element, HtmlFormElement, HtmlInputElement};
+
+use crate::contact::{link, service_list};
+use crate::dom::{el, focus, replace_children, set_hidden, Listeners};
+use draft::{Attempt, Draft, Sealed};
+use fields::{checkbox, choices, chosen, input_id, summary_links, text_field, ticked, Field};
 use send::Outcome;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -32,6 +41,49 @@ enum Stage {
     },
 }
 
+const METHODS: [(ContactMethod, &str); 3] = [
+    (ContactMethod::Call, "Phone call"),
+    (ContactMethod::Text, "Text message"),
+    (ContactMethod::Email, "Email"),
+];
+const DAYS: [(Day, &str); 7] = [
+    (Day::Monday, "Monday"),
+    (Day::Tuesday, "Tuesday"),
+    (Day::Wednesday, "Wednesday"),
+    (Day::Thursday, "Thursday"),
+    (Day::Friday, "Friday"),
+    (Day::Saturday, "Saturday"),
+    (Day::Sunday, "Sunday"),
+];
+const TIMES: [(TimeOfDay, &str); 3] = [
+    (TimeOfDay::Morning, "Morning"),
+    (TimeOfDay::Afternoon, "Afternoon"),
+    (TimeOfDay::Evening, "Evening"),
+];
+const ANSWERS: [(IfSomeoneElseAnswers, &str); 3] = [
+    (
+        IfSomeoneElseAnswers::HangUp,
+        "End the call without saying who we are",
+    ),
+    (
+        IfSomeoneElseAnswers::RoutineSurvey,
+        "Say it is a routine survey call",
+    ),
+    (
+        IfSomeoneElseAnswers::AskForName,
+        "Ask for you by the name you give below",
+    ),
+];
+const GENDERS: [(OfficerGender, &str); 3] = [
+    (OfficerGender::NoPreference, "No preference"),
+    (OfficerGender::Woman, "A woman"),
+    (OfficerGender::Man, "A man"),
+];
+
+fn labels<T>(options: &[(T, &'static str)]) -> Vec<&'static str> {
+    options.iter().map(|(_, l)| *l).collect()
+}
+
 fn new_id() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
@@ -39,306 +91,488 @@ fn new_id() -> String {
         .unwrap_or_default()
 }
 
-/// Moves focus to the element with `id` in the same shadow root as `from`. The error summary's
-/// links use this instead of following `#id`, which would change the page address.
-fn focus_in_root(from: &web_sys::Node, id: &str) {
-    let root = from.get_root_node();
-    let found = root
-        .dyn_ref::<web_sys::ShadowRoot>()
-        .and_then(|r| r.get_element_by_id(id))
-        .or_else(|| {
-            root.dyn_ref::<web_sys::Document>()
-                .and_then(|d| d.get_element_by_id(id))
-        });
-    if let Some(el) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = el.focus();
+fn contact_label(method: Option<ContactMethod>) -> &'static str {
+    match method {
+        Some(ContactMethod::Email) => "A safe email address",
+        _ => "A safe phone number",
     }
 }
 
-fn focus_soon(node: NodeRef<leptos::html::Div>) {
-    request_animation_frame(move || {
-        if let Some(el) = node.get_untracked() {
-            let _ = el.focus();
-        }
-    });
+/// The inputs the answers are read from. Questions the landlord does not ask are `None`.
+struct Inputs {
+    area: Vec<HtmlInputElement>,
+    method: Vec<HtmlInputElement>,
+    contact: HtmlInputElement,
+    days: Vec<HtmlInputElement>,
+    times: Vec<HtmlInputElement>,
+    times_note: Option<HtmlInputElement>,
+    leave_message: Vec<HtmlInputElement>,
+    someone_else: Vec<HtmlInputElement>,
+    name_to_ask_for: Option<HtmlInputElement>,
+    gender: Vec<HtmlInputElement>,
+    interpreter: Option<HtmlInputElement>,
+    bsl: Option<HtmlInputElement>,
+    other_needs: Option<HtmlInputElement>,
+    consent: HtmlInputElement,
 }
 
-/// Shows a note and moves focus to it at once, before the stage change that hides the form
-/// re-renders: focus never falls back to the page while a screen reader is following it.
-fn reveal(node: NodeRef<leptos::html::Div>) {
-    if let Some(el) = node.get_untracked() {
-        el.set_hidden(false);
-        let _ = el.focus();
-    }
+fn text(input: &Option<HtmlInputElement>) -> String {
+    input.as_ref().map(|i| i.value()).unwrap_or_default()
 }
 
-#[component]
-pub fn CallbackForm(
-    profile: Profile,
-    settings: CallbackSettings,
+struct Form {
+    inputs: Inputs,
+    fields: Vec<Field>,
+    form: HtmlFormElement,
+    summary: Element,
+    summary_list: Element,
+    contact_label: Element,
+    sent_note: Element,
+    failed_note: Element,
+    failed_text: Element,
+    editing: Element,
+    submit: Element,
+    landlord: String,
+    area_ids: Vec<String>,
+    seal: Option<SealKey>,
     endpoint: String,
-    helpline: Option<Service>,
-) -> impl IntoView {
-    let form = FormState {
-        draft: RwSignal::new(Draft::default()),
-        errors: RwSignal::new(Vec::new()),
-    };
-    let stage = RwSignal::new(Stage::Editing);
-    let summary = NodeRef::<leptos::html::Div>::new();
-    let sent_note = NodeRef::<leptos::html::Div>::new();
-    let failed_note = NodeRef::<leptos::html::Div>::new();
+    /// The last attempt, so that a retry with the same answers sends the same request.
+    sending: RefCell<Option<Attempt>>,
+    stage: RefCell<Stage>,
+}
 
+/// The call-back form, with the notes shown after a send.
+pub fn callback_form(
+    profile: &Profile,
+    settings: &CallbackSettings,
+    endpoint: String,
+    helpline: Option<&Service>,
+    listeners: &mut Listeners,
+) -> Element {
     let asks = |q: OptionalQuestion| !settings.not_asked.contains(&q);
-    let seal = settings.seal.clone();
-    let landlord = profile.id.clone();
-    let area_ids: Vec<String> = profile.areas.iter().map(|a| a.id.clone()).collect();
-    let area_question = (profile.areas.len() > 1).then(|| {
-        let options = profile
-            .areas
-            .iter()
-            .map(|a| (a.id.clone(), a.name.clone()))
-            .collect();
-        view! {
-            <Radios form field="area" legend="Which area do you live in?" options
-                get=|d| d.area.clone() set=|d, v| d.area = Some(v)/>
-        }
-    });
+    // Session-replay tools skip what carries these, so no recording holds the answers.
+    let form = el("form")
+        .attr("novalidate", "")
+        .class("rr-block ph-no-capture fs-exclude sentry-block")
+        .attr("data-hj-suppress", "")
+        .attr("data-clarity-mask", "true")
+        .attr("data-dd-privacy", "hidden")
+        .el();
+    let mut fields = Vec::new();
+    let mut add = |field: Field, group: Element| {
+        let _ = form.append_child(&group);
+        fields.push(field);
+    };
 
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if stage.get_untracked() == Stage::Sending {
+    let area = match profile.areas.len() > 1 {
+        true => {
+            let names: Vec<&str> = profile.areas.iter().map(|a| a.name.as_str()).collect();
+            let (f, g, inputs) = choices(
+                "area",
+                "radio",
+                "Which area do you live in?",
+                None,
+                &names,
+                None,
+            );
+            add(f, g);
+            inputs
+        }
+        false => Vec::new(),
+    };
+    let (f, method_group, method) = choices(
+        "contact_method",
+        "radio",
+        "How should we contact you?",
+        None,
+        &labels(&METHODS),
+        None,
+    );
+    add(f, method_group.clone());
+    let (f, g, label, contact) = text_field(
+        "contact",
+        contact_label(None),
+        Some("Only give one that the person harming you cannot see or answer."),
+    );
+    add(f, g);
+    let (f, g, days) = choices(
+        "safe_days",
+        "checkbox",
+        "Which days are safe?",
+        Some("Select all that apply."),
+        &labels(&DAYS),
+        None,
+    );
+    add(f, g);
+    let (f, g, times) = choices(
+        "safe_times",
+        "checkbox",
+        "What times of day are safe?",
+        Some("Select all that apply."),
+        &labels(&TIMES),
+        None,
+    );
+    add(f, g);
+    let times_note = asks(OptionalQuestion::SafeTimesNote).then(|| {
+        let (f, g, _, input) = text_field(
+            "safe_times_note",
+            "Anything else about safe times (optional)",
+            Some("For example: not when the children are home."),
+        );
+        add(f, g);
+        input
+    });
+    let (f, g, leave_message) = choices(
+        "leave_message",
+        "radio",
+        "Can we leave a voicemail or message?",
+        Some("If you are not sure, choose no."),
+        &["No", "Yes"],
+        Some(0),
+    );
+    add(f, g);
+    let (f, g, someone_else) = choices(
+        "if_someone_else_answers",
+        "radio",
+        "If someone else answers, what should we do?",
+        None,
+        &labels(&ANSWERS),
+        None,
+    );
+    add(f, g);
+    let name_to_ask_for = asks(OptionalQuestion::NameToAskFor).then(|| {
+        let (f, g, _, input) = text_field(
+            "name_to_ask_for",
+            "The name to ask for (optional)",
+            Some("It does not have to be your real name."),
+        );
+        add(f, g);
+        input
+    });
+    let gender = match asks(OptionalQuestion::OfficerGender) {
+        true => {
+            let (f, g, inputs) = choices(
+                "officer_gender",
+                "radio",
+                "Would you like to speak to a woman or a man?",
+                None,
+                &labels(&GENDERS),
+                Some(0),
+            );
+            add(f, g);
+            inputs
+        }
+        false => Vec::new(),
+    };
+    let (interpreter, bsl, other_needs) = match asks(OptionalQuestion::AccessNeeds) {
+        true => {
+            let (f, g, _, interpreter) = text_field(
+                "interpreter_language",
+                "If you need an interpreter, which language? (optional)",
+                Some("We use professional interpreters, never family or friends."),
+            );
+            add(f, g);
+            let (f, g, bsl) = checkbox("bsl", "I need a British Sign Language (BSL) interpreter");
+            add(f, g);
+            let (f, g, _, other) = text_field(
+                "other_access_needs",
+                "Anything else that would help us contact you (optional)",
+                None,
+            );
+            add(f, g);
+            (Some(interpreter), Some(bsl), Some(other))
+        }
+        false => (None, None, None),
+    };
+    let name = &profile.name;
+    let (f, g, consent) = checkbox(
+        "consent",
+        &format!("I agree that {name} can use these details to contact me about support."),
+    );
+    add(f, g);
+    let privacy = el("p").class("form-hint").el();
+    match settings.privacy_notice.as_ref().and_then(|c| c.href()) {
+        Some(href) => {
+            let _ = privacy.append_child(&link(
+                &href,
+                &format!("How {name} looks after your information"),
+            ));
+        }
+        None => crate::dom::append_text(
+            &privacy,
+            &format!("You can ask {name} how it looks after your information."),
+        ),
+    }
+    let _ = form.append_child(&privacy);
+    // aria-disabled, not disabled: a disabled button loses focus to the page.
+    let submit = el("button")
+        .attr("type", "submit")
+        .class("button")
+        .text("Send request")
+        .el();
+    let clear = el("button")
+        .attr("type", "button")
+        .class("button button-secondary")
+        .text("Clear form")
+        .el();
+    let _ = form.append_child(
+        &el("div")
+            .class("button-group")
+            .child(&submit)
+            .child(&clear)
+            .el(),
+    );
+
+    // Shown and hidden rather than re-created, so the form keeps what was typed.
+    let sent_note = el("div")
+        .class("panel-success")
+        .attr("tabindex", "-1")
+        .child(&el("h4").text("Your request has been sent").el())
+        .child(&el("p").text(&settings.next_steps).el())
+        .child(
+            &el("p")
+                .text("What you typed has been cleared from this page.")
+                .el(),
+        )
+        .child(&el("p").text("If you are in danger now, call 999.").el())
+        .el();
+    set_hidden(&sent_note, true);
+    let failed_text = el("p").el();
+    let failed_note = el("div")
+        .class("send-failed")
+        .attr("tabindex", "-1")
+        .child(&el("h4").text("Your request has not been sent").el())
+        .child(&failed_text)
+        .child(
+            &el("p")
+                .text("If you would rather talk to someone now:")
+                .el(),
+        )
+        .child(&service_list(
+            profile.landlord_contacts.iter().chain(helpline),
+        ))
+        .child(&el("p").text("If you are in danger now, call 999.").el())
+        .el();
+    set_hidden(&failed_note, true);
+    let summary_list = el("ul").el();
+    let summary = el("div")
+        .class("error-summary")
+        .attr("tabindex", "-1")
+        .attr("role", "alert")
+        .child(&el("h4").text("There is a problem").el())
+        .child(&summary_list)
+        .el();
+    summary_links(&summary, &form, listeners);
+    let editing = el("div")
+        .child(
+            &el("p")
+                .text(
+                    "We ask for as little as we can, so that there is less for anyone else to find. \
+                     Do not tell us here what has happened: we will ask when we talk, in a way that is safe for you.",
+                )
+                .el(),
+        )
+        .child(&form)
+        .child(&failed_note)
+        .el();
+
+    let me = Rc::new(Form {
+        inputs: Inputs {
+            area,
+            method,
+            contact,
+            days,
+            times,
+            times_note,
+            leave_message,
+            someone_else,
+            name_to_ask_for,
+            gender,
+            interpreter,
+            bsl,
+            other_needs,
+            consent,
+        },
+        fields,
+        form: form.clone().unchecked_into(),
+        summary,
+        summary_list,
+        contact_label: label,
+        sent_note: sent_note.clone(),
+        failed_note,
+        failed_text,
+        editing: editing.clone(),
+        submit,
+        landlord: profile.id.clone(),
+        area_ids: profile.areas.iter().map(|a| a.id.clone()).collect(),
+        seal: settings.seal.clone(),
+        endpoint,
+        sending: RefCell::new(None),
+        stage: RefCell::new(Stage::Editing),
+    });
+    {
+        let me = me.clone();
+        listeners.on(&form, "submit", move |ev| {
+            ev.prevent_default();
+            me.submit();
+        });
+    }
+    {
+        let me = me.clone();
+        listeners.on(&method_group, "change", move |_| {
+            let method = chosen(&me.inputs.method).map(|n| METHODS[n].0);
+            me.contact_label
+                .set_text_content(Some(contact_label(method)));
+        });
+    }
+    listeners.on(&clear, "click", move |_| {
+        me.reset();
+        me.set_stage(Stage::Editing);
+    });
+    el("div")
+        .class("callback")
+        .child(&sent_note)
+        .child(&editing)
+        .el()
+}
+
+impl Form {
+    /// Reads the answers from the inputs.
+    fn draft(&self) -> Draft {
+        let i = &self.inputs;
+        Draft {
+            area: chosen(&i.area).map(|n| self.area_ids[n].clone()),
+            contact_method: chosen(&i.method).map(|n| METHODS[n].0),
+            contact: i.contact.value(),
+            safe_days: ticked(&i.days).map(|n| DAYS[n].0).collect(),
+            safe_times: ticked(&i.times).map(|n| TIMES[n].0).collect(),
+            safe_times_note: text(&i.times_note),
+            leave_message: chosen(&i.leave_message) == Some(1),
+            if_someone_else_answers: chosen(&i.someone_else).map(|n| ANSWERS[n].0),
+            name_to_ask_for: text(&i.name_to_ask_for),
+            officer_gender: chosen(&i.gender).map(|n| GENDERS[n].0).unwrap_or_default(),
+            interpreter_language: text(&i.interpreter),
+            bsl: i.bsl.as_ref().is_some_and(|b| b.checked()),
+            other_access_needs: text(&i.other_needs),
+            consent: i.consent.checked(),
+            sending: self.sending.take(),
+        }
+    }
+
+    fn submit(self: &Rc<Self>) {
+        if *self.stage.borrow() == Stage::Sending {
             return;
         }
-        let attempt = form
-            .draft
-            .try_update(|d| {
-                let key_id = seal.as_ref().map(|k| k.key_id.as_str());
-                d.attempt(&landlord, &area_ids, key_id, new_id)
-            })
-            .expect("draft is alive");
-        match attempt {
-            Err(errors) => {
-                form.errors.set(errors);
-                focus_soon(summary);
-            }
-            Ok(mut attempt) => {
-                form.errors.set(Vec::new());
-                if let (Some(key), None) = (&seal, &attempt.sealed) {
-                    let Some(envelope) = sealing::sealed_body(&attempt.request, key) else {
-                        reveal(failed_note);
-                        stage.set(Stage::NotSealed);
-                        return;
-                    };
-                    attempt.sealed = Some(Sealed {
-                        key_id: key.key_id.clone(),
-                        envelope,
-                    });
-                    let kept = attempt.clone();
-                    form.draft.update(|d| d.sending = Some(kept));
+        let mut draft = self.draft();
+        let key_id = self.seal.as_ref().map(|k| k.key_id.as_str());
+        let attempt = draft.attempt(&self.landlord, &self.area_ids, key_id, new_id);
+        self.sending.replace(draft.sending.take());
+        drop(draft);
+        let mut attempt = match attempt {
+            Err(errors) => return self.show_errors(&errors),
+            Ok(attempt) => attempt,
+        };
+        self.show_errors(&[]);
+        if let (Some(key), None) = (&self.seal, &attempt.sealed) {
+            let Some(envelope) = sealing::sealed_body(&attempt.request, key) else {
+                return self.note(Stage::NotSealed);
+            };
+            attempt.sealed = Some(Sealed {
+                key_id: key.key_id.clone(),
+                envelope,
+            });
+            self.sending.replace(Some(attempt.clone()));
+        }
+        self.set_stage(Stage::Sending);
+        let me = self.clone();
+        spawn_local(async move {
+            match send::send(&me.endpoint, &attempt).await {
+                Outcome::Sent => {
+                    me.note(Stage::Sent);
+                    me.reset();
                 }
-                stage.set(Stage::Sending);
-                let endpoint = endpoint.clone();
-                spawn_local(async move {
-                    match send::send(&endpoint, &attempt).await {
-                        Outcome::Sent => {
-                            reveal(sent_note);
-                            form.draft.set(Draft::default());
-                            stage.set(Stage::Sent);
-                        }
-                        Outcome::Refused(errors) => {
-                            form.errors.set(errors);
-                            stage.set(Stage::Editing);
-                            focus_soon(summary);
-                        }
-                        Outcome::Later { wait_secs } => {
-                            reveal(failed_note);
-                            stage.set(Stage::Later {
-                                minutes: wait_secs.div_ceil(60),
-                            });
-                        }
-                        Outcome::Retry { .. } | Outcome::Failed => {
-                            reveal(failed_note);
-                            stage.set(Stage::Failed);
-                        }
-                    }
-                });
+                Outcome::Refused(errors) => {
+                    me.set_stage(Stage::Editing);
+                    me.show_errors(&errors);
+                }
+                Outcome::Later { wait_secs } => me.note(Stage::Later {
+                    minutes: wait_secs.div_ceil(60),
+                }),
+                Outcome::Retry { .. } | Outcome::Failed => me.note(Stage::Failed),
             }
-        }
-    };
+        });
+    }
 
-    let clear = move |_| {
-        form.draft.set(Draft::default());
-        form.errors.set(Vec::new());
-        stage.set(Stage::Editing);
-    };
+    /// Empties every answer and error: after a send, and when the person asks.
+    fn reset(&self) {
+        self.form.reset();
+        self.sending.replace(None);
+        self.contact_label
+            .set_text_content(Some(contact_label(None)));
+        self.show_errors(&[]);
+    }
 
-    let contact_label = Signal::derive(move || {
-        match form.draft.with(|d| d.contact_method) {
-            Some(ContactMethod::Email) => "A safe email address",
-            _ => "A safe phone number",
+    /// Each field's error beside it, and all of them in the summary above the form, which
+    /// takes focus so that a screen reader reads them first.
+    fn show_errors(&self, errors: &[FieldError]) {
+        for field in &self.fields {
+            let message = errors.iter().find(|e| e.field == field.name);
+            field.show(message.map(|e| e.message.as_str()));
         }
-        .to_string()
-    });
-    let name = profile.name.clone();
-    let consent_text =
-        format!("I agree that {name} can use these details to contact me about support.");
-    let privacy = match settings.privacy_notice.as_ref().and_then(|c| c.href()) {
-        Some(href) => view! {
-            <p class="form-hint">
-                <a href=href rel="noreferrer">{format!("How {name} looks after your information")}</a>
-            </p>
+        if errors.is_empty() {
+            self.summary.remove();
+            return;
         }
-        .into_any(),
-        None => view! {
-            <p class="form-hint">{format!("You can ask {name} how it looks after your information.")}</p>
-        }
-        .into_any(),
-    };
-    let fallback_services: Vec<Service> = profile
-        .landlord_contacts
-        .iter()
-        .cloned()
-        .chain(helpline)
-        .collect();
-    let next_steps = settings.next_steps.clone();
+        let items: Vec<Element> = errors
+            .iter()
+            .map(|e| {
+                let href = format!("#{}", input_id(&e.field));
+                el("li")
+                    .child(&el("a").attr("href", &href).text(&e.message).el())
+                    .el()
+            })
+            .collect();
+        replace_children(&self.summary_list, &items);
+        let _ = self.form.before_with_node_1(&self.summary);
+        focus(&self.summary);
+    }
 
-    view! {
-        <div class="callback">
-            // Shown and hidden rather than re-created, so the form keeps what was typed.
-            <div class="panel-success" node_ref=sent_note tabindex="-1" hidden=move || stage.get() != Stage::Sent>
-                <h4>"Your request has been sent"</h4>
-                <p>{next_steps}</p>
-                <p>"What you typed has been cleared from this page."</p>
-                <p>"If you are in danger now, call 999."</p>
-            </div>
-            <div hidden=move || stage.get() == Stage::Sent>
-                <p>
-                    "We ask for as little as we can, so that there is less for anyone else to find. "
-                    "Do not tell us here what has happened: we will ask when we talk, in a way that is safe for you."
-                </p>
-                <Show when=move || form.errors.with(|e| !e.is_empty())>
-                    <div class="error-summary" node_ref=summary tabindex="-1" role="alert">
-                        <h4>"There is a problem"</h4>
-                        <ul>
-                            {move || form.errors.get().into_iter().map(|e| {
-                                let id = input_id(&e.field);
-                                let target = id.clone();
-                                view! {
-                                    <li>
-                                        <a href=format!("#{id}") on:click=move |ev| {
-                                            ev.prevent_default();
-                                            if let Some(node) = ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()) {
-                                                focus_in_root(&node, &target);
-                                            }
-                                        }>{e.message}</a>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    </div>
-                </Show>
-                // Session-replay tools skip what carries these, so no recording holds the answers.
-                <form novalidate on:submit=on_submit class="rr-block ph-no-capture fs-exclude sentry-block"
-                    data-hj-suppress="" data-clarity-mask="true" data-dd-privacy="hidden">
-                    {area_question}
-                    <Radios form field="contact_method" legend="How should we contact you?"
-                        options=vec![
-                            (ContactMethod::Call, "Phone call".to_string()),
-                            (ContactMethod::Text, "Text message".to_string()),
-                            (ContactMethod::Email, "Email".to_string()),
-                        ]
-                        get=|d| d.contact_method set=|d, v| d.contact_method = Some(v)/>
-                    <TextField form field="contact" label=contact_label input_type="text"
-                        hint="Only give one that the person harming you cannot see or answer."
-                        get=|d| d.contact.clone() set=|d, v| d.contact = v/>
-                    <Checkboxes form field="safe_days" legend="Which days are safe?"
-                        hint="Select all that apply."
-                        options=vec![
-                            (Day::Monday, "Monday"), (Day::Tuesday, "Tuesday"), (Day::Wednesday, "Wednesday"),
-                            (Day::Thursday, "Thursday"), (Day::Friday, "Friday"), (Day::Saturday, "Saturday"),
-                            (Day::Sunday, "Sunday"),
-                        ]
-                        get=|d| d.safe_days.as_slice() list=|d| &mut d.safe_days/>
-                    <Checkboxes form field="safe_times" legend="What times of day are safe?"
-                        hint="Select all that apply."
-                        options=vec![
-                            (TimeOfDay::Morning, "Morning"),
-                            (TimeOfDay::Afternoon, "Afternoon"),
-                            (TimeOfDay::Evening, "Evening"),
-                        ]
-                        get=|d| d.safe_times.as_slice() list=|d| &mut d.safe_times/>
-                    {asks(OptionalQuestion::SafeTimesNote).then(|| view! {
-                        <TextField form field="safe_times_note" label="Anything else about safe times (optional)"
-                            hint="For example: not when the children are home."
-                            get=|d| d.safe_times_note.clone() set=|d, v| d.safe_times_note = v/>
-                    })}
-                    <Radios form field="leave_message" legend="Can we leave a voicemail or message?"
-                        hint="If you are not sure, choose no."
-                        options=vec![(false, "No".to_string()), (true, "Yes".to_string())]
-                        get=|d| Some(d.leave_message) set=|d, v| d.leave_message = v/>
-                    <Radios form field="if_someone_else_answers" legend="If someone else answers, what should we do?"
-                        options=vec![
-                            (IfSomeoneElseAnswers::HangUp, "End the call without saying who we are".to_string()),
-                            (IfSomeoneElseAnswers::RoutineSurvey, "Say it is a routine survey call".to_string()),
-                            (IfSomeoneElseAnswers::AskForName, "Ask for you by the name you give below".to_string()),
-                        ]
-                        get=|d| d.if_someone_else_answers set=|d, v| d.if_someone_else_answers = Some(v)/>
-                    {asks(OptionalQuestion::NameToAskFor).then(|| view! {
-                        <TextField form field="name_to_ask_for" label="The name to ask for (optional)"
-                            hint="It does not have to be your real name."
-                            get=|d| d.name_to_ask_for.clone() set=|d, v| d.name_to_ask_for = v/>
-                    })}
-                    {asks(OptionalQuestion::OfficerGender).then(|| view! {
-                        <Radios form field="officer_gender" legend="Would you like to speak to a woman or a man?"
-                            options=vec![
-                                (OfficerGender::NoPreference, "No preference".to_string()),
-                                (OfficerGender::Woman, "A woman".to_string()),
-                                (OfficerGender::Man, "A man".to_string()),
-                            ]
-                            get=|d| Some(d.officer_gender) set=|d, v| d.officer_gender = v/>
-                    })}
-                    {asks(OptionalQuestion::AccessNeeds).then(|| view! {
-                        <TextField form field="interpreter_language" label="If you need an interpreter, which language? (optional)"
-                            hint="We use professional interpreters, never family or friends."
-                            get=|d| d.interpreter_language.clone() set=|d, v| d.interpreter_language = v/>
-                        <Checkbox form field="bsl" get=|d| d.bsl set=|d, v| d.bsl = v>
-                            "I need a British Sign Language (BSL) interpreter"
-                        </Checkbox>
-                        <TextField form field="other_access_needs" label="Anything else that would help us contact you (optional)"
-                            get=|d| d.other_access_needs.clone() set=|d, v| d.other_access_needs = v/>
-                    })}
-                    <Checkbox form field="consent" get=|d| d.consent set=|d, v| d.consent = v>
-                        {consent_text}
-                    </Checkbox>
-                    {privacy}
-                    <div class="button-group">
-                        // aria-disabled, not disabled: a disabled button loses focus to the page.
-                        <button type="submit" class="button" aria-disabled=move || (stage.get() == Stage::Sending).then_some("true")>
-                            {move || if stage.get() == Stage::Sending { "Sending" } else { "Send request" }}
-                        </button>
-                        <button type="button" class="button button-secondary" on:click=clear>
-                            "Clear form"
-                        </button>
-                    </div>
-                </form>
-                <div class="send-failed" node_ref=failed_note tabindex="-1"
-                    hidden=move || !matches!(stage.get(), Stage::Failed | Stage::NotSealed | Stage::Later { .. })>
-                    <h4>"Your request has not been sent"</h4>
-                    <p>
-                        {move || match stage.get() {
-                            Stage::NotSealed => "We could not protect your request on this device, so we did not send it. What you typed is still here.".to_string(),
-                            Stage::Later { minutes } => format!(
-                                "Too many requests are being sent just now. What you typed is still here. You can send it again in {}.",
-                                if minutes <= 1 { "a minute".to_string() } else { format!("{minutes} minutes") }
-                            ),
-                            _ => "What you typed is still here. You can try again in a few minutes.".to_string(),
-                        }}
-                    </p>
-                    <p>"If you would rather talk to someone now:"</p>
-                    <ServiceList services=fallback_services/>
-                    <p>"If you are in danger now, call 999."</p>
-                </div>
-            </div>
-        </div>
+    /// Shows the note for `stage` and moves focus to it before the stage change hides the
+    /// form, so focus never falls back to the page while a screen reader is following it.
+    fn note(&self, stage: Stage) {
+        let note = match stage {
+            Stage::Sent => &self.sent_note,
+            _ => &self.failed_note,
+        };
+        set_hidden(note, false);
+        focus(note);
+        self.set_stage(stage);
+    }
+
+    fn set_stage(&self, stage: Stage) {
+        self.stage.replace(stage);
+        set_hidden(&self.sent_note, stage != Stage::Sent);
+        set_hidden(&self.editing, stage == Stage::Sent);
+        let failed = matches!(
+            stage,
+            Stage::Failed | Stage::NotSealed | Stage::Later { .. }
+        );
+        set_hidden(&self.failed_note, !failed);
+        let text = match stage {
+            Stage::NotSealed => "We could not protect your request on this device, so we did not send it. What you typed is still here.".to_string(),
+            Stage::Later { minutes } => format!(
+                "Too many requests are being sent just now. What you typed is still here. You can send it again in {}.",
+                if minutes <= 1 { "a minute".to_string() } else { format!("{minutes} minutes") }
+            ),
+            _ => "What you typed is still here. You can try again in a few minutes.".to_string(),
+        };
+        self.failed_text.set_text_content(Some(&text));
+        let sending = stage == Stage::Sending;
+        let _ = match sending {
+            true => self.submit.set_attribute("aria-disabled", "true"),
+            false => self.submit.remove_attribute("aria-disabled"),
+        };
+        self.submit
+            .set_text_content(Some(if sending { "Sending" } else { "Send request" }));
     }
 }
