@@ -1,34 +1,40 @@
 /* Safe Contact loader. The landlord's page runs this first and synchronously, so the quick exit
    works from the first moment and whether or not the WebAssembly part ever arrives.
-   It stays small and plain on purpose: everything else loads only when it is needed. */
+   It stays small and plain on purpose: it runs on every page of the landlord's site, and
+   everything else (profile, app) loads only once someone shows intent. */
 (function () {
-  "use strict";
-  var me = document.currentScript;
-  if (!me || window.SafeContact) return;
+  // Short local names for what terser cannot rename (globals and DOM method names), which
+  // would otherwise be spelt out in full at every use.
+  var d = document, w = window, me = d.currentScript;
+  if (!me || w.SafeContact) return;
   var base = me.src;
   var opts = me.dataset;
   var exitUrl = webUrl(opts.exitUrl) || "https://www.bbc.co.uk/weather";
-  var inline = opts.mode === "inline";
+  // From the snippet, not the profile, so the launcher shows at once with nothing fetched.
+  var label = opts.label || "Domestic abuse support";
+  var inline = opts.mode == "inline";
   var gone = false;
   // Both shadow roots are closed: only this closure holds them, so host scripts cannot read
   // the panel or what is typed in it.
-  var exitHost, exitRoot, live, host, root, panel, body, title, from, launcher, status, opener;
+  // live starts as a stand-in, so Shift can be counted before the exit's live region exists.
+  var exitHost, exitLink, live = {}, host, root, panel, body, title, from, launcher, status, opener;
   // gen counts mounts, so that one still loading when the panel closes gives up.
-  var app, view, mounted = false, gen = 0;
+  var app, profile, view, mounted = false, gen = 0;
+
+  // Without a target, on the window and capturing: the loader's listeners there are the first
+  // the page registers, so they run before any of the host's.
+  function on(type, f, target) { (target || w).addEventListener(type, f, !target); }
+  function q(r, sel) { return r.querySelector(sel); }
 
   function webUrl(u) {
-    try { return /^https?:$/.test(new URL(u).protocol) && u; } catch (e) { return null; }
-  }
-
-  function blank() {
-    document.documentElement.style.setProperty("display", "none", "important");
+    try { return /^https?:$/.test(new URL(u).protocol) && u; } catch (e) { /* not a web address */ }
   }
 
   function leave() {
-    blank();
+    d.documentElement.style.setProperty("display", "none", "important");
     gone = true;
     // Neutral, so the landlord's name is not left in the tab strip while the exit page loads.
-    document.title = "New Tab";
+    d.title = "New Tab";
     // replace, not assign: Back must not bring this page back.
     location.replace(exitUrl);
     // The navigation has started; now drop the widget and everything typed into it.
@@ -39,25 +45,38 @@
 
   // Registered before any host script can register its own, so once the exit starts no
   // "Leave site?" prompt can stall or cancel it.
-  addEventListener("beforeunload", function (e) { if (gone) e.stopImmediatePropagation(); }, true);
+  on("beforeunload", function (e) { if (gone) e.stopImmediatePropagation(); });
 
-  // A page restored from the back/forward cache keeps its blank state and leaves again.
-  addEventListener("pageshow", function () { if (gone) { blank(); location.replace(exitUrl); } });
+  // A page restored from the back/forward cache is blanked again and leaves again.
+  on("pageshow", function () { if (gone) leave(); });
 
-  // Window capture listeners run before any host listener, so a host script that stops or
-  // cancels these events cannot turn the exit into a plain link or swallow the tap.
   function onExit(e) {
-    return exitHost && e.composedPath().indexOf(exitHost) >= 0;
+    return e.composedPath().includes(exitHost);
   }
-  ["pointerdown", "mousedown", "touchstart", "touchend", "click"].forEach(function (type) {
-    addEventListener(type, function (e) {
-      if (!onExit(e)) return;
-      e.stopImmediatePropagation();
-      if (type === "click") { e.preventDefault(); leave(); }
-    }, true);
+  // Capturing on the window, so a host script that stops or cancels these events cannot turn
+  // the exit into a plain link or swallow the tap, nor keep the panel from opening.
+  // Anything else is intent when it comes from the launcher (out here its events come from its
+  // host; the closed panel is hidden, so only the launcher can send them) or from the page's
+  // own [data-safe-contact-open] elements: a pointer over, focus, a touch. Then the profile and
+  // the app start on their way, so they are here or nearly by the click. Before the panel
+  // exists (an inline page still loading) there is nothing to warm or open.
+  ["pointerdown", "mousedown", "touchstart", "touchend", "click", "mouseover", "focusin"].forEach(function (type) {
+    on(type, function (e) {
+      if (onExit(e)) {
+        e.stopImmediatePropagation();
+        if (type == "click") { e.preventDefault(); leave(); }
+        return;
+      }
+      var t = e.target, mine = t.closest && t.closest("[data-safe-contact-open]");
+      if (panel && (t == host || mine)) {
+        // Nothing waits on this: a failed app is fetched again when the panel opens.
+        warm().catch(function () {});
+        if (mine && type == "click") { e.preventDefault(); open(mine); }
+      }
+    });
   });
 
-  function tell(text) { if (live) live.textContent = text; }
+  function tell(text) { live.textContent = text; }
 
   // Shift pressed alone three times within 2 s (GOV.UK's convention), or Escape twice. While an
   // input method is composing, Shift arrives as "Process" and only its code says which key it
@@ -66,38 +85,48 @@
   // twice still leaves.
   var shifts = 0, shiftTimer, lastEsc = 0;
   function lapse() { shifts = 0; clearTimeout(shiftTimer); tell(""); }
-  addEventListener("keydown", function (e) {
-    if (onExit(e) && (e.key === "Enter" || e.key === " ")) {
+  on("keydown", function (e) {
+    var key = e.key;
+    if (onExit(e) && (key == "Enter" || key == " ")) {
       e.stopImmediatePropagation();
       e.preventDefault();
       return leave();
     }
     var now = Date.now();
-    if (e.key === "Shift" || ((e.key === "Process" || e.isComposing) && /^Shift(Left|Right)$/.test(e.code))) {
+    if (key == "Shift" || ((key == "Process" || e.isComposing) && /^Shift(Left|Right)$/.test(e.code))) {
       if (e.repeat) return;
-      if (++shifts >= 3) return leave();
-      if (shifts === 1) shiftTimer = setTimeout(lapse, 2000);
-      return tell("Shift: press " + (3 - shifts) + " more time" + (shifts === 2 ? "" : "s") + " to exit this page");
+      if (++shifts > 2) return leave();
+      if (shifts == 1) shiftTimer = setTimeout(lapse, 2000);
+      return tell("Shift: press " + (3 - shifts) + " more time" + (shifts == 2 ? "" : "s") + " to exit this page");
     }
     if (shifts) lapse();
-    if (e.key !== "Escape") { lastEsc = 0; return; }
+    if (key != "Escape") return lastEsc = 0;
     var t = e.composedPath()[0];
     // Outside our closed root the event's target is its host; the real one is in there.
-    if (t === host) t = root.activeElement;
-    if (t && t.closest && t.closest("textarea,select,[contenteditable],dialog[open]")) return;
-    if (t && t.tagName === "INPUT" && !/^(radio|checkbox|button|submit|reset|image|range|color|file)$/.test(t.type)) return;
+    if (t == host) t = root.activeElement;
+    if (t && t.closest && t.closest("textarea,select,[contenteditable],dialog[open],input:not([type=radio]):not([type=checkbox]):not([type=button]):not([type=submit]):not([type=reset]):not([type=image]):not([type=range]):not([type=color]):not([type=file])")) return;
     if (now - lastEsc < 1000) leave(); else lastEsc = now;
-  }, true);
+  });
 
-  var label = "Domestic abuse support";
-  var profile = fetchProfile();
-
-  function fetchProfile() {
-    if (!opts.profile) return Promise.resolve(null);
-    var url = new URL("profiles/" + encodeURIComponent(opts.profile) + ".json", base);
-    return fetch(url, { credentials: "omit", referrerPolicy: "no-referrer" })
-      .then(function (r) { return r.ok ? r.text() : null; })
-      .catch(function () { return null; });
+  // Starts fetching the profile and the app, once someone shows intent. The profile is fetched
+  // once per page view and kept for every later open, after Close too. What the closed widget
+  // needs from it (the exit address, the landlord's name) applies when it arrives.
+  function warm() {
+    if (!profile) {
+      // data-profile is required; without it the request fails like any missing profile.
+      profile = fetch(new URL("profiles/" + encodeURIComponent(opts.profile) + ".json", base), { credentials: "omit", referrerPolicy: "no-referrer" })
+        .then(function (r) { return r.ok ? r.text() : null; }, function () { return null; });
+      profile.then(function (text) {
+        try {
+          var p = JSON.parse(text);
+          // The snippet's exit address wins over the profile's.
+          var url = !opts.exitUrl && webUrl(p.exit_url);
+          if (url) exitLink.href = exitUrl = url;
+          if (p.name) { from.textContent = "From " + p.name; from.hidden = false; }
+        } catch (e) { /* no profile, or a broken one: the app explains */ }
+      });
+    }
+    return Promise.all([loadApp(), profile]);
   }
 
   function loadApp() {
@@ -106,23 +135,25 @@
       .catch(function (e) { app = null; throw e; }));
   }
 
+  // The open panel has its own Close button; the launcher would only cover its last lines.
+  function show(open) {
+    panel.hidden = !open;
+    if (launcher) { launcher.hidden = open; launcher.setAttribute("aria-expanded", open); }
+  }
+
   function open(from) {
     if (!panel) return;
     opener = from || launcher;
-    panel.hidden = false;
-    // The open panel has its own Close button; the launcher would only cover its last lines.
-    if (launcher) { launcher.setAttribute("aria-expanded", "true"); launcher.hidden = true; }
+    show(true);
     title.focus();
     mount();
   }
 
   function close() {
-    if (!panel || inline) return;
+    if (!launcher) return;
     // Closing forgets every answer: the next person to open the panel finds an empty form.
     unmount();
-    panel.hidden = true;
-    launcher.setAttribute("aria-expanded", "false");
-    launcher.hidden = false;
+    show(false);
     if (opener && opener.focus) opener.focus();
   }
 
@@ -131,14 +162,14 @@
     mounted = true;
     var g = gen;
     status.textContent = "Loading more support.";
-    Promise.all([loadApp(), profile]).then(function (r) {
+    warm().then(function (r) {
       // Drawing the app takes a while on a slow phone: let the fallback's 999 advice and
       // helpline reach the screen first, even when the app was already here.
       requestAnimationFrame(function () {
-        setTimeout(function () { if (g === gen) view = r[0].mount(body, r[1], opts.endpoint || null); });
+        setTimeout(function () { if (g == gen) view = r[0].mount(body, r[1], opts.endpoint); });
       });
     }, function () {
-      if (g !== gen) return;
+      if (g != gen) return;
       mounted = false;
       status.textContent = "The rest did not load. The numbers above still work.";
     });
@@ -151,40 +182,28 @@
       try { view.unmount(); } catch (e) { /* the app failed: there is nothing of it to drop */ }
       view = null;
     }
-    if (body) { body.innerHTML = FALLBACK; status = body.querySelector(".status"); }
-  }
-
-  // The host elements sit outside their shadow roots: guard them against the page's own rules.
-  var GUARD = "display:block!important;visibility:visible!important;opacity:1!important;" +
-    "transform:none!important;filter:none!important;contain:none!important;";
-  // Session-replay and analytics tools skip elements carrying these (Hotjar, Clarity, rrweb,
-  // PostHog, FullStory), so their recordings never hold the widget or what is typed in it.
-  function masked(el) {
-    el.setAttribute("data-hj-suppress", "");
-    el.setAttribute("data-clarity-mask", "true");
-    el.className = "rr-block ph-no-capture fs-exclude";
-    return el;
+    if (body) { body.innerHTML = FALLBACK; status = q(body, ".status"); }
   }
 
   // One stylesheet for both roots: the loader is on every page, so every byte counts.
+  // One stylesheet for both roots: the loader is on every page, so every byte counts.
   var CSS =
     ":host{all:initial}*{box-sizing:border-box}" +
-    ".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}" +
-    ".exit,.launcher,.close{display:inline-flex;align-items:center;min-width:44px;min-height:44px;padding:.5rem 1rem;font:700 1rem/1.25 system-ui,sans-serif;border:2px solid #fff;border-radius:4px;cursor:pointer}" +
-    ".exit,.launcher{color:#fff;box-shadow:0 2px 6px #0006}.exit{background:#a8281a;text-decoration:none}" +
-    ".launcher{position:fixed;right:.75rem;bottom:.75rem;z-index:2147483646;background:#1d4f6e}" +
-    ".close{background:#f3f2f1;color:#0b0c0c;border-color:#0b0c0c}" +
-    ".exit:focus,.launcher:focus,.close:focus{outline:3px solid #fd0;outline-offset:0;box-shadow:0 0 0 6px #0b0c0c}" +
+    // Out of sight but read: clipped to nothing and out of the flow.
+    ".vh{position:absolute;clip-path:inset(50%);white-space:nowrap}" +
+    // Each border takes its button's text colour.
+    ".exit,.launcher,.close{display:inline-flex;align-items:center;min-height:44px;padding:.5rem 1rem;font:700 1rem/1.25 system-ui,sans-serif;color:#fff;background:#1d4f6e;border:2px solid;border-radius:4px;text-decoration:none}" +
+    ".exit{background:#a8281a}.launcher{position:fixed;right:.75rem;bottom:.75rem;z-index:2147483646}.close{background:#f3f2f1;color:#0b0c0c}" +
+    ":focus{outline:3px solid #fd0}:is(.exit,.launcher,.close):focus{box-shadow:0 0 0 6px #0b0c0c}.body a:focus{background:#fd0;color:#0b0c0c}" +
     ".panel{font:1rem/1.5 system-ui,sans-serif;color:#0b0c0c;background:#fff}" +
     // The exit stays fixed at the top right. The floating panel's own top bar sits under it and
     // only the part below scrolls, so no text or link ever passes beneath the exit.
-    ".float{position:fixed;inset:0 0 0 auto;z-index:2147483645;width:min(30rem,100vw);display:flex;flex-direction:column;border-left:1px solid #b1b4b6;box-shadow:-2px 0 12px #0003}" +
-    ".bar{flex:none;display:flex;align-items:center;min-height:4rem;padding:.5rem 1rem;border-bottom:1px solid #b1b4b6}" +
+    ".float{position:fixed;inset:0 0 0 auto;z-index:2147483645;width:min(30rem,100vw);display:flex;flex-direction:column;border-left:1px solid #b1b4b6}" +
+    ".bar{display:flex;align-items:center;min-height:4rem;padding:.5rem 1rem;border-bottom:1px solid #b1b4b6}" +
     ".float .scroll{flex:1;overflow-y:auto;padding:1rem 1rem 2rem}" +
-    "h2{margin:0 0 .25rem;font-size:1.5rem;line-height:1.25}h2:focus{outline:3px solid #fd0}" +
-    ".from{margin:0 0 1rem;color:#484949}" +
-    ".fallback h3{font-size:1.2rem;margin:1rem 0 .25rem}a{color:#1d4f6e}.body a:focus{outline:3px solid #fd0;background:#fd0;color:#0b0c0c}" +
-    "[hidden]{display:none!important}@media print{:host{display:none}}";
+    "h2{margin:0;font-size:1.5rem}.from{margin-top:0;color:#484949}a{color:#1d4f6e}" +
+    // Not on paper: a printout would outlast the page.
+    "[hidden]{display:none!important}@media print{:host{display:none!important}}";
 
   var FALLBACK =
     '<div class="fallback"><h3>If you are in danger now</h3>' +
@@ -193,85 +212,80 @@
     '<p>National Domestic Abuse Helpline: <a href="tel:08082000247">0808 2000 247</a>. It is free and open 24 hours a day.</p>' +
     '<p class="status" role="status"></p></div>';
 
+  // A host element for one closed shadow root holding `html`. The host sits outside its root,
+  // so it is guarded against the page's own rules; the guard goes in by CSSOM, which a page's
+  // style-src policy does not block. Session-replay and analytics tools skip elements carrying
+  // these attributes and classes (Hotjar, Clarity, rrweb, PostHog, FullStory), so their
+  // recordings never hold the widget or what is typed in it.
+  function shadow(name, style, html) {
+    var t = d.createElement("div");
+    t.innerHTML = "<div " + name + ' data-hj-suppress data-clarity-mask="true" class="rr-block ph-no-capture fs-exclude">';
+    t = t.firstChild;
+    t.style.cssText = "display:block!important;visibility:visible!important;opacity:1!important;" +
+      "transform:none!important;filter:none!important;contain:none!important;" + style;
+    var r = t.attachShadow({ mode: "closed" });
+    r.innerHTML = "<style>" + CSS + "</style>" + html;
+    return r;
+  }
+
   // The exit has a host of its own, first in the page's keyboard order and shown as soon as
   // <body> exists. As a popover it sits in the browser's top layer, above any banner or
   // overlay the page draws, whatever its z-index.
   function buildExit() {
-    exitHost = masked(document.createElement("div"));
-    exitHost.setAttribute("data-safe-contact-exit", "");
-    exitHost.style.cssText = GUARD + "position:fixed!important;inset:.5rem .5rem auto auto!important;" +
-      "margin:0!important;padding:0!important;border:0!important;background:none!important;overflow:visible!important";
-    exitRoot = exitHost.attachShadow({ mode: "closed" });
-    exitRoot.innerHTML = "<style>" + CSS + "</style>" +
+    var r = shadow("data-safe-contact-exit",
+      "position:fixed!important;inset:.5rem .5rem auto auto!important;margin:0!important;padding:0!important;" +
+      "border:0!important;background:none!important;overflow:visible!important",
       '<a class="exit" rel="noreferrer"><span class="vh">Emergency </span>Exit this page</a>' +
-      '<p class="vh" aria-live="polite"></p>';
-    exitRoot.querySelector(".exit").href = exitUrl;
-    live = exitRoot.querySelector("p");
-    document.body.prepend(exitHost);
+      '<p class="vh" aria-live="polite"></p>');
+    exitHost = r.host;
+    exitLink = q(r, "a");
+    exitLink.href = exitUrl;
+    live = q(r, "p");
+    d.body.prepend(exitHost);
     if (exitHost.showPopover) { exitHost.popover = "manual"; exitHost.showPopover(); }
   }
 
   function build() {
-    var target = inline && document.querySelector(opts.target);
+    var target = inline && q(d, opts.target);
     // A missing target still gets a working widget, as a launcher.
     inline = !!target;
-    host = masked(document.createElement("div"));
-    host.setAttribute("data-safe-contact", "");
-    host.style.cssText = GUARD;
-    root = host.attachShadow({ mode: "closed" });
-    root.innerHTML = "<style>" + CSS + "</style>" +
-      (inline ? "" : '<button class="launcher" type="button" aria-expanded="false" aria-controls="safe-contact-panel" hidden></button>') +
+    root = shadow("data-safe-contact", "",
       (inline ? '<div id="safe-contact-panel" class="panel">'
-        : '<div id="safe-contact-panel" class="panel float" role="dialog" aria-labelledby="safe-contact-title" hidden>' +
+        : '<button class="launcher" type="button" aria-expanded="false" aria-controls="safe-contact-panel"></button>' +
+          '<div id="safe-contact-panel" class="panel float" role="dialog" aria-labelledby="safe-contact-title" hidden>' +
           '<div class="bar"><button class="close" type="button">Close</button></div>') +
-      '<div class="scroll"><div class="head"><h2 id="safe-contact-title" tabindex="-1">' + label + '</h2><p class="from" hidden></p></div>' +
-      '<div class="body"></div></div></div>';
-    panel = root.querySelector(".panel");
-    body = root.querySelector(".body");
-    title = root.querySelector("h2");
-    from = root.querySelector(".from");
-    launcher = root.querySelector(".launcher");
+      '<div class="scroll"><h2 id="safe-contact-title" tabindex="-1"></h2><p class="from" hidden></p>' +
+      '<div class="body"></div></div></div>');
+    host = root.host;
+    panel = q(root, ".panel");
+    body = q(root, ".body");
+    title = q(root, "h2");
+    from = q(root, ".from");
+    launcher = q(root, ".launcher");
+    title.textContent = label;
     unmount();
     if (launcher) {
-      launcher.addEventListener("click", function () { panel.hidden ? open(launcher) : close(); });
-      root.querySelector(".close").addEventListener("click", close);
+      launcher.textContent = label;
+      on("click", function () { panel.hidden ? open(launcher) : close(); }, launcher);
+      on("click", close, q(root, ".close"));
     }
-    profile.then(function (text) {
-      var p = null;
-      try { p = text && JSON.parse(text); } catch (e) { /* the app explains a broken profile */ }
-      var url = p && !opts.exitUrl && webUrl(p.exit_url);
-      if (url) { exitUrl = url; exitRoot.querySelector(".exit").href = url; }
-      if (p && p.name) { from.textContent = "From " + p.name; from.hidden = false; }
-      if (launcher) {
-        launcher.textContent = (p && p.launcher_label) || label;
-        launcher.hidden = !panel.hidden;
-      }
-    });
-    (target || document.body).appendChild(host);
+    (target || d.body).appendChild(host);
     if (inline) mount();
   }
 
-  window.SafeContact = { open: function () { open(document.activeElement); }, close: close, exit: leave };
-
-  document.addEventListener("click", function (e) {
-    var t = e.target.closest && e.target.closest("[data-safe-contact-open]");
-    if (t) { e.preventDefault(); inline ? title && title.focus() : open(t); }
-  });
+  w.SafeContact = { open: function () { open(d.activeElement); }, close: close, exit: leave };
 
   // Show the buttons as soon as <body> exists, without waiting for the rest of the page.
   function whenBody(f) {
-    if (document.body) return f();
+    if (d.body) return f();
     new MutationObserver(function (_, o) {
-      if (document.body) { o.disconnect(); f(); }
-    }).observe(document.documentElement, { childList: true });
+      if (d.body) { o.disconnect(); f(); }
+    }).observe(d.documentElement, { childList: true });
   }
   whenBody(function () {
     buildExit();
     // An inline panel needs its target, which may come later in the page.
-    if (inline && document.readyState === "loading") document.addEventListener("DOMContentLoaded", build);
+    if (inline && d.readyState == "loading") on("DOMContentLoaded", build, d);
     else build();
   });
-
-  // Fetch the app while the browser is idle, so the panel opens at once when asked.
-  if (!inline) (window.requestIdleCallback || setTimeout)(function () { loadApp().catch(function () {}); });
 })();

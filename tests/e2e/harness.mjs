@@ -220,7 +220,15 @@ export function localServiceNames(profile, areaId) {
   return [...profile.landlord_contacts, ...areas.flatMap((a) => a.services)].map((s) => s.name);
 }
 
-/** Waits until the profile fetch has settled, shown by the launcher becoming visible. */
+/** The launcher's label a demo page's snippet gives in data-label, or the default. */
+export const DEFAULT_LABEL = 'Domestic abuse support';
+export function snippetLabel(id) {
+  const html = readFileSync(path.join(DIST, 'demo', `${id}.html`), 'utf8');
+  const snippet = html.match(/<script\b[^>]*\bsrc="[^"]*safe-contact\.js"[^>]*>/)[0];
+  return snippet.match(/\bdata-label="([^"]*)"/)?.[1] ?? DEFAULT_LABEL;
+}
+
+/** Waits for the launcher, which shows as soon as <body> exists, with nothing fetched. */
 export async function waitForLauncher(page) {
   await page.locator(LAUNCHER).waitFor({ state: 'visible' });
 }

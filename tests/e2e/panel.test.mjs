@@ -3,12 +3,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, newPage, blockWasm, profileOf, localServiceNames, waitForLauncher,
+  startServer, launch, newPage, blockWasm, profileOf, localServiceNames, waitForLauncher, snippetLabel,
   openPanel, openAllFolds, chooseArea, visibleTexts, deepActive, describeFocus as label,
-  LANDLORDS, DEFAULT_EXIT, HELPLINE, HOST, EXIT, EXIT_HOST, LAUNCHER, PANEL, CLOSE, APP, FALLBACK,
+  LANDLORDS, DEFAULT_EXIT, DEFAULT_LABEL, HELPLINE, HOST, EXIT, EXIT_HOST, LAUNCHER, PANEL, CLOSE, APP, FALLBACK,
 } from './harness.mjs';
-
-const DEFAULT_LABEL = 'Domestic abuse support';
 const LOCAL_NAMES = `${HOST} #sc-local .service h4`;
 
 let browser, server;
@@ -148,7 +146,8 @@ describe('each landlord', () => {
         await page.goto(server.url(`/demo/${id}.html`));
         await waitForLauncher(page);
 
-        const name = profile.launcher_label || DEFAULT_LABEL;
+        // The label comes from the snippet, so the launcher shows before any profile.
+        const name = snippetLabel(id);
         const launcher = page.getByRole('button', { name, exact: true });
         assert.equal(await launcher.count(), 1, `one button is named "${name}"`);
         assert.equal(await launcher.evaluate((e) => e.classList.contains('launcher')), true);
@@ -157,7 +156,7 @@ describe('each landlord', () => {
 
         const exit = page.getByRole('link', { name: 'Emergency Exit this page', exact: true });
         assert.equal(await exit.count(), 1, 'the exit link is named "Emergency Exit this page"');
-        assert.equal(await exit.getAttribute('href'), profile.exit_url || DEFAULT_EXIT);
+        assert.equal(await exit.getAttribute('href'), DEFAULT_EXIT, 'before intent, no profile: the default exit');
         const stops = await widgetTabStops(page);
         assert.equal(stops[0], 'a.exit', `the exit is the widget's first tab stop: ${stops}`);
         assert.equal(await page.evaluate(() => document.body.firstElementChild.matches('[data-safe-contact-exit]')), true,
@@ -172,6 +171,8 @@ describe('each landlord', () => {
         assert.equal(await page.locator(LAUNCHER).getAttribute('aria-expanded'), 'true');
         assert.equal((await deepActive(page)).id, 'safe-contact-title', 'focus moved to the panel title');
         assert.equal((await page.locator(`${HOST} .from`).textContent()).trim(), `From ${profile.name}`);
+        assert.equal(await exit.getAttribute('href'), profile.exit_url || DEFAULT_EXIT, "with the profile: its exit, if it has one");
+        assert.equal((await page.locator(`${HOST} #safe-contact-title`).textContent()), name, 'the panel title is the label too');
         assert.equal(await page.locator(`${HOST} .notice`).count(), 0, 'no failure notice with a good profile');
         assert.equal(await page.locator(`${HOST} #sc-local`).isVisible(), true, '"Support near you" is open');
 
@@ -294,25 +295,36 @@ describe('keyboard alone', () => {
 });
 
 describe('before the profile arrives', () => {
-  test('the exit shows at once; the launcher waits until the profile has settled', async () => {
+  test('the exit and the launcher show at once; intent fetches the profile; the panel opens with 999 and the helpline meanwhile', async () => {
     let release;
     const held = new Promise((resolve) => { release = resolve; });
     let asked;
     const requested = new Promise((resolve) => { asked = resolve; });
+    let profileRequests = 0;
     await withPage({
       setup: (context) => context.route('**/profiles/*.json', async (route) => {
+        profileRequests += 1;
         asked();
         await held;
         await route.fallback();
       }),
     }, async (page) => {
       await page.goto(server.url('/demo/stockport-homes.html'), { waitUntil: 'domcontentloaded' });
-      await requested;
       await page.locator(EXIT).waitFor({ state: 'visible' });
-      assert.equal(await page.locator(LAUNCHER).isHidden(), true, 'no launcher while the profile is on its way');
-      release();
       await waitForLauncher(page);
-      assert.equal(await page.locator(LAUNCHER).textContent(), profileOf('stockport-homes').launcher_label || DEFAULT_LABEL);
+      assert.equal(await page.locator(LAUNCHER).textContent(), snippetLabel('stockport-homes'), "the snippet's label, with no profile");
+      assert.equal(profileRequests, 0, 'no profile before intent');
+      await page.locator(LAUNCHER).hover();
+      await requested;
+      await page.locator(LAUNCHER).click();
+      await page.locator(PANEL).waitFor({ state: 'visible' });
+      const fallback = (await visibleTexts(page, FALLBACK)).join(' ');
+      assert.match(fallback, /\b999\b/);
+      assert.ok(fallback.includes(HELPLINE), 'the helpline shows while the profile is on its way');
+      release();
+      await page.locator(APP).waitFor({ state: 'visible' });
+      assert.equal((await page.locator(`${HOST} .from`).textContent()).trim(), `From ${profileOf('stockport-homes').name}`);
+      assert.equal(profileRequests, 1, 'one profile request');
     });
   });
 });
@@ -320,10 +332,11 @@ describe('before the profile arrives', () => {
 describe('the first frame after a click', () => {
   test('shows 999 and the helpline from the loader, even when the app was fetched in advance', async () => {
     await withPage({}, async (page) => {
-      await page.goto(server.url('/demo/livin.html'), { waitUntil: 'networkidle' });
-      await waitForLauncher(page);
-      // The app is here already: the idle-time prefetch has finished.
-      assert.ok(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('.wasm'))));
+      await page.goto(server.url('/demo/livin.html'));
+      // A pointer over the launcher fetches the app in advance; wait until it is all here.
+      await page.locator(LAUNCHER).hover();
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('.wasm')));
+      await page.waitForLoadState('networkidle');
       const frame = await page.locator(HOST).evaluate((host) => {
         host.shadowRoot.querySelector('button.launcher').click();
         return new Promise((resolve) => requestAnimationFrame(() => resolve({
@@ -427,7 +440,7 @@ describe('when parts fail', () => {
         await page.goto(server.url('/demo/livin.html'));
         await waitForLauncher(page);
         assert.equal(await page.getByRole('button', { name: DEFAULT_LABEL, exact: true }).count(), 1,
-          'the launcher falls back to its default name');
+          "the launcher has the snippet's name (here the default), whatever the profile");
         await page.locator(LAUNCHER).click();
         await page.locator(APP).waitFor({ state: 'visible' });
         assert.equal(await page.locator(`${HOST} .notice`).isVisible(), true, 'a notice says local support could not be shown');
