@@ -34,12 +34,14 @@
 #![forbid(unsafe_code)]
 
 mod email;
+mod json;
 mod parse;
 mod phone;
 mod request;
 mod validate;
 
 pub use email::{normalise_email, MAX_EMAIL};
+pub use json::field_errors_from_json;
 pub use parse::{parse, ParseError};
 pub use phone::{normalise_uk_phone, PhoneKind};
 pub use request::*;

@@ -6,6 +6,7 @@
 mod area;
 mod contact;
 mod national;
+mod read;
 mod types;
 
 pub use area::AreaChoice;

@@ -26,5 +26,5 @@ pub const NATIONAL_JSON: &str = include_str!("../content/national.json");
 
 /// The national content. It is checked by the tests, so a failure here is a build defect.
 pub fn national() -> National {
-    serde_json::from_str(NATIONAL_JSON).expect("content/national.json is checked by the tests")
+    National::read_json(NATIONAL_JSON).expect("content/national.json is checked by the tests")
 }

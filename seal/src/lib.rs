@@ -37,6 +37,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
 use safe_contact_callback::{is_id, normalise_request_id, FieldError, ParseError};
+use safe_contact_json::ObjectWriter;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
@@ -180,6 +181,19 @@ impl Envelope {
             decode_exact(&self.enc, ENC_LEN)?,
             decode_exact(&self.ciphertext, CIPHERTEXT_LEN)?,
         ))
+    }
+
+    /// The envelope as compact JSON, byte for byte what `serde_json::to_string` writes, so the
+    /// widget can post it without serde (issue 9).
+    pub fn to_json(&self) -> String {
+        let mut w = ObjectWriter::new();
+        w.u32("envelope_version", self.envelope_version)
+            .str("landlord", &self.landlord)
+            .str("request_id", &self.request_id)
+            .str("key_id", &self.key_id)
+            .str("enc", &self.enc)
+            .str("ciphertext", &self.ciphertext);
+        w.finish()
     }
 
     /// Rebuilds an envelope from stored parts.

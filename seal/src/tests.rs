@@ -78,6 +78,39 @@ fn round_trip() {
 }
 
 #[test]
+fn envelopes_are_written_as_serde_writes_them() {
+    let (private, public) = keypair();
+    let envelope = sealed(&public);
+    assert_eq!(
+        envelope.to_json(),
+        serde_json::to_string(&envelope).unwrap()
+    );
+    assert_eq!(Envelope::parse(envelope.to_json().as_bytes()), Ok(envelope));
+    // Fields that never pass the checks still write as serde writes them.
+    let odd = Envelope {
+        envelope_version: u32::MAX,
+        landlord: "\"quoted\" \\ \n\t\u{1} é 😀 \u{2028}".into(),
+        request_id: String::new(),
+        ..Envelope::from_parts(LIVIN, REQUEST_ID, "livin-test-1", &[1; ENC_LEN], &[2; 3])
+    };
+    assert_eq!(odd.to_json(), serde_json::to_string(&odd).unwrap());
+
+    // What the widget seals, the request's own to_json, opens to the same request.
+    let request = parse(&request_json()).unwrap();
+    let envelope = seal(
+        request.to_json().as_bytes(),
+        LIVIN,
+        SCHEMA_VERSION,
+        REQUEST_ID,
+        &key(&public),
+        &mut rng(),
+    )
+    .unwrap();
+    let opened = open(&envelope, &private, LIVIN, SCHEMA_VERSION).unwrap();
+    assert_eq!(parse(&opened).unwrap(), request);
+}
+
+#[test]
 fn every_ciphertext_has_the_same_length() {
     let (private, public) = keypair();
     let mut lengths = Vec::new();
@@ -321,6 +354,7 @@ fn the_largest_valid_request_fits_the_bucket() {
         .validate(&[long_id.as_str(), "another-area"])
         .unwrap();
     let json = serde_json::to_vec(&request).unwrap();
+    assert_eq!(request.to_json().into_bytes(), json);
     assert!(
         json.len() < BUCKET * 3 / 4,
         "the largest request is {} bytes",
