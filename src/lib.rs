@@ -68,7 +68,7 @@ pub fn mount(
     endpoint: Option<String>,
 ) -> Mounted {
     let national = national();
-    let profile = profile_json.and_then(|text| Profile::from_json(&text).ok());
+    let profile = profile_json.and_then(|text| Profile::read_json(&text).ok());
     let mut listeners = dom::Listeners::default();
     let parts = panel::panel(&national, profile, endpoint, &mut listeners);
     parent.set_text_content(None);

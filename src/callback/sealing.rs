@@ -7,14 +7,14 @@ use safe_contact_seal::{rand_core::UnwrapErr, seal, PublicKeyInfo};
 
 /// The sealed envelope as JSON, ready to post, or `None` when it cannot be sealed.
 pub fn sealed_body(request: &CallbackRequest, key: &SealKey) -> Option<String> {
-    let json = serde_json::to_vec(request).ok()?;
+    let json = request.to_json();
     let info = PublicKeyInfo {
         key_id: &key.key_id,
         public_key_b64: &key.public_key,
     };
     let mut rng = UnwrapErr(getrandom::SysRng);
     let envelope = seal(
-        &json,
+        json.as_bytes(),
         &request.landlord,
         request.schema_version,
         &request.request_id,
@@ -22,7 +22,7 @@ pub fn sealed_body(request: &CallbackRequest, key: &SealKey) -> Option<String> {
         &mut rng,
     )
     .ok()?;
-    serde_json::to_string(&envelope).ok()
+    Some(envelope.to_json())
 }
 
 /// Where sealed requests go: beside the plaintext route.

@@ -1,5 +1,4 @@
-use safe_contact_callback::{FieldError, MAX_RETRY_AFTER_SECS};
-use serde::Deserialize;
+use safe_contact_callback::{field_errors_from_json, FieldError, MAX_RETRY_AFTER_SECS};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -63,10 +62,6 @@ const FORM_FIELDS: &[&str] = &[
 
 /// Decides what an HTTP answer means for the form.
 pub fn outcome(status: u16, retry_after: Option<&str>, body: &str, next: u32) -> Outcome {
-    #[derive(Deserialize)]
-    struct Errors {
-        errors: Vec<FieldError>,
-    }
     match status {
         200 | 201 => Outcome::Sent,
         408 | 409 | 429 | 500..=599 => {
@@ -87,15 +82,15 @@ pub fn outcome(status: u16, retry_after: Option<&str>, body: &str, next: u32) ->
                 },
             }
         }
-        400 | 422 => match serde_json::from_str::<Errors>(body) {
+        400 | 422 => match field_errors_from_json(body) {
             // Only answers about the form's own questions can be put right by the person.
-            Ok(e)
-                if !e.errors.is_empty()
-                    && e.errors
+            Some(errors)
+                if !errors.is_empty()
+                    && errors
                         .iter()
                         .all(|x| FORM_FIELDS.contains(&x.field.as_str())) =>
             {
-                Outcome::Refused(e.errors)
+                Outcome::Refused(errors)
             }
             _ => Outcome::Failed,
         },
@@ -113,7 +108,7 @@ pub async fn send(endpoint: &str, attempt: &Attempt) -> Outcome {
         ),
         None => (
             endpoint.to_string(),
-            serde_json::to_string(&attempt.request).expect("a request always serialises"),
+            attempt.request.to_json(),
         ),
     };
     let endpoint = endpoint.as_str();
