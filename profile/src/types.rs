@@ -14,11 +14,13 @@ pub struct Profile {
     pub id: String,
     /// The landlord's name as tenants know it.
     pub name: String,
-    /// The launcher's accessible name. A discreet label such as "Support and safety"
-    /// suits landlords whose tenants may be watched; the default is "Domestic abuse support".
+    /// The label this landlord wants on the launcher, for example a discreet "Support and
+    /// safety". The launcher shows before the profile is fetched, so it takes its label from the
+    /// snippet's `data-label`: the validator's report tells the landlord to copy this there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launcher_label: Option<String>,
-    /// Where the quick exit goes. It should be a neutral page that gives nothing away.
+    /// Where the quick exit goes once the panel has been opened, unless the snippet's
+    /// `data-exit-url` says otherwise. It should be a neutral page that gives nothing away.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_url: Option<String>,
     /// The landlord's domestic abuse policy, linked in full from the summary.

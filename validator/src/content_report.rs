@@ -235,12 +235,16 @@ fn before_you_sign_off(findings: &Findings) -> Part {
 }
 
 fn about_the_profile(profile: &Profile) -> Part {
+    // The closed launcher and the exit work before the profile is fetched, so what they show
+    // comes from the snippet; the profile's values are only suggestions to copy there.
     let label = match &profile.launcher_label {
-        Some(label) => label.clone(),
-        None => "Domestic abuse support (the default)".into(),
+        Some(label) => format!("what your snippet's data-label says; this profile suggests data-label=\"{label}\""),
+        None => "what your snippet's data-label says, or Domestic abuse support (the default)".into(),
     };
     let exit = match &profile.exit_url {
-        Some(url) => format!("{url}, unless your page's snippet sets data-exit-url"),
+        Some(url) => format!(
+            "{url} once the panel has been opened, unless your snippet sets data-exit-url; set data-exit-url=\"{url}\" there so it applies from the first moment"
+        ),
         None => "the widget's default page, unless your page's snippet sets data-exit-url".into(),
     };
     Part {
