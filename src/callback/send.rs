@@ -106,10 +106,7 @@ pub async fn send(endpoint: &str, attempt: &Attempt) -> Outcome {
             super::sealing::sealed_endpoint(endpoint),
             sealed.envelope.clone(),
         ),
-        None => (
-            endpoint.to_string(),
-            attempt.request.to_json(),
-        ),
+        None => (endpoint.to_string(), attempt.request.to_json()),
     };
     let endpoint = endpoint.as_str();
     let mut last = Outcome::Failed;

@@ -238,8 +238,12 @@ fn about_the_profile(profile: &Profile) -> Part {
     // The closed launcher and the exit work before the profile is fetched, so what they show
     // comes from the snippet; the profile's values are only suggestions to copy there.
     let label = match &profile.launcher_label {
-        Some(label) => format!("what your snippet's data-label says; this profile suggests data-label=\"{label}\""),
-        None => "what your snippet's data-label says, or Domestic abuse support (the default)".into(),
+        Some(label) => format!(
+            "what your snippet's data-label says; this profile suggests data-label=\"{label}\""
+        ),
+        None => {
+            "what your snippet's data-label says, or Domestic abuse support (the default)".into()
+        }
     };
     let exit = match &profile.exit_url {
         Some(url) => format!(
