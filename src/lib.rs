@@ -47,6 +47,7 @@ static ALLOCATOR: ZeroOnFree = ZeroOnFree;
 /// everything it held.
 #[wasm_bindgen]
 pub struct Mounted {
+    parent: web_sys::HtmlElement,
     _listeners: dom::Listeners,
 }
 
@@ -54,6 +55,14 @@ pub struct Mounted {
 impl Mounted {
     /// Removes the panel and forgets every answer in it.
     pub fn unmount(self) {}
+}
+
+impl Drop for Mounted {
+    // The inputs hold the answers until Send, so the panel goes with the handle, whatever
+    // the loader then draws in its place.
+    fn drop(&mut self) {
+        self.parent.set_text_content(None);
+    }
 }
 
 /// Replaces the loader's fallback text in `parent` with the full panel.
@@ -76,6 +85,7 @@ pub fn mount(
         let _ = parent.append_child(part);
     }
     Mounted {
+        parent,
         _listeners: listeners,
     }
 }

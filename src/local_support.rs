@@ -38,6 +38,7 @@ fn area_picker(profile: &Profile) -> Element {
                     .id(&id)
                     .attr("value", &area.id)
                     .attr("autocomplete", "off")
+                    .attr("spellcheck", "false")
                     .el(),
             )
             .child(&el("label").attr("for", &id).text(&area.name).el())

@@ -2,8 +2,8 @@ use safe_contact_callback::{
     CallbackRequest, ContactMethod, Day, FieldError, IfSomeoneElseAnswers, OfficerGender,
     TimeOfDay, SCHEMA_VERSION,
 };
-/// What the person has typed or chosen so far, exactly as the form holds it. It lives in the
-/// page's memory only, never in any storage, and is dropped on close, exit and send.
+/// The answers as read from the form's inputs when the person presses Send, to be checked and
+/// sent. It lives in the page's memory only, never in any storage, and is dropped at once.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Draft {
     pub area: Option<String>,

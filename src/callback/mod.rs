@@ -304,7 +304,6 @@ pub fn callback_form(
         ),
     }
     let _ = form.append_child(&privacy);
-    // aria-disabled, not disabled: a disabled button loses focus to the page.
     let submit = el("button")
         .attr("type", "submit")
         .class("button")
@@ -467,6 +466,7 @@ impl Form {
         let key_id = self.seal.as_ref().map(|k| k.key_id.as_str());
         let attempt = draft.attempt(&self.landlord, &self.area_ids, key_id, new_id);
         self.sending.replace(draft.sending.take());
+        // The answers are copied out of the inputs only for this check: free (and so zero) them now.
         drop(draft);
         let mut attempt = match attempt {
             Err(errors) => return self.show_errors(&errors),
@@ -484,9 +484,15 @@ impl Form {
             self.sending.replace(Some(attempt.clone()));
         }
         self.set_stage(Stage::Sending);
-        let me = self.clone();
+        // Only the request itself travels with the send: if the panel is closed meanwhile,
+        // the form and its inputs are freed at once, and the outcome goes nowhere.
+        let me = Rc::downgrade(self);
+        let endpoint = self.endpoint.clone();
         spawn_local(async move {
-            match send::send(&me.endpoint, &attempt).await {
+            let outcome = send::send(&endpoint, &attempt).await;
+            drop(attempt);
+            let Some(me) = me.upgrade() else { return };
+            match outcome {
                 Outcome::Sent => {
                     me.note(Stage::Sent);
                     me.reset();
@@ -568,6 +574,7 @@ impl Form {
         };
         self.failed_text.set_text_content(Some(&text));
         let sending = stage == Stage::Sending;
+        // aria-disabled, not disabled: a disabled button loses focus to the page.
         let _ = match sending {
             true => self.submit.set_attribute("aria-disabled", "true"),
             false => self.submit.remove_attribute("aria-disabled"),
