@@ -10,7 +10,7 @@ use axum::Json;
 use safe_contact_callback::FieldError;
 use serde::Serialize;
 
-use crate::rate_limit::retry_after_secs;
+use crate::intake::rate_limit::retry_after_secs;
 
 #[derive(Serialize)]
 struct Errors<'a> {

@@ -3,12 +3,12 @@
 //!
 //! What it promises, and where that is kept:
 //! - a 201 means the request is committed to disk (`store`: WAL, `synchronous=FULL`);
-//! - a request is stored once, however often it is retried (`idempotency`, `store`);
+//! - a request is stored once, however often it is retried (`intake::idempotency`, `store`);
 //! - no IP address, user agent or submitted value is stored or logged (`client_addr`,
-//!   `rate_limit`, `routes::access_log`, `logging`);
+//!   `intake::rate_limit`, `routes::access_log`, `logging`);
 //! - requests are deleted for real on schedule (`retention`) or on demand (`staff`);
 //! - a sealed request is stored as the browser sealed it, and only the staff tool, with a
-//!   private key the server never holds, can open it (`submit`, `keys`).
+//!   private key the server never holds, can open it (`intake::submit`, `keys`).
 
 #![forbid(unsafe_code)]
 
@@ -16,20 +16,18 @@ mod answers;
 pub mod client_addr;
 pub mod clock;
 pub mod config;
-pub mod idempotency;
+pub mod intake;
 pub mod keys;
 pub mod logging;
 pub mod notify;
-pub mod rate_limit;
 pub mod retention;
 mod routes;
 pub mod server;
 pub mod staff;
-mod staff_api;
+mod state;
 mod static_files;
 pub mod store;
-mod submit;
 
 pub use config::{Config, ConfigError};
+pub use intake::submit::BODY_LIMIT;
 pub use server::{start, Running};
-pub use submit::BODY_LIMIT;

@@ -1,6 +1,5 @@
 //! The router: which paths exist, and the layers every answer passes through.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,23 +15,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::answers::{error, LandlordTag};
-use crate::config::Config;
-use crate::idempotency::InFlight;
-use crate::notify::Notifier;
-use crate::rate_limit::RateLimiter;
-use crate::store::Store;
-use crate::{staff_api, static_files, submit};
-
-pub struct AppState {
-    pub config: Arc<Config>,
-    /// Every landlord's origins together: enough to answer a CORS preflight, which carries no
-    /// body and so no landlord. The exact landlord's list is checked once the body is read.
-    pub all_origins: HashSet<String>,
-    pub store: Store,
-    pub limiter: RateLimiter,
-    pub in_flight: Arc<InFlight>,
-    pub notifier: Notifier,
-}
+use crate::intake::submit;
+use crate::staff::token_api;
+use crate::state::AppState;
+use crate::static_files;
 
 pub fn router(app: Arc<AppState>) -> Router {
     let origins: Vec<HeaderValue> = app
@@ -45,7 +31,7 @@ pub fn router(app: Arc<AppState>) -> Router {
         .allow_methods([Method::POST])
         .allow_headers([
             header::CONTENT_TYPE,
-            HeaderName::from_static(crate::idempotency::HEADER),
+            HeaderName::from_static(crate::intake::idempotency::HEADER),
         ])
         // Without this the widget could not read Retry-After on a 429 from another origin.
         .expose_headers([header::RETRY_AFTER])
@@ -56,14 +42,14 @@ pub fn router(app: Arc<AppState>) -> Router {
         .route("/v1/callbacks/sealed", post(submit::submit_sealed))
         .layer(cors);
     let staff = Router::new()
-        .route("/v1/staff/requests", get(staff_api::list))
+        .route("/v1/staff/requests", get(token_api::list))
         .route(
             "/v1/staff/requests/{request_id}",
-            get(staff_api::show).delete(staff_api::purge),
+            get(token_api::show).delete(token_api::purge),
         )
         .route(
             "/v1/staff/requests/{request_id}/status",
-            post(staff_api::mark),
+            post(token_api::mark),
         )
         .layer(DefaultBodyLimit::max(4096));
     let api = callbacks

@@ -19,10 +19,11 @@ use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
 use crate::config::Config;
-use crate::idempotency::InFlight;
+use crate::intake::idempotency::InFlight;
+use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
-use crate::rate_limit::RateLimiter;
-use crate::routes::{router, AppState};
+use crate::routes::router;
+use crate::state::AppState;
 use crate::store::Store;
 use crate::{retention, ConfigError};
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use reqwest::StatusCode;
 use safe_contact_callback::MAX_RETRY_AFTER_SECS;
-use safe_contact_endpoint::rate_limit::IPV6_48_MULTIPLE;
+use safe_contact_endpoint::intake::rate_limit::IPV6_48_MULTIPLE;
 use serde_json::json;
 
 fn client() -> reqwest::Client {

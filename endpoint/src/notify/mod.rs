@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::config::{Config, Notify};
-use crate::rate_limit::SharedLimit;
+use crate::intake::rate_limit::SharedLimit;
 
 const COOLDOWN: Duration = Duration::from_secs(60);
 const LIMIT_NOTICE_EVERY: Duration = Duration::from_secs(3600);

@@ -4,6 +4,8 @@
 //! Every operation is scoped to one landlord, and every read, change or purge leaves an audit
 //! row saying who (api or cli), what and when, never what the request said.
 
+pub(crate) mod token_api;
+
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use safe_contact_callback::CallbackRequest;
 use safe_contact_seal::Envelope;

@@ -26,8 +26,8 @@ use crate::answers::{error, field_errors, tagged, too_large, too_many, unavailab
 use crate::client_addr::client_ip;
 use crate::clock::unix_now;
 use crate::config::Landlord;
-use crate::idempotency::{self, body_hash, key_hash, parse_key, InFlightGuard};
-use crate::routes::AppState;
+use crate::intake::idempotency::{self, body_hash, key_hash, parse_key, InFlightGuard};
+use crate::state::AppState;
 use crate::store::{Content, Earlier, NewRequest, Submitted};
 
 pub const BODY_LIMIT: usize = 16 * 1024;

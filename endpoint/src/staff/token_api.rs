@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::answers::{error, tagged, unavailable};
 use crate::clock::unix_now;
 use crate::config::Landlord;
-use crate::routes::AppState;
 use crate::staff::{self, Actor, Status};
+use crate::state::AppState;
 
 fn authenticate<'a>(app: &'a AppState, headers: &HeaderMap) -> Option<&'a Landlord> {
     let token = headers

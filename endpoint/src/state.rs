@@ -1,0 +1,22 @@
+//! What every handler shares. Its own module, so the router and the handlers both depend on it
+//! and never on each other.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::intake::idempotency::InFlight;
+use crate::intake::rate_limit::RateLimiter;
+use crate::notify::Notifier;
+use crate::store::Store;
+
+pub struct AppState {
+    pub config: Arc<Config>,
+    /// Every landlord's origins together: enough to answer a CORS preflight, which carries no
+    /// body and so no landlord. The exact landlord's list is checked once the body is read.
+    pub all_origins: HashSet<String>,
+    pub store: Store,
+    pub limiter: RateLimiter,
+    pub in_flight: Arc<InFlight>,
+    pub notifier: Notifier,
+}
