@@ -561,3 +561,41 @@ describe('on a phone, the exit covers nothing in the open panel', () => {
     });
   }
 });
+
+test('a web address becomes a link only when it is https, whatever the profile says', async () => {
+  const bad = ['http://example.org/plain', 'javascript:alert(1)', 'data:text/html,hello'];
+  const good = 'https://example.org/help';
+  await withPage({
+    setup: (context) => context.route('**/profiles/livin.json', async (route) => {
+      const profile = await (await route.fetch()).json();
+      profile.landlord_contacts[0].contacts.push(
+        ...[...bad, good].map((value) => ({ kind: 'web', value, source: 'test', checked: '2026-11-23' })));
+      return route.fulfill({ json: profile });
+    }),
+  }, async (page) => {
+    await page.goto(server.url("/demo/livin.html"));
+    await openPanel(page);
+    await openAllFolds(page);
+    const text = await page.locator(APP).innerText();
+    const hrefs = await page.locator(`${APP} a[href]`).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(hrefs.includes(good), `the https address is a link: ${JSON.stringify(hrefs)}`);
+    for (const value of bad) {
+      assert.ok(text.includes(value), `${value} is still shown, as text`);
+      assert.ok(!hrefs.some((h) => h.includes(value.slice(0, 12))), `${value} is not a link`);
+    }
+  });
+});
+
+test('the area choice, like every field, is autocomplete=off and spellcheck=false', async () => {
+  await withPage({}, async (page) => {
+    await page.goto(server.url("/demo/livin.html"));
+    await openPanel(page);
+    const radios = await page.locator(`${HOST} input[name="sc-area"]`).evaluateAll((els) =>
+      els.map((e) => ({ value: e.value, autocomplete: e.getAttribute('autocomplete'), spellcheck: e.getAttribute('spellcheck') })));
+    assert.equal(radios.length, profileOf('livin').areas.length);
+    for (const r of radios) {
+      assert.equal(r.autocomplete, 'off', r.value);
+      assert.equal(r.spellcheck, 'false', r.value);
+    }
+  });
+});
