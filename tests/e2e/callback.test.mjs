@@ -2,115 +2,24 @@
 // (built by `cargo test`) serving the demo pages and storing requests in SQLite.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  APP, DIST, EXIT, HOST, LANDLORDS, LAUNCHER, NO_STORAGE, deepActive, describeFocus, freePort, launch, newPage,
+  APP, EXIT, HOST, LANDLORDS, LAUNCHER, NO_STORAGE, deepActive, describeFocus, launch, newPage,
   profileOf, storageTrace,
 } from './harness.mjs';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'target/debug');
+import { startEndpoint } from './endpoint.mjs';
 const FORM = `${HOST} .callback form`;
 const SUMMARY = `${HOST} .error-summary`;
 const SENT = `${HOST} .panel-success`;
 const FAILED = `${HOST} .send-failed`;
 const PHONE = '07700 900123';
 
-// The demo config, pointed at a fresh database and this run's origin, with limits high enough
-// for a whole test run from one address.
-function writeConfig(dir, port) {
-  const origin = `http://127.0.0.1:${port}`;
-  const demo = readFileSync(path.join(ROOT, 'endpoint/demo.toml'), 'utf8');
-  const config = demo
-    .replace(/^bind = .*$/m, `bind = "127.0.0.1:${port}"`)
-    .replace(/^database = .*$/m, `database = ${JSON.stringify(path.join(dir, 'requests.db'))}`)
-    .replace(/^static_dir = .*$/m, `static_dir = ${JSON.stringify(DIST)}`)
-    .replace(/^per_client_per_hour = .*$/m, 'per_client_per_hour = 1000')
-    .replace(/^origins = .*$/gm, `origins = ["${origin}"]`);
-  const file = path.join(dir, 'endpoint.toml');
-  writeFileSync(file, config);
-  return { file, origin };
-}
-
-function keyFile(landlord) {
-  const file = path.join(ROOT, 'endpoint/demo-keys', `${landlord}.key`);
-  chmodSync(file, 0o600); // git does not keep the owner-only mode the staff tool expects
-  return file;
-}
-
-class Endpoint {
-  constructor(config, dir) { this.config = config; this.dir = dir; }
-
-  async start() {
-    this.child = spawn(path.join(BIN, 'safe-contact-endpoint'), ['--config', this.config], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    this.log = this.log ?? '';
-    this.child.stdout.on('data', (c) => { this.log += c; });
-    this.child.stderr.on('data', (c) => { this.log += c; });
-    await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`endpoint did not start: ${out}`)), 20000);
-      const seen = (chunk) => {
-        out += chunk;
-        if (out.includes('listening on')) { clearTimeout(timer); resolve(); }
-      };
-      this.child.stdout.on('data', seen);
-      this.child.stderr.on('data', seen);
-      this.child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`endpoint exited ${code}: ${out}`)); });
-    });
-  }
-
-  async stop() {
-    if (!this.child || this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGKILL');
-    await exited;
-  }
-
-  // Requests stored for a landlord, read with the staff tool as a landlord's staff would.
-  stored(landlord) {
-    const out = execFileSync(path.join(BIN, 'safe-contact-staff'), ['--config', this.config, 'list', landlord, 'all'], { encoding: 'utf8' });
-    return out.split('\n').filter((line) => /^[0-9a-f]{8}-/.test(line));
-  }
-
-  // Reads one request, opening it locally with the landlord's private key.
-  show(landlord, id) {
-    return execFileSync(path.join(BIN, 'safe-contact-staff'),
-      ['--config', this.config, 'show', landlord, id, '--key', keyFile(landlord)], { encoding: 'utf8', stdio: 'pipe' });
-  }
-
-  // What the staff tool says when it cannot open a request.
-  refusal(landlord, id) {
-    try {
-      this.show(landlord, id);
-    } catch (e) {
-      return String(e.stderr) + String(e.stdout);
-    }
-    throw new Error(`the staff tool opened ${id}`);
-  }
-
-  databaseBytes() {
-    return ['requests.db', 'requests.db-wal'].map((f) => path.join(this.dir, f))
-      .filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('');
-  }
-}
-
 let browser;
 let endpoint;
 let server;
 
 before(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'safe-contact-e2e-'));
-  const port = await freePort();
-  const { file, origin } = writeConfig(dir, port);
-  endpoint = new Endpoint(file, dir);
-  await endpoint.start();
-  server = { origin, url: (p = '/') => origin + p };
+  endpoint = await startEndpoint();
+  server = endpoint.server;
   browser = await launch();
 });
 
