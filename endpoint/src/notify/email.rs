@@ -51,7 +51,7 @@ impl Mailer {
             transport: builder.build(),
             from: smtp.from.clone(),
             body: format!(
-                "A Safe Contact request is waiting in your inbox.\r\n\r\nSign in to read it:\r\n{}\r\n",
+                "A Safe Contact request is waiting in your inbox.\r\n\r\nSign in to read it:\r\n{}",
                 smtp.inbox_url
             ),
             retries: retries.to_vec(),
