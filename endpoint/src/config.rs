@@ -10,8 +10,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::Address;
 use safe_contact_callback::is_id;
 use serde::Deserialize;
+
+use crate::notify::Timing;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -27,6 +32,35 @@ pub struct Config {
     pub landlords: Vec<Landlord>,
     /// Whether this is a demo, where public demo keys and plaintext requests are allowed.
     pub demo: bool,
+    /// The mail server that landlords' `team_email` notices go through.
+    pub smtp: Option<Smtp>,
+    /// Not read from the file: production always uses `Timing::default()`, and only tests,
+    /// which cannot wait minutes, set shorter ones in code before starting the server.
+    pub notify_timing: Timing,
+}
+
+#[derive(Clone, Debug)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    /// Read from the environment variable that `password_env` names, so the file holds no secret.
+    /// Its `Debug` leaves the password out.
+    pub credentials: Option<Credentials>,
+    pub from: Mailbox,
+    /// The staff inbox, the one link a notice carries.
+    pub inbox_url: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS; the send fails if the server does not offer it.
+    Starttls,
+    /// TLS from the first byte (SMTPS, usually port 465).
+    Tls,
+    /// No encryption: only to a mail server on this machine.
+    None,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -79,21 +113,17 @@ pub struct Landlord {
     pub closed_retention_days: u32,
     /// SHA-256 of the staff bearer token; the token itself is never written down here.
     pub staff_token_sha256: [u8; 32],
-    pub notify: Notify,
+    /// Told `{"landlord": id, "new_requests": true}` when a request waits.
+    pub notify_webhook: Option<String>,
+    /// E-mailed that a request waits, through `[smtp]`. With neither this nor a webhook, the
+    /// notice goes to the log.
+    pub team_email: Option<Address>,
     /// Ids of the keys sealed requests may be sealed to. Several can be live at once, so a new
     /// key can go into the profile while requests sealed to the old one are still coming in.
     pub seal_key_ids: Vec<String>,
     /// Whether `POST /v1/callbacks` takes this landlord's requests in the clear. Off unless the
     /// config says so: a plaintext request is readable by anyone who gets the database.
     pub allow_plaintext: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Notify {
-    /// Write a line to the log saying a new request is waiting (for the demo).
-    Log,
-    /// POST `{"landlord": id, "new_requests": true}` to this address.
-    Webhook(String),
 }
 
 #[derive(Debug)]
@@ -128,6 +158,19 @@ struct RawConfig {
     landlord: Vec<RawLandlord>,
     #[serde(default)]
     demo: bool,
+    smtp: Option<RawSmtp>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSmtp {
+    host: String,
+    port: u16,
+    security: Security,
+    username: Option<String>,
+    password_env: Option<String>,
+    from: String,
+    inbox_url: String,
 }
 
 #[derive(Deserialize)]
@@ -143,6 +186,7 @@ struct RawLandlord {
     closed_retention_days: u32,
     staff_token_sha256: String,
     notify_webhook: Option<String>,
+    team_email: Option<String>,
     #[serde(default)]
     seal_key_ids: Vec<String>,
     #[serde(default)]
@@ -229,6 +273,7 @@ impl Config {
                 return err(format!("static_dir {} is not a folder", d.display()));
             }
         }
+        let smtp = raw.smtp.map(check_smtp).transpose()?;
         if raw.landlord.is_empty() {
             return err("no [[landlord]] sections: the endpoint would accept nothing".into());
         }
@@ -300,13 +345,23 @@ impl Config {
             if !raw.demo {
                 refuse_demo_settings(&at, &l)?;
             }
-            let notify = match l.notify_webhook {
-                None => Notify::Log,
-                Some(url) => {
-                    check_webhook(&url)
-                        .map_err(|why| ConfigError(format!("{at}: notify_webhook {why}")))?;
-                    Notify::Webhook(url)
+            if let Some(url) = &l.notify_webhook {
+                check_web_address(url)
+                    .map_err(|why| ConfigError(format!("{at}: notify_webhook {why}")))?;
+            }
+            // The address is left out of these messages, as it is out of every log line.
+            let team_email = match &l.team_email {
+                None => None,
+                Some(_) if smtp.is_none() => {
+                    return err(format!(
+                        "{at}: team_email is set but there is no [smtp] table to send it through"
+                    ))
                 }
+                Some(a) => Some(a.parse::<Address>().map_err(|_| {
+                    ConfigError(format!(
+                        "{at}: team_email must be one e-mail address, like team@example.org"
+                    ))
+                })?),
             };
             landlords.push(Landlord {
                 id: l.id,
@@ -315,7 +370,8 @@ impl Config {
                 retention_days: l.retention_days,
                 closed_retention_days: l.closed_retention_days,
                 staff_token_sha256: hash,
-                notify,
+                notify_webhook: l.notify_webhook,
+                team_email,
                 seal_key_ids: l.seal_key_ids,
                 allow_plaintext: l.allow_plaintext,
             });
@@ -332,6 +388,8 @@ impl Config {
             retention: raw.retention,
             landlords,
             demo: raw.demo,
+            smtp,
+            notify_timing: Timing::default(),
         })
     }
 
@@ -397,12 +455,87 @@ fn is_loopback_host(host: &str) -> bool {
     matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }
 
-/// Webhooks go over HTTPS: even a content-free "new request" ping tells an eavesdropper that
-/// someone asked for help. Plain HTTP is allowed only to this machine. The address is read with
+/// Even a notice that says only "a request is waiting" tells an eavesdropper that someone asked
+/// for help, so mail leaves this machine encrypted. A password comes from the environment,
+/// never the file, which is often copied around.
+fn check_smtp(raw: RawSmtp) -> Result<Smtp, ConfigError> {
+    let err = |msg: String| Err(ConfigError(msg));
+    let host_ip = raw.host.parse::<IpAddr>().ok();
+    if host_ip.is_none() && !is_dns_name(&raw.host) {
+        return err(format!(
+            "smtp.host {:?} must be a host name like smtp.example.org or an IP address, with no scheme or port",
+            raw.host
+        ));
+    }
+    let loopback = raw.host == "localhost" || host_ip.is_some_and(|ip| ip.is_loopback());
+    if raw.security == Security::None && !loopback {
+        return err(format!(
+            "smtp.security = \"none\" would send mail unencrypted, so it is allowed only when smtp.host is this machine (127.0.0.1, localhost or ::1), not {:?}: use \"starttls\" or \"tls\"",
+            raw.host
+        ));
+    }
+    if raw.port == 0 {
+        return err("smtp.port must be a number from 1 to 65535".into());
+    }
+    let credentials = match (raw.username, raw.password_env) {
+        (None, None) => None,
+        (Some(user), Some(var)) => {
+            // Says nothing of what was written: a password put here by mistake must not be shown.
+            if var.is_empty() || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return err("smtp.password_env must be the NAME of an environment variable that holds the password (letters, digits and _), not the password itself".into());
+            }
+            match std::env::var(&var) {
+                Ok(password) if !password.is_empty() => Some(Credentials::new(user, password)),
+                _ => {
+                    return err(format!(
+                        "smtp.password_env names {var:?}, but that environment variable is not set or is empty"
+                    ))
+                }
+            }
+        }
+        _ => {
+            return err(
+                "smtp.username and smtp.password_env go together: give both or neither".into(),
+            )
+        }
+    };
+    let from = raw.from.parse::<Mailbox>().map_err(|_| {
+        ConfigError(format!(
+            "smtp.from {:?} must be an e-mail address, like safe-contact@example.org or \"Safe Contact <safe-contact@example.org>\"",
+            raw.from
+        ))
+    })?;
+    check_web_address(&raw.inbox_url)
+        .map_err(|why| ConfigError(format!("smtp.inbox_url {why}")))?;
+    Ok(Smtp {
+        host: raw.host,
+        port: raw.port,
+        security: raw.security,
+        credentials,
+        from,
+        inbox_url: raw.inbox_url,
+    })
+}
+
+/// A name TLS can check a certificate against: dot-separated labels of letters, digits and
+/// hyphens.
+fn is_dns_name(host: &str) -> bool {
+    host.len() <= 253
+        && host.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// Webhooks, and the inbox link in e-mails, go over HTTPS: even a content-free "new request" ping
+/// tells an eavesdropper that someone asked for help, and the inbox is where staff sign in.
+/// Plain HTTP is allowed only to this machine. The address is read with
 /// a real URL parser, so the host checked is the host the request will go to: in
 /// `http://127.0.0.1:1@evil.example/` that is evil.example. A user name or password in the
 /// address is refused outright, since it makes the address read as going somewhere else.
-fn check_webhook(address: &str) -> Result<(), &'static str> {
+fn check_web_address(address: &str) -> Result<(), &'static str> {
     let url = reqwest::Url::parse(address).map_err(|_| "is not a web address")?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err("must not hold a user name or password (the part before @)");
@@ -462,7 +595,8 @@ seal_key_ids = ["livin-2026-05"]
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
         let l = c.landlord("livin").unwrap();
         assert_eq!((l.retention_days, l.closed_retention_days), (90, 30));
-        assert_eq!(l.notify, Notify::Log);
+        assert_eq!((&l.notify_webhook, &l.team_email), (&None, &None));
+        assert!(c.smtp.is_none());
         assert_eq!(l.seal_key_ids, ["livin-2026-05"]);
         assert!(!l.allow_plaintext, "plaintext is off unless asked for");
         assert!(!c.demo, "a config is not a demo unless it says so");
@@ -573,12 +707,12 @@ seal_key_ids = ["livin-2026-05"]
 
     #[test]
     fn webhooks_need_tls_off_this_machine() {
-        assert!(check_webhook("https://hooks.example.org/x").is_ok());
-        assert!(check_webhook("http://127.0.0.1:9000/x").is_ok());
-        assert!(check_webhook("http://localhost/x").is_ok());
-        assert!(check_webhook("http://example.org/x").is_err());
-        assert!(check_webhook("https://").is_err());
-        assert!(check_webhook("http://[::1]:9000/x").is_ok());
+        assert!(check_web_address("https://hooks.example.org/x").is_ok());
+        assert!(check_web_address("http://127.0.0.1:9000/x").is_ok());
+        assert!(check_web_address("http://localhost/x").is_ok());
+        assert!(check_web_address("http://example.org/x").is_err());
+        assert!(check_web_address("https://").is_err());
+        assert!(check_web_address("http://[::1]:9000/x").is_ok());
         for bad in [
             "http://127.0.0.1:1@evil.example/",
             "http://localhost@evil.example/x",
@@ -587,10 +721,147 @@ seal_key_ids = ["livin-2026-05"]
             "ftp://127.0.0.1/x",
             "not a url",
         ] {
-            assert!(check_webhook(bad).is_err(), "{bad}");
+            assert!(check_web_address(bad).is_err(), "{bad}");
         }
-        assert!(check_webhook("http://127.0.0.1:1@evil.example/")
+        assert!(check_web_address("http://127.0.0.1:1@evil.example/")
             .unwrap_err()
             .contains("user name"));
+    }
+
+    const SMTP: &str = r#"
+[smtp]
+host = "smtp.example.org"
+port = 587
+security = "starttls"
+from = "Safe Contact <safe-contact@example.org>"
+inbox_url = "https://help.example.org/staff/"
+"#;
+
+    fn with_smtp(landlord: &str, smtp: &str) -> String {
+        format!("{}{smtp}", base(landlord))
+    }
+
+    #[test]
+    fn team_email_through_smtp() {
+        let c = Config::from_toml(
+            &with_smtp("team_email = \"da-team@livin.example\"", SMTP),
+            Path::new("/srv"),
+        )
+        .unwrap();
+        let l = c.landlord("livin").unwrap();
+        assert_eq!(
+            l.team_email.as_ref().unwrap().to_string(),
+            "da-team@livin.example"
+        );
+        let smtp = c.smtp.unwrap();
+        assert_eq!((smtp.port, smtp.security), (587, Security::Starttls));
+        assert_eq!(smtp.from.email.to_string(), "safe-contact@example.org");
+        assert!(smtp.credentials.is_none());
+        assert_eq!(c.notify_timing.email_retries.len(), 4);
+
+        let why = problem(&base("team_email = \"da-team@livin.example\""));
+        assert!(
+            why.contains("landlord[0] (\"livin\")")
+                && why.contains("team_email")
+                && why.contains("[smtp]"),
+            "{why}"
+        );
+        for bad in [
+            "not an address",
+            "a@x.example, b@x.example",
+            "Team <a@x.example>",
+        ] {
+            let why = problem(&with_smtp(&format!("team_email = {bad:?}"), SMTP));
+            assert!(
+                why.contains("team_email must be one e-mail address"),
+                "{why}"
+            );
+            assert!(!why.contains("x.example"), "the address stays out: {why}");
+        }
+    }
+
+    #[test]
+    fn smtp_settings_are_checked() {
+        let smtp = |from: &str, to: &str| with_smtp("", &SMTP.replace(from, to));
+        let none_remote = smtp("\"starttls\"", "\"none\"");
+        assert!(problem(&none_remote).contains("security = \"none\" would send mail unencrypted"));
+        for host in ["127.0.0.1", "localhost", "::1"] {
+            let local = none_remote.replace("smtp.example.org", host);
+            let c = Config::from_toml(&local, Path::new("/srv")).unwrap();
+            assert_eq!(c.smtp.unwrap().security, Security::None, "{host}");
+        }
+        assert!(problem(&smtp("\"starttls\"", "\"ssl\"")).contains("unknown variant `ssl`"));
+        assert!(Config::from_toml(&smtp("\"starttls\"", "\"tls\""), Path::new("/srv")).is_ok());
+        for host in [
+            "smtp://smtp.example.org",
+            "smtp.example.org:587",
+            "",
+            "-x.example",
+        ] {
+            assert!(
+                problem(&smtp("smtp.example.org", host)).contains("smtp.host"),
+                "{host}"
+            );
+        }
+        assert!(problem(&smtp("587", "0")).contains("smtp.port"));
+        assert!(problem(&smtp("587", "70000")).contains("port"));
+        assert!(
+            problem(&smtp("Safe Contact <safe-contact@example.org>", "nobody"))
+                .contains("smtp.from")
+        );
+        for url in [
+            "http://help.example.org/staff/",
+            "staff/",
+            "https://u:p@help.example.org/",
+        ] {
+            assert!(
+                problem(&smtp("https://help.example.org/staff/", url)).contains("smtp.inbox_url"),
+                "{url}"
+            );
+        }
+        assert!(Config::from_toml(
+            &smtp(
+                "https://help.example.org/staff/",
+                "http://127.0.0.1:8080/staff/"
+            ),
+            Path::new("/srv")
+        )
+        .is_ok());
+        assert!(problem(&with_smtp("", "[smtp]\nhost = \"localhost\"")).contains("missing field"));
+        assert!(problem(&with_smtp("", &format!("{SMTP}colour = \"red\"")))
+            .contains("unknown field `colour`"));
+    }
+
+    #[test]
+    fn smtp_password_comes_from_the_environment() {
+        let creds = |lines: &str| with_smtp("", &format!("{SMTP}{lines}"));
+        // PATH is set wherever tests run, so no test has to change the environment.
+        let c = Config::from_toml(
+            &creds("username = \"safe-contact\"\npassword_env = \"PATH\""),
+            Path::new("/srv"),
+        )
+        .unwrap();
+        let smtp = c.smtp.unwrap();
+        assert!(smtp.credentials.is_some());
+        let shown = format!("{smtp:?}");
+        let path = std::env::var("PATH").unwrap();
+        assert!(!shown.contains(&path), "Debug shows the password: {shown}");
+
+        let why = problem(&creds(
+            "username = \"safe-contact\"\npassword_env = \"SAFE_CONTACT_NO_SUCH_VARIABLE_42\"",
+        ));
+        assert!(
+            why.contains("\"SAFE_CONTACT_NO_SUCH_VARIABLE_42\"") && why.contains("not set"),
+            "{why}"
+        );
+        let why = problem(&creds(
+            "username = \"safe-contact\"\npassword_env = \"hunter2 secret!\"",
+        ));
+        assert!(
+            why.contains("NAME of an environment variable") && !why.contains("hunter2"),
+            "{why}"
+        );
+        assert!(problem(&creds("username = \"safe-contact\"")).contains("go together"));
+        assert!(problem(&creds("password_env = \"PATH\"")).contains("go together"));
     }
 }

@@ -68,6 +68,7 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
         .local_addr()
         .map_err(|e| ConfigError(e.to_string()))?;
 
+    let notifier = Notifier::spawn(Arc::clone(&config))?;
     let app = Arc::new(AppState {
         all_origins: config
             .landlords
@@ -76,7 +77,7 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
             .collect::<HashSet<_>>(),
         limiter: RateLimiter::new(config.rate_limit),
         in_flight: Arc::new(InFlight::default()),
-        notifier: Notifier::spawn(Arc::clone(&config)),
+        notifier,
         store: store.clone(),
         config: Arc::clone(&config),
     });

@@ -1,27 +1,51 @@
 //! Telling a landlord that a request is waiting, or that its hourly limit turned requests
 //! away, and nothing else.
 //!
-//! The message is always exactly `{"landlord": id, "new_requests": true}` or
-//! `{"landlord": id, "limit_reached": true}`: no count, no id, no content, no client, so a
-//! leaked or intercepted notification reveals as little as possible. Bursts of new requests are
-//! folded into one message per landlord per minute; staff read the requests themselves. A limit
-//! is reported at most once an hour per landlord, and the limit for all landlords together
+//! A notice goes to the landlord's webhook (`webhook`), its team's e-mail address (`email`),
+//! both, or, with neither, the log. It never carries a count, an id, content or anything about
+//! the client, so a leaked or intercepted notice reveals as little as possible. Bursts of new
+//! requests are folded into one notice per landlord per minute; staff read the requests
+//! themselves. A limit is reported at most once an hour per landlord (to the webhook or the
+//! log: the team's e-mail is for requests waiting), and the limit for all landlords together
 //! only in the log, at most once an hour: an hour is how long a spent allowance takes to refill.
+
+mod email;
+mod webhook;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::config::{Config, Notify};
+use crate::config::Config;
 use crate::intake::rate_limit::SharedLimit;
+use crate::ConfigError;
 
-const COOLDOWN: Duration = Duration::from_secs(60);
 const LIMIT_NOTICE_EVERY: Duration = Duration::from_secs(3600);
-const ATTEMPTS: u32 = 3;
+
+/// How often notices may go out and how failed e-mails are retried.
+#[derive(Clone, Debug)]
+pub struct Timing {
+    /// After a new-request notice, further requests for that landlord within this time are
+    /// folded into one more notice at its end.
+    pub cooldown: Duration,
+    /// The waits before each retry of an e-mail that could not be sent; then it is given up.
+    pub email_retries: Vec<Duration>,
+}
+
+impl Default for Timing {
+    /// A mail server that is down for a restart is back within seconds, one being repaired
+    /// within the hour; after that a late "request waiting" e-mail helps less than a log line
+    /// that says it was never sent.
+    fn default() -> Self {
+        Timing {
+            cooldown: Duration::from_secs(60),
+            email_retries: [10, 60, 300, 1800].map(Duration::from_secs).to_vec(),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct Notifier(mpsc::UnboundedSender<Event>);
@@ -33,16 +57,24 @@ enum Event {
 }
 
 #[derive(Clone, Copy)]
-enum Kind {
+pub(crate) enum Kind {
     NewRequests,
     LimitReached,
 }
 
 impl Notifier {
-    pub fn spawn(config: Arc<Config>) -> Notifier {
+    /// Starts the task that sends notices. Intake only queues events for it, so a slow or
+    /// failing webhook or mail server never holds up a request.
+    pub fn spawn(config: Arc<Config>) -> Result<Notifier, ConfigError> {
+        let mailer = config
+            .smtp
+            .as_ref()
+            .map(|smtp| email::Mailer::new(smtp, &config.notify_timing.email_retries))
+            .transpose()?
+            .map(Arc::new);
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(config, rx));
-        Notifier(tx)
+        tokio::spawn(run(config, mailer, rx));
+        Ok(Notifier(tx))
     }
 
     /// Called after a new request has committed.
@@ -61,13 +93,17 @@ impl Notifier {
     }
 }
 
-async fn run(config: Arc<Config>, mut rx: mpsc::UnboundedReceiver<Event>) {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        // A redirect could take the ping somewhere the landlord never configured.
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("the HTTP client's settings are fixed and valid");
+async fn run(
+    config: Arc<Config>,
+    mailer: Option<Arc<email::Mailer>>,
+    mut rx: mpsc::UnboundedReceiver<Event>,
+) {
+    let out = Outlets {
+        config: &config,
+        http: webhook::client(),
+        mailer,
+    };
+    let cooldown = config.notify_timing.cooldown;
     let mut last_sent: HashMap<String, Instant> = HashMap::new();
     let mut pending: HashSet<String> = HashSet::new();
     // Keyed by landlord; `None` is the limit for all landlords together.
@@ -76,7 +112,7 @@ async fn run(config: Arc<Config>, mut rx: mpsc::UnboundedReceiver<Event>) {
         let next_due = pending
             .iter()
             .filter_map(|l| last_sent.get(l))
-            .map(|t| *t + COOLDOWN)
+            .map(|t| *t + cooldown)
             .min();
         tokio::select! {
             received = rx.recv() => {
@@ -84,16 +120,16 @@ async fn run(config: Arc<Config>, mut rx: mpsc::UnboundedReceiver<Event>) {
                 match received {
                     None => break,
                     Some(Event::NewRequest(landlord)) => {
-                        if last_sent.get(&landlord).is_some_and(|t| now < *t + COOLDOWN) {
+                        if last_sent.get(&landlord).is_some_and(|t| now < *t + cooldown) {
                             pending.insert(landlord);
                         } else {
                             last_sent.insert(landlord.clone(), now);
-                            send(&config, &client, landlord, Kind::NewRequests);
+                            out.send(landlord, Kind::NewRequests);
                         }
                     }
                     Some(Event::LandlordLimit(landlord)) => {
                         if first_in_a_while(&mut limit_noticed, Some(landlord.clone()), now) {
-                            send(&config, &client, landlord, Kind::LimitReached);
+                            out.send(landlord, Kind::LimitReached);
                         }
                     }
                     Some(Event::GlobalLimit) => {
@@ -107,13 +143,13 @@ async fn run(config: Arc<Config>, mut rx: mpsc::UnboundedReceiver<Event>) {
                 let now = Instant::now();
                 let due: Vec<String> = pending
                     .iter()
-                    .filter(|l| last_sent.get(*l).is_none_or(|t| now >= *t + COOLDOWN))
+                    .filter(|l| last_sent.get(*l).is_none_or(|t| now >= *t + cooldown))
                     .cloned()
                     .collect();
                 for landlord in due {
                     pending.remove(&landlord);
                     last_sent.insert(landlord.clone(), now);
-                    send(&config, &client, landlord, Kind::NewRequests);
+                    out.send(landlord, Kind::NewRequests);
                 }
             }
         }
@@ -136,41 +172,35 @@ fn first_in_a_while(
     true
 }
 
-fn send(config: &Config, client: &reqwest::Client, landlord: String, kind: Kind) {
-    let Some(l) = config.landlord(&landlord) else {
-        return;
-    };
-    match (&l.notify, kind) {
-        (Notify::Log, Kind::NewRequests) => {
-            tracing::info!(landlord = %landlord, "new request waiting")
+/// Where notices go.
+struct Outlets<'a> {
+    config: &'a Config,
+    http: reqwest::Client,
+    mailer: Option<Arc<email::Mailer>>,
+}
+
+impl Outlets<'_> {
+    fn send(&self, landlord: String, kind: Kind) {
+        let Some(l) = self.config.landlord(&landlord) else {
+            return;
+        };
+        let email = match (kind, &l.team_email, &self.mailer) {
+            (Kind::NewRequests, Some(to), Some(mailer)) => Some((to, mailer)),
+            _ => None,
+        };
+        if let Some((to, mailer)) = email {
+            mailer.send(&landlord, to);
         }
-        (Notify::Log, Kind::LimitReached) => tracing::warn!(
-            landlord = %landlord,
-            "this landlord's hourly limit was reached: new requests are turned away for now"
-        ),
-        (Notify::Webhook(url), _) => {
-            let (client, url) = (client.clone(), url.clone());
-            let body = match kind {
-                Kind::NewRequests => json!({ "landlord": landlord, "new_requests": true }),
-                Kind::LimitReached => json!({ "landlord": landlord, "limit_reached": true }),
-            };
-            tokio::spawn(async move {
-                for attempt in 1..=ATTEMPTS {
-                    match client.post(&url).json(&body).send().await {
-                        Ok(r) if r.status().is_success() => return,
-                        // The address is left out of the log: it may carry a secret.
-                        Ok(r) => {
-                            tracing::warn!(landlord = %landlord, status = r.status().as_u16(), attempt, "notification refused")
-                        }
-                        Err(_) => {
-                            tracing::warn!(landlord = %landlord, attempt, "notification not delivered")
-                        }
-                    }
-                    if attempt < ATTEMPTS {
-                        tokio::time::sleep(Duration::from_secs(2u64.pow(attempt))).await;
-                    }
-                }
-            });
+        if let Some(url) = &l.notify_webhook {
+            webhook::send(&self.http, url, &landlord, kind);
+        } else if email.is_none() {
+            match kind {
+                Kind::NewRequests => tracing::info!(landlord = %landlord, "new request waiting"),
+                Kind::LimitReached => tracing::warn!(
+                    landlord = %landlord,
+                    "this landlord's hourly limit was reached: new requests are turned away for now"
+                ),
+            }
         }
     }
 }

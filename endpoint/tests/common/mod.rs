@@ -77,7 +77,12 @@ impl Server {
 }
 
 pub async fn serve(dir: &Path, extra: &str) -> Server {
-    let config = Config::from_toml(&config_toml(dir, extra), dir).unwrap();
+    serve_config(Config::from_toml(&config_toml(dir, extra), dir).unwrap()).await
+}
+
+/// Starts a server from a config a test has changed in code, as with `notify_timing`, which
+/// no file can set.
+pub async fn serve_config(config: Config) -> Server {
     let db = config.database.clone();
     let running = start(config.clone()).await.unwrap();
     Server {
