@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::audit::Audit;
 use crate::enrol::{Enrol, Enrolled};
+use crate::form::focus;
 use crate::inbox::Inbox;
 use crate::request::Request;
 use crate::session::{app, App, Screen};
@@ -40,6 +41,14 @@ fn Root() -> impl IntoView {
     let state = App::new(first_screen());
     provide_context(state);
     idle::watch(state);
+    // A new screen replaces the button that was pressed, so focus would fall back to the
+    // document; it goes to the top of the new content instead.
+    Effect::new(move |shown_before: Option<()>| {
+        state.screen.track();
+        if shown_before.is_some() {
+            focus("main");
+        }
+    });
     view! {
         <a href="#main" class="skip-link">
             "Skip to main content"

@@ -34,7 +34,7 @@ pub fn instructions(r: &CallbackRequest) -> Instructions {
         },
         Line {
             label: "Safe times",
-            value: list_or(r.safe_times.iter().map(|t| time(*t)), "Not given"),
+            value: capitalise(list_or(r.safe_times.iter().map(|t| time(*t)), "Not given")),
         },
     ];
     if let Some(note) = present(&r.safe_times_note) {
@@ -129,6 +129,15 @@ fn list_or<'a>(items: impl Iterator<Item = &'a str>, none: &str) -> String {
     }
 }
 
+/// "Morning and evening": a sentence, so only its first letter is a capital.
+fn capitalise(s: String) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => s,
+    }
+}
+
 fn day(d: Day) -> &'static str {
     match d {
         Day::Monday => "Monday",
@@ -143,9 +152,9 @@ fn day(d: Day) -> &'static str {
 
 fn time(t: TimeOfDay) -> &'static str {
     match t {
-        TimeOfDay::Morning => "Morning",
-        TimeOfDay::Afternoon => "Afternoon",
-        TimeOfDay::Evening => "Evening",
+        TimeOfDay::Morning => "morning",
+        TimeOfDay::Afternoon => "afternoon",
+        TimeOfDay::Evening => "evening",
     }
 }
 
@@ -158,7 +167,7 @@ mod tests {
             r#"{"schema_version":1,"request_id":"3f2b8c1e-9d4a-4e6b-8f0a-2c5d7e9b1a34",
                 "landlord":"livin","area":"durham","contact_method":"call",
                 "contact":"07700 900123","safe_days":["monday","friday","tuesday"],
-                "safe_times":["morning"],"safe_times_note":"Not after 3pm",
+                "safe_times":["morning","evening"],"safe_times_note":"Not after 3pm",
                 "leave_message":false,"if_someone_else_answers":"ask_for_name",
                 "name_to_ask_for":"Sam","officer_gender":"woman",
                 "interpreter_language":"Polish","bsl":true,"consent":true}"#,
@@ -177,7 +186,7 @@ mod tests {
         assert_eq!(i.contact_label, "Number to call");
         assert_eq!(i.contact, "07700 900123");
         assert_eq!(value(&i, "Safe days"), "Monday, Friday and Tuesday");
-        assert_eq!(value(&i, "Safe times"), "Morning");
+        assert_eq!(value(&i, "Safe times"), "Morning and evening");
         assert_eq!(value(&i, "About when it is safe"), "Not after 3pm");
         assert_eq!(
             value(&i, "Voicemail or message"),

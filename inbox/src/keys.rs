@@ -37,6 +37,9 @@ pub enum OpenProblem {
     NoKey(String),
     /// The envelope did not open or did not hold a request.
     Damaged,
+    /// The request was stored as plain JSON by the older, unsealed route, so the API sends no
+    /// envelope; the command-line tool reads those.
+    NotSealed,
 }
 
 /// Argon2id takes seconds on purpose; the caller shows a message first.

@@ -30,7 +30,7 @@ pub fn Request(id: String) -> impl IntoView {
                             answer.item.key_id.clone().unwrap_or_default(),
                         )),
                     }),
-                    None => Err(OpenProblem::Damaged),
+                    None => Err(OpenProblem::NotSealed),
                 };
                 state.opened.set(Some(Opened {
                     item: answer.item,
@@ -92,6 +92,9 @@ fn OpenedRequest(id: String) -> impl IntoView {
             Err(OpenProblem::NoKey(k)) => Err(format!(
                 "You cannot open this request. It was sealed with the landlord key \"{k}\", and you have not been given that key. Ask a lead to give you access."
             )),
+            Err(OpenProblem::NotSealed) => Err(
+                "This request was stored without sealing, so the inbox cannot show it. Read it with the safe-contact-staff command-line tool.".to_owned(),
+            ),
             Err(OpenProblem::Damaged) => Err(
                 "This request could not be opened: it may be damaged. Tell whoever runs the inbox for your landlord.".to_owned(),
             ),

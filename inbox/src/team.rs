@@ -119,7 +119,6 @@ fn Members(
 }
 
 #[component]
-#[allow(clippy::too_many_arguments)]
 fn MemberRow(
     member: Member,
     has_access: bool,
