@@ -36,6 +36,19 @@ fn first_screen() -> Screen {
     }
 }
 
+/// Each screen names itself in the tab, so people using screen readers know where they are.
+fn title(screen: &Screen) -> &'static str {
+    match screen {
+        Screen::SignIn => "Sign in",
+        Screen::Enrol(_) => "Set up your account",
+        Screen::Enrolled(_) => "Your account is set up",
+        Screen::Inbox => "Requests",
+        Screen::Request(_) => "Request",
+        Screen::Team => "Team",
+        Screen::Audit => "Audit trail",
+    }
+}
+
 #[component]
 fn Root() -> impl IntoView {
     let state = App::new(first_screen());
@@ -44,7 +57,10 @@ fn Root() -> impl IntoView {
     // A new screen replaces the button that was pressed, so focus would fall back to the
     // document; it goes to the top of the new content instead.
     Effect::new(move |shown_before: Option<()>| {
-        state.screen.track();
+        document().set_title(&format!(
+            "{} – Safe Contact inbox",
+            title(&state.screen.get())
+        ));
         if shown_before.is_some() {
             focus("main");
         }

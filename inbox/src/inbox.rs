@@ -18,16 +18,19 @@ pub fn now_secs() -> i64 {
 pub fn Inbox() -> impl IntoView {
     let state = app();
     let items = RwSignal::new(None::<Result<Vec<Item>, String>>);
-    spawn_local(async move {
-        match api::get::<Requests>("requests").await {
-            Ok(r) => items.set(Some(Ok(r.requests))),
-            Err(f) => {
-                if let Some(message) = state.failed(f) {
-                    items.set(Some(Err(message)));
+    let load = move || {
+        spawn_local(async move {
+            match api::get::<Requests>("requests").await {
+                Ok(r) => items.set(Some(Ok(r.requests))),
+                Err(f) => {
+                    if let Some(message) = state.failed(f) {
+                        items.set(Some(Err(message)));
+                    }
                 }
             }
-        }
-    });
+        })
+    };
+    load();
     let no_keys = move || state.keys.with(|k| k.as_ref().is_none_or(|k| k.is_empty()));
     view! {
         <h1 class="heading-l">"Requests"</h1>
@@ -43,6 +46,11 @@ pub fn Inbox() -> impl IntoView {
                     }
                 })
         }}
+        // Reloading the page would drop the keys and sign the member out, so new requests are
+        // fetched here instead.
+        <button type="button" class="button button--secondary button--small" on:click=move |_| load()>
+            "Check for new requests"
+        </button>
         {move || match items.get() {
             None => view! { <p class="body" role="status">"Loading requests…"</p> }.into_any(),
             Some(Err(message)) => view! { <p class="error-message">{message}</p> }.into_any(),

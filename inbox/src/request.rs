@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::form::{problem, CopyButton, ErrorSummary, Radios};
+use crate::form::{focus, problem, CopyButton, ErrorSummary, Radios};
 use crate::inbox::now_secs;
 use crate::instructions::{instructions, Instructions};
 use crate::keys::{self, OpenProblem};
@@ -275,7 +275,7 @@ fn Actions(id: String) -> impl IntoView {
                 if confirming.get() {
                     view! {
                         <div class="confirm" role="group" aria-labelledby="confirm-delete">
-                            <p class="body" id="confirm-delete">
+                            <p class="body" id="confirm-delete" tabindex="-1">
                                 <strong>"Are you sure you want to delete this request now?"</strong>
                             </p>
                             <div class="button-group">
@@ -291,7 +291,10 @@ fn Actions(id: String) -> impl IntoView {
                         .into_any()
                 } else {
                     view! {
-                        <button type="button" class="button button--warning" on:click=move |_| confirming.set(true)>
+                        <button type="button" class="button button--warning" on:click=move |_| {
+                            confirming.set(true);
+                            request_animation_frame(|| focus("confirm-delete"));
+                        }>
                             "Delete now"
                         </button>
                     }

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use safe_contact_seal::rand_core::UnwrapErr;
 
 use crate::api;
-use crate::form::{problem, CopyButton, ErrorSummary, Problem, Radios, TextField};
+use crate::form::{focus, problem, CopyButton, ErrorSummary, Problem, Radios, TextField};
 use crate::keys;
 use crate::model::{InviteLink, Member, NewGrant, NewInvite, Removed, Team as TeamAnswer};
 use crate::session::{app, App};
@@ -222,9 +222,10 @@ fn MemberRow(
                 })}
                 {(!is_me).then(|| {
                     let email = member.email.clone();
+                    let question = format!("remove-{}", member.member_id);
                     move || if confirming.get() {
                         view! {
-                            <p class="body">{format!("Remove {email}? They lose access at once.")}</p>
+                            <p class="body" id=question.clone() tabindex="-1">{format!("Remove {email}? They lose access at once.")}</p>
                             <div class="button-group">
                                 <button type="button" class="button button--warning button--small" disabled=move || working.get() on:click=remove.clone()>
                                     "Yes, remove"
@@ -235,8 +236,13 @@ fn MemberRow(
                             </div>
                         }.into_any()
                     } else {
+                        let question = question.clone();
                         view! {
-                            <button type="button" class="button button--warning button--small" on:click=move |_| confirming.set(true)>
+                            <button type="button" class="button button--warning button--small" on:click=move |_| {
+                                confirming.set(true);
+                                let question = question.clone();
+                                request_animation_frame(move || focus(&question));
+                            }>
                                 "Remove"<span class="visually-hidden">{format!(" {email}")}</span>
                             </button>
                         }.into_any()
