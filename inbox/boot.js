@@ -1,0 +1,2 @@
+import init from "./safe-contact-inbox.js";
+init();

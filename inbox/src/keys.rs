@@ -1,0 +1,235 @@
+//! The key chain, run on the device: passphrase → own key → grants → the landlord's private
+//! keys. The landlord keys live only in [`Keys`], which the app holds in memory and drops on
+//! sign-out or time-out; nothing here is ever written to storage or sent anywhere.
+
+use std::collections::BTreeMap;
+
+use safe_contact_callback::CallbackRequest;
+use safe_contact_seal::rand_core::CryptoRng;
+use safe_contact_seal::Envelope;
+use safe_contact_staff_keys::passphrase::{Derived, WrapKey};
+use safe_contact_staff_keys::{grant, member_key, passphrase};
+use zeroize::Zeroizing;
+
+use crate::model::{Enrolment, Session};
+
+/// The landlord's private keys this member can use, by key id. Not Clone and not Debug, so the
+/// keys are never copied about or printed.
+#[derive(Default)]
+pub struct Keys {
+    by_id: BTreeMap<String, Zeroizing<String>>,
+}
+
+impl Keys {
+    pub fn has(&self, key_id: &str) -> bool {
+        self.by_id.contains_key(key_id)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+}
+
+/// Why an opened item's request cannot be shown.
+#[derive(Debug, PartialEq, Eq)]
+pub enum OpenProblem {
+    /// The member holds no key for this key id (or the item names none).
+    NoKey(String),
+    /// The envelope did not open or did not hold a request.
+    Damaged,
+    /// The request was stored as plain JSON by the older, unsealed route, so the API sends no
+    /// envelope; the command-line tool reads those.
+    NotSealed,
+}
+
+/// Argon2id takes seconds on purpose; the caller shows a message first.
+pub fn derive(passphrase: &str, email: &str) -> Result<Derived, String> {
+    passphrase::derive(passphrase, email).map_err(|e| e.to_string())
+}
+
+/// What enrolment posts: the proof, a new key pair whose private half leaves the device only
+/// wrapped under the passphrase, and the TOTP code.
+pub fn enrolment(
+    derived: &Derived,
+    email: &str,
+    totp_code: &str,
+    rng: &mut impl CryptoRng,
+) -> Enrolment {
+    let (private_key, public_key) = safe_contact_seal::generate_keypair(rng);
+    let private_key = Zeroizing::new(private_key);
+    Enrolment {
+        proof: derived.proof.clone(),
+        public_key,
+        wrapped_key: member_key::wrap(&derived.wrap_key, &private_key, email, rng),
+        totp_code: totp_code.to_owned(),
+    }
+}
+
+/// Unwraps the member's own key and opens every grant with it. A grant that does not open is
+/// left out: the member then lacks that key, which the inbox tells them plainly.
+pub fn unlock(wrap_key: &WrapKey, session: &Session) -> Result<Keys, String> {
+    let own = member_key::unwrap(wrap_key, &session.wrapped_key, &session.email)
+        .map_err(|e| e.to_string())?;
+    let by_id = session
+        .grants
+        .iter()
+        .filter_map(|g| {
+            grant::open_grant(&g.grant, &own, &session.landlord, &g.key_id, &session.email)
+                .ok()
+                .map(|key| (g.key_id.clone(), key))
+        })
+        .collect();
+    Ok(Keys { by_id })
+}
+
+/// Opens a stored envelope with the landlord key its key id names.
+pub fn open_request(
+    keys: &Keys,
+    envelope: &serde_json::Value,
+    landlord: &str,
+) -> Result<CallbackRequest, OpenProblem> {
+    let envelope =
+        Envelope::parse(envelope.to_string().as_bytes()).map_err(|_| OpenProblem::Damaged)?;
+    let key = keys
+        .by_id
+        .get(&envelope.key_id)
+        .ok_or_else(|| OpenProblem::NoKey(envelope.key_id.clone()))?;
+    let json = Zeroizing::new(
+        safe_contact_seal::open(
+            &envelope,
+            key,
+            landlord,
+            safe_contact_callback::SCHEMA_VERSION,
+        )
+        .map_err(|_| OpenProblem::Damaged)?,
+    );
+    serde_json::from_slice(&json).map_err(|_| OpenProblem::Damaged)
+}
+
+/// A grant of one landlord key this member holds, sealed to another member's public key.
+pub fn grant_for(
+    keys: &Keys,
+    key_id: &str,
+    landlord: &str,
+    member_email: &str,
+    member_public_key: &str,
+    rng: &mut impl CryptoRng,
+) -> Option<String> {
+    let key = keys.by_id.get(key_id)?;
+    grant::seal_grant(key, landlord, key_id, member_email, member_public_key, rng).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Grant;
+    use safe_contact_seal::rand_core::UnwrapErr;
+    use safe_contact_seal::PublicKeyInfo;
+    use safe_contact_staff_keys::passphrase::{derive_with, Params};
+
+    const REQUEST_ID: &str = "3f2b8c1e-9d4a-4e6b-8f0a-2c5d7e9b1a34";
+
+    fn rng() -> UnwrapErr<getrandom::SysRng> {
+        UnwrapErr(getrandom::SysRng)
+    }
+
+    fn session(wrapped_key: String, grants: Vec<Grant>) -> Session {
+        Session {
+            member_id: "m".to_owned(),
+            email: "lead@livin.example".to_owned(),
+            role: "lead".to_owned(),
+            landlord: "livin".to_owned(),
+            csrf_token: "t".to_owned(),
+            public_key: String::new(),
+            wrapped_key,
+            grants,
+            idle_seconds: 900,
+            guidance: Vec::new(),
+        }
+    }
+
+    fn envelope(public_key: &str, key_id: &str) -> serde_json::Value {
+        let json = format!(
+            r#"{{"schema_version":1,"request_id":"{REQUEST_ID}","landlord":"livin","contact_method":"call","contact":"07700 900123","safe_days":["monday"],"safe_times":["morning"],"leave_message":false,"if_someone_else_answers":"hang_up","consent":true}}"#
+        );
+        let key = PublicKeyInfo {
+            key_id,
+            public_key_b64: public_key,
+        };
+        let sealed =
+            safe_contact_seal::seal(json.as_bytes(), "livin", 1, REQUEST_ID, &key, &mut rng())
+                .unwrap();
+        serde_json::from_str(&sealed.to_json()).unwrap()
+    }
+
+    #[test]
+    fn passphrase_opens_own_key_grants_and_requests() {
+        // Cheap Argon2 parameters: the chain is what is tested here, not the cost.
+        let params = Params {
+            m_kib: 64,
+            t: 1,
+            p: 1,
+        };
+        let email = "lead@livin.example";
+        let derived = derive_with(&params, "correct horse battery", email).unwrap();
+        let body = enrolment(&derived, email, "123456", &mut rng());
+        let (landlord_private, landlord_public) = safe_contact_seal::generate_keypair(&mut rng());
+        let first = grant::seal_grant(
+            &landlord_private,
+            "livin",
+            "livin-1",
+            email,
+            &body.public_key,
+            &mut rng(),
+        )
+        .unwrap();
+        let grants = vec![
+            Grant {
+                key_id: "livin-1".to_owned(),
+                grant: first,
+            },
+            Grant {
+                key_id: "livin-0".to_owned(),
+                grant: "not a grant".to_owned(),
+            },
+        ];
+        let keys = unlock(
+            &derived.wrap_key,
+            &session(body.wrapped_key.clone(), grants),
+        )
+        .unwrap();
+        assert!(keys.has("livin-1"));
+        assert!(!keys.has("livin-0"));
+
+        let request = open_request(&keys, &envelope(&landlord_public, "livin-1"), "livin").unwrap();
+        assert_eq!(request.contact, "07700 900123");
+        assert_eq!(
+            open_request(&keys, &envelope(&landlord_public, "livin-2"), "livin").unwrap_err(),
+            OpenProblem::NoKey("livin-2".to_owned())
+        );
+
+        // A lead passes the key on, and the new member's own key opens it.
+        let (officer_private, officer_public) = safe_contact_seal::generate_keypair(&mut rng());
+        let passed = grant_for(
+            &keys,
+            "livin-1",
+            "livin",
+            "officer@livin.example",
+            &officer_public,
+            &mut rng(),
+        )
+        .unwrap();
+        let opened = grant::open_grant(
+            &passed,
+            &officer_private,
+            "livin",
+            "livin-1",
+            "officer@livin.example",
+        )
+        .unwrap();
+        assert_eq!(*opened, landlord_private);
+
+        let wrong = derive_with(&params, "wrong horse battery", email).unwrap();
+        assert!(unlock(&wrong.wrap_key, &session(body.wrapped_key, Vec::new())).is_err());
+    }
+}

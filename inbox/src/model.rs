@@ -1,0 +1,209 @@
+//! The JSON the staff API sends and receives (see the staff inbox spec). Nothing here derives
+//! Debug: a session carries the CSRF token and the wrapped key, and none of it belongs in a log.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Deserialize)]
+pub struct Invite {
+    pub email: String,
+    pub role: String,
+    pub landlord: String,
+    pub totp_uri: String,
+    pub totp_secret: String,
+}
+
+#[derive(Serialize)]
+pub struct Enrolment {
+    pub proof: String,
+    pub public_key: String,
+    pub wrapped_key: String,
+    pub totp_code: String,
+}
+
+#[derive(Serialize)]
+pub struct SignIn {
+    pub email: String,
+    pub proof: String,
+    pub totp_code: String,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct Grant {
+    pub key_id: String,
+    pub grant: String,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct Session {
+    pub member_id: String,
+    pub email: String,
+    pub role: String,
+    pub landlord: String,
+    pub csrf_token: String,
+    pub public_key: String,
+    pub wrapped_key: String,
+    #[serde(default)]
+    pub grants: Vec<Grant>,
+    pub idle_seconds: u64,
+    #[serde(default)]
+    pub guidance: Vec<String>,
+}
+
+impl Session {
+    pub fn is_lead(&self) -> bool {
+        self.role == "lead"
+    }
+}
+
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+pub struct Item {
+    pub request_id: String,
+    pub status: String,
+    pub received_at: String,
+    pub expires_at: String,
+    #[serde(default)]
+    pub status_changed_at: Option<String>,
+    #[serde(default)]
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub key_id: Option<String>,
+    #[serde(default)]
+    pub sealed: bool,
+}
+
+#[derive(Deserialize)]
+pub struct Requests {
+    pub requests: Vec<Item>,
+}
+
+/// An item with its stored envelope, as `GET /staff/api/requests/{id}` answers.
+#[derive(Deserialize)]
+pub struct ItemWithEnvelope {
+    #[serde(flatten)]
+    pub item: Item,
+    #[serde(default)]
+    pub envelope: Option<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+pub struct Close {
+    pub outcome: &'static str,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct Member {
+    pub member_id: String,
+    pub email: String,
+    pub role: String,
+    pub public_key: String,
+    #[serde(default)]
+    pub granted_key_ids: Vec<String>,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct PendingInvite {
+    pub email: String,
+    pub role: String,
+    pub expires_at: String,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct Team {
+    pub members: Vec<Member>,
+    #[serde(default)]
+    pub invites: Vec<PendingInvite>,
+    #[serde(default)]
+    pub key_ids: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct NewInvite {
+    pub email: String,
+    pub role: &'static str,
+}
+
+#[derive(Deserialize)]
+pub struct InviteLink {
+    pub invite_url: String,
+}
+
+#[derive(Serialize)]
+pub struct NewGrant {
+    pub key_id: String,
+    pub grant: String,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct Removed {
+    #[serde(default)]
+    pub rotate_key: bool,
+    #[serde(default)]
+    pub requests_on_current_keys: u64,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    #[serde(default)]
+    pub request_id: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Audit {
+    pub entries: Vec<AuditEntry>,
+}
+
+#[derive(Deserialize)]
+pub struct ApiError {
+    pub error: String,
+}
+
+/// The fixed outcomes a request can be closed with: wire name and what staff read.
+pub const OUTCOMES: &[(&str, &str)] = &[
+    ("spoke_safely", "Spoke safely and agreed support"),
+    ("could_not_reach", "Could not reach safely"),
+    ("withdrew", "The person withdrew"),
+    ("referred_on", "Referred on"),
+];
+
+pub fn outcome_label(outcome: &str) -> &str {
+    OUTCOMES
+        .iter()
+        .find(|(wire, _)| *wire == outcome)
+        .map_or(outcome, |(_, label)| label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_session_and_an_opened_item() {
+        let session: Session = serde_json::from_str(
+            r#"{"member_id":"m","email":"a@b.example","role":"lead","landlord":"livin",
+                "csrf_token":"t","public_key":"p","wrapped_key":"w",
+                "grants":[{"key_id":"livin-1","grant":"g"}],"idle_seconds":900,"guidance":[]}"#,
+        )
+        .unwrap();
+        assert!(session.is_lead());
+        assert_eq!(session.grants[0].key_id, "livin-1");
+        let opened: ItemWithEnvelope = serde_json::from_str(
+            r#"{"request_id":"r","status":"new","received_at":"2026-11-23T23:08:18Z",
+                "expires_at":"2027-02-21T23:08:18Z","status_changed_at":null,"outcome":null,
+                "key_id":"livin-1","sealed":true,"envelope":{"key_id":"livin-1"}}"#,
+        )
+        .unwrap();
+        assert_eq!(opened.item.key_id.as_deref(), Some("livin-1"));
+        assert!(opened.envelope.is_some());
+    }
+
+    #[test]
+    fn outcomes_read_in_plain_english() {
+        assert_eq!(outcome_label("withdrew"), "The person withdrew");
+        assert_eq!(outcome_label("something_new"), "something_new");
+    }
+}

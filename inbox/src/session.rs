@@ -1,0 +1,98 @@
+//! What the app holds while someone is signed in, all in signals and nowhere else: the
+//! session, the unlocked landlord keys and the request on screen. Dropping them is setting the
+//! signals to `None`, which also takes the text out of the page.
+
+use leptos::prelude::*;
+use safe_contact_callback::CallbackRequest;
+
+use crate::api::Failure;
+use crate::keys::{Keys, OpenProblem};
+use crate::model::{Item, Session};
+
+#[derive(Clone, PartialEq, Eq)]
+pub enum Screen {
+    SignIn,
+    Enrol(String),
+    Enrolled(String),
+    Inbox,
+    Request(String),
+    Team,
+    Audit,
+}
+
+/// A request as fetched, and what opening it gave.
+pub struct Opened {
+    pub item: Item,
+    pub request: Result<CallbackRequest, OpenProblem>,
+}
+
+#[derive(Clone, Copy)]
+pub struct App {
+    pub screen: RwSignal<Screen>,
+    pub session: RwSignal<Option<Session>>,
+    pub keys: RwSignal<Option<Keys>>,
+    pub opened: RwSignal<Option<Opened>>,
+    /// One message for the next screen, such as why someone was signed out.
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl App {
+    pub fn new(screen: Screen) -> Self {
+        App {
+            screen: RwSignal::new(screen),
+            session: RwSignal::new(None),
+            keys: RwSignal::new(None),
+            opened: RwSignal::new(None),
+            notice: RwSignal::new(None),
+        }
+    }
+
+    pub fn csrf(&self) -> String {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default())
+    }
+
+    pub fn landlord(&self) -> String {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.landlord.clone()).unwrap_or_default())
+    }
+
+    pub fn is_lead(&self) -> bool {
+        self.session
+            .with(|s| s.as_ref().is_some_and(Session::is_lead))
+    }
+
+    /// Leaving a request drops it, so an opened request is on the page only while it is shown.
+    pub fn go(&self, screen: Screen) {
+        if !matches!(screen, Screen::Request(_)) {
+            self.opened.set(None);
+        }
+        self.notice.set(None);
+        self.screen.set(screen);
+    }
+
+    pub fn sign_out(&self, notice: Option<String>) {
+        self.opened.set(None);
+        self.keys.set(None);
+        self.session.set(None);
+        self.notice.set(notice);
+        self.screen.set(Screen::SignIn);
+    }
+
+    /// A 401 means the server has ended the session (idle, or the member was removed), so the
+    /// app ends it too. Other failures are for the screen to show.
+    pub fn failed(&self, failure: Failure) -> Option<String> {
+        if failure.status == 401 && self.session.with_untracked(Option::is_some) {
+            self.sign_out(Some(
+                "You were signed out because your session ended. Sign in again.".to_owned(),
+            ));
+            None
+        } else {
+            Some(failure.message)
+        }
+    }
+}
+
+pub fn app() -> App {
+    expect_context::<App>()
+}

@@ -1,0 +1,129 @@
+//! Sign in: email, passphrase and the authenticator code. The passphrase never leaves the
+//! device; Argon2id turns it into the proof the server checks and the key that unwraps the
+//! member's own key, which then opens their grants.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::form::{problem, yield_to_browser, Busy, ErrorSummary, Problem, TextField};
+use crate::keys;
+use crate::model::{Session, SignIn as SignInBody};
+use crate::session::{app, Screen};
+
+pub fn is_code(code: &str) -> bool {
+    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn check(email: &str, passphrase: &str, code: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if email.trim().is_empty() {
+        problems.push(problem("email", "Enter your email address"));
+    }
+    if passphrase.is_empty() {
+        problems.push(problem("passphrase", "Enter your passphrase"));
+    }
+    if !is_code(code.trim()) {
+        problems.push(problem(
+            "code",
+            "Enter the 6-digit code from your authenticator app",
+        ));
+    }
+    problems
+}
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let state = app();
+    let email = RwSignal::new(String::new());
+    let passphrase = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let problems = RwSignal::new(Vec::new());
+    let busy = RwSignal::new(None::<&'static str>);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked().is_some() {
+            return;
+        }
+        let (e, p, c) = (
+            email.get_untracked().trim().to_owned(),
+            passphrase.get_untracked(),
+            code.get_untracked().trim().to_owned(),
+        );
+        let found = check(&e, &p, &c);
+        if !found.is_empty() {
+            problems.set(found);
+            return;
+        }
+        problems.set(Vec::new());
+        busy.set(Some("Signing in… this takes a few seconds."));
+        spawn_local(async move {
+            yield_to_browser().await;
+            let outcome = sign_in(&e, &p, &c).await;
+            busy.set(None);
+            match outcome {
+                Ok((session, unlocked)) => {
+                    passphrase.set(String::new());
+                    state.notice.set(None);
+                    state.keys.set(Some(unlocked));
+                    state.session.set(Some(session));
+                    state.go(Screen::Inbox);
+                }
+                Err(message) => {
+                    code.set(String::new());
+                    problems.set(vec![problem("email", message)]);
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="narrow">
+            <ErrorSummary problems />
+            {move || state.notice.get().map(|n| view! { <div class="notice" role="status">{n}</div> })}
+            <h1 class="heading-l">"Sign in to the Safe Contact inbox"</h1>
+            <form on:submit=submit novalidate>
+                <TextField id="email" label="Email address" value=email problems kind="email" autocomplete="username" />
+                <TextField id="passphrase" label="Passphrase" value=passphrase problems kind="password" autocomplete="current-password" />
+                <TextField
+                    id="code"
+                    label="Code from your authenticator app"
+                    hint="The 6-digit code, for example 123456"
+                    value=code
+                    problems
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    class="input input--width-10"
+                />
+                <Busy message=busy.into() />
+                <button type="submit" class="button" disabled=move || busy.get().is_some()>
+                    "Sign in"
+                </button>
+            </form>
+        </div>
+    }
+}
+
+async fn sign_in(
+    email: &str,
+    passphrase: &str,
+    code: &str,
+) -> Result<(Session, keys::Keys), String> {
+    let derived = keys::derive(passphrase, email)?;
+    let body = SignInBody {
+        email: email.to_owned(),
+        proof: derived.proof.clone(),
+        totp_code: code.to_owned(),
+    };
+    let session: Session = api::post("session", &body, None)
+        .await
+        .map_err(|f| f.message)?;
+    match keys::unlock(&derived.wrap_key, &session) {
+        Ok(unlocked) => Ok((session, unlocked)),
+        Err(_) => {
+            let _ = api::delete("session", &session.csrf_token).await;
+            Err("Your key could not be unlocked with this passphrase. Ask a lead to check your account.".to_owned())
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! For leads: who is on the team and whether they can open requests, giving access (this
+//! browser seals the landlord key it holds to the member's public key), inviting and removing.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use safe_contact_seal::rand_core::UnwrapErr;
+
+use crate::api;
+use crate::form::{focus, problem, CopyButton, ErrorSummary, Problem, Radios, TextField};
+use crate::keys;
+use crate::model::{InviteLink, Member, NewGrant, NewInvite, Removed, Team as TeamAnswer};
+use crate::session::{app, App};
+use crate::when::stamp;
+
+const ROLES: &[(&str, &str)] = &[
+    ("officer", "Officer: opens and acts on requests"),
+    (
+        "lead",
+        "Lead: can also invite people, give access and see the audit trail",
+    ),
+];
+
+#[component]
+pub fn Team() -> impl IntoView {
+    let state = app();
+    let team = RwSignal::new(None::<Result<TeamAnswer, String>>);
+    let problems = RwSignal::new(Vec::<Problem>::new());
+    let removed = RwSignal::new(None::<(String, Removed)>);
+    let reload = move || {
+        spawn_local(async move {
+            match api::get::<TeamAnswer>("team").await {
+                Ok(t) => team.set(Some(Ok(t))),
+                Err(f) => {
+                    if let Some(m) = state.failed(f) {
+                        team.set(Some(Err(m)));
+                    }
+                }
+            }
+        })
+    };
+    reload();
+    view! {
+        <ErrorSummary problems />
+        <h1 class="heading-l">"Team"</h1>
+        {move || removed.get().map(|(email, answer)| view! { <RotateKey email answer /> })}
+        {move || match team.get() {
+            None => view! { <p class="body" role="status">"Loading the team…"</p> }.into_any(),
+            Some(Err(m)) => view! { <p class="error-message">{m}</p> }.into_any(),
+            Some(Ok(t)) => view! { <Members team=t problems removed reload=Callback::new(move |()| reload()) /> }.into_any(),
+        }}
+        <InviteForm problems reload=Callback::new(move |()| reload()) />
+    }
+}
+
+/// The current keys this member lacks and that this lead can pass on.
+fn missing_keys(state: App, member: &Member, key_ids: &[String]) -> (Vec<String>, bool) {
+    let missing: Vec<String> = key_ids
+        .iter()
+        .filter(|k| !member.granted_key_ids.contains(k))
+        .cloned()
+        .collect();
+    let holdable = state.keys.with_untracked(|keys| {
+        missing
+            .iter()
+            .filter(|k| keys.as_ref().is_some_and(|keys| keys.has(k)))
+            .cloned()
+            .collect::<Vec<_>>()
+    });
+    let lacks_any = !missing.is_empty();
+    (holdable, lacks_any)
+}
+
+#[component]
+fn Members(
+    team: TeamAnswer,
+    problems: RwSignal<Vec<Problem>>,
+    removed: RwSignal<Option<(String, Removed)>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let state = app();
+    let me = state
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.member_id.clone()).unwrap_or_default());
+    let rows = team
+        .members
+        .into_iter()
+        .map(|m| {
+            let has_access = m.granted_key_ids.iter().any(|k| team.key_ids.contains(k));
+            let (can_give, lacks) = missing_keys(state, &m, &team.key_ids);
+            let is_me = m.member_id == me;
+            view! { <MemberRow member=m has_access can_give lacks is_me problems removed reload /> }
+        })
+        .collect_view();
+    let invites = team.invites;
+    view! {
+        <h2 class="heading-m">"Members"</h2>
+        <div class="table-wrap" role="region" aria-label="Members" tabindex="0">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Can open requests"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {(!invites.is_empty()).then(|| view! {
+            <h2 class="heading-m">"Invites not yet used"</h2>
+            <ul class="list">
+                {invites.into_iter().map(|i| view! {
+                    <li>{format!("{} ({}), link expires {}", i.email, i.role, stamp(&i.expires_at))}</li>
+                }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
+#[component]
+fn MemberRow(
+    member: Member,
+    has_access: bool,
+    can_give: Vec<String>,
+    lacks: bool,
+    is_me: bool,
+    problems: RwSignal<Vec<Problem>>,
+    removed: RwSignal<Option<(String, Removed)>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let state = app();
+    let confirming = RwSignal::new(false);
+    let working = RwSignal::new(false);
+    let email = member.email.clone();
+    let role = if member.role == "lead" {
+        "Lead"
+    } else {
+        "Officer"
+    };
+
+    let give = {
+        let member = member.clone();
+        let can_give = can_give.clone();
+        move |_| {
+            let (member, can_give) = (member.clone(), can_give.clone());
+            working.set(true);
+            spawn_local(async move {
+                let (landlord, csrf) = (state.landlord(), state.csrf());
+                for key_id in can_give {
+                    let grant = state.keys.with_untracked(|k| {
+                        k.as_ref().and_then(|k| {
+                            keys::grant_for(
+                                k,
+                                &key_id,
+                                &landlord,
+                                &member.email,
+                                &member.public_key,
+                                &mut UnwrapErr(getrandom::SysRng),
+                            )
+                        })
+                    });
+                    let Some(grant) = grant else { continue };
+                    let path = format!("members/{}/grant", member.member_id);
+                    if let Err(f) = api::post_done(&path, &NewGrant { key_id, grant }, &csrf).await
+                    {
+                        if let Some(m) = state.failed(f) {
+                            problems.set(vec![problem("members", m)]);
+                        }
+                        break;
+                    }
+                }
+                working.set(false);
+                reload.run(());
+            });
+        }
+    };
+
+    let remove = {
+        let (id, email) = (member.member_id.clone(), member.email.clone());
+        move |_| {
+            let (path, email) = (format!("members/{id}"), email.clone());
+            working.set(true);
+            spawn_local(async move {
+                match api::delete(&path, &state.csrf())
+                    .await
+                    .and_then(|t| api::read_answer::<Removed>(&t))
+                {
+                    Ok(answer) => removed.set(Some((email, answer))),
+                    Err(f) => {
+                        if let Some(m) = state.failed(f) {
+                            problems.set(vec![problem("members", m)]);
+                        }
+                    }
+                }
+                working.set(false);
+                reload.run(());
+            });
+        }
+    };
+
+    let access = if has_access && !lacks {
+        "Yes"
+    } else if has_access {
+        "Yes, but not to the newest key"
+    } else {
+        "Not yet"
+    };
+    view! {
+        <tr>
+            <td class="table__email">{member.email.clone()}</td>
+            <td>{role}</td>
+            <td>{access}</td>
+            <td class="table__actions">
+                {(lacks && !can_give.is_empty()).then(|| view! {
+                    <button type="button" class="button button--secondary button--small" disabled=move || working.get() on:click=give.clone()>
+                        "Give access"<span class="visually-hidden">{format!(" to {email}")}</span>
+                    </button>
+                })}
+                {(lacks && can_give.is_empty()).then(|| view! {
+                    <p class="hint">"You do not hold the key to give. Whoever holds the key file can."</p>
+                })}
+                {(!is_me).then(|| {
+                    let email = member.email.clone();
+                    let question = format!("remove-{}", member.member_id);
+                    move || if confirming.get() {
+                        view! {
+                            <p class="body" id=question.clone() tabindex="-1">{format!("Remove {email}? They lose access at once.")}</p>
+                            <div class="button-group">
+                                <button type="button" class="button button--warning button--small" disabled=move || working.get() on:click=remove.clone()>
+                                    "Yes, remove"
+                                </button>
+                                <button type="button" class="button button--secondary button--small" on:click=move |_| confirming.set(false)>
+                                    "Cancel"
+                                </button>
+                            </div>
+                        }.into_any()
+                    } else {
+                        let question = question.clone();
+                        view! {
+                            <button type="button" class="button button--warning button--small" on:click=move |_| {
+                                confirming.set(true);
+                                let question = question.clone();
+                                request_animation_frame(move || focus(&question));
+                            }>
+                                "Remove"<span class="visually-hidden">{format!(" {email}")}</span>
+                            </button>
+                        }.into_any()
+                    }
+                })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn RotateKey(email: String, answer: Removed) -> impl IntoView {
+    let n = answer.requests_on_current_keys;
+    view! {
+        <div class="inset-warning" role="status">
+            <h2 class="heading-m">{format!("{email} has been removed")}</h2>
+            <p class="body">"They can no longer sign in, and their access is gone."</p>
+            {answer.rotate_key.then(|| view! {
+                <p class="body">"They could open requests, so rotate the landlord key now:"</p>
+                <ol class="list list--number">
+                    <li>"On the machine that holds the key file, run safe-contact-staff keygen to make a new key pair."</li>
+                    <li>"Put the new seal key id in the endpoint's config and the new public key in the landlord's profile, so new requests are sealed to it."</li>
+                    <li>"Keep the old key until the requests sealed with it have been deleted automatically. Then give the new key to the team."</li>
+                </ol>
+            })}
+            <p class="body">
+                {format!(
+                    "{n} {} still sealed with the current keys.",
+                    if n == 1 { "request is" } else { "requests are" }
+                )}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn InviteForm(problems: RwSignal<Vec<Problem>>, reload: Callback<()>) -> impl IntoView {
+    let state = app();
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new(String::new());
+    let link = RwSignal::new(None::<(String, String)>);
+    let working = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let address = email.get_untracked().trim().to_owned();
+        let chosen = ROLES
+            .iter()
+            .find(|(w, _)| *w == role.get_untracked())
+            .map(|(w, _)| *w);
+        let mut found = Vec::new();
+        if !address.contains('@') {
+            found.push(problem(
+                "invite-email",
+                "Enter an email address, like name@example.org",
+            ));
+        }
+        if chosen.is_none() {
+            found.push(problem("invite-role", "Select a role"));
+        }
+        let Some(role_wire) = chosen.filter(|_| found.is_empty()) else {
+            problems.set(found);
+            return;
+        };
+        problems.set(Vec::new());
+        working.set(true);
+        spawn_local(async move {
+            let body = NewInvite {
+                email: address.clone(),
+                role: role_wire,
+            };
+            match api::post::<InviteLink>("invites", &body, Some(&state.csrf())).await {
+                Ok(answer) => {
+                    link.set(Some((address, answer.invite_url)));
+                    email.set(String::new());
+                    reload.run(());
+                }
+                Err(f) => {
+                    if let Some(m) = state.failed(f) {
+                        problems.set(vec![problem("invite-email", m)]);
+                    }
+                }
+            }
+            working.set(false);
+        });
+    };
+    view! {
+        <h2 class="heading-m">"Invite someone"</h2>
+        <form on:submit=submit novalidate>
+            <TextField id="invite-email" label="Their work email address" value=email problems kind="email" />
+            <Radios id="invite-role" legend="Role" options=ROLES value=role problems />
+            <button type="submit" class="button" disabled=move || working.get()>"Create invite link"</button>
+        </form>
+        {move || link.get().map(|(address, url)| view! {
+            <div class="panel-plain" role="status">
+                <h3 class="heading-s">{format!("Invite link for {address}")}</h3>
+                <p class="body">"Send it to them yourself. It works once, for 24 hours. They will set a passphrase and an authenticator app."</p>
+                <p class="secret">{url.clone()}</p>
+                <CopyButton text=url what="Invite link" />
+            </div>
+        })}
+    }
+}
