@@ -27,6 +27,58 @@ pub struct Config {
     pub landlords: Vec<Landlord>,
     /// Whether this is a demo, where public demo keys and plaintext requests are allowed.
     pub demo: bool,
+    /// The staff inbox; without a `[staff]` table it is not served and the CLI cannot invite.
+    pub staff: Option<Staff>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Staff {
+    /// The origin the inbox is served from: POSTs must carry it as `Origin`, and invite links
+    /// start with it.
+    pub base_url: String,
+    pub idle: Duration,
+    pub invite_hours: u32,
+    pub sign_in: SignInLimit,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SignInLimit {
+    /// Failed sign-ins one account may have in `window_minutes`: few enough that guessing a
+    /// passphrase and a six-digit code together is hopeless, enough for honest typing slips.
+    pub failures_per_account: u32,
+    /// Failed sign-ins one client may have in `window_minutes`, across every account it tries.
+    pub failures_per_client: u32,
+    pub window_minutes: u32,
+}
+
+impl Default for SignInLimit {
+    fn default() -> Self {
+        SignInLimit {
+            failures_per_account: 5,
+            failures_per_client: 20,
+            window_minutes: 15,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStaff {
+    base_url: String,
+    #[serde(default = "default_idle_seconds")]
+    idle_seconds: u64,
+    #[serde(default = "default_invite_hours")]
+    invite_hours: u32,
+    #[serde(default)]
+    sign_in: SignInLimit,
+}
+
+fn default_idle_seconds() -> u64 {
+    900
+}
+fn default_invite_hours() -> u32 {
+    24
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -86,6 +138,8 @@ pub struct Landlord {
     /// Whether `POST /v1/callbacks` takes this landlord's requests in the clear. Off unless the
     /// config says so: a plaintext request is readable by anyone who gets the database.
     pub allow_plaintext: bool,
+    /// The landlord's own call-back guidance, shown to staff next to an opened request.
+    pub staff_guidance: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,6 +182,7 @@ struct RawConfig {
     landlord: Vec<RawLandlord>,
     #[serde(default)]
     demo: bool,
+    staff: Option<RawStaff>,
 }
 
 #[derive(Deserialize)]
@@ -147,6 +202,8 @@ struct RawLandlord {
     seal_key_ids: Vec<String>,
     #[serde(default)]
     allow_plaintext: bool,
+    #[serde(default)]
+    staff_guidance: Vec<String>,
 }
 
 fn default_bind() -> String {
@@ -300,6 +357,13 @@ impl Config {
             if !raw.demo {
                 refuse_demo_settings(&at, &l)?;
             }
+            for g in &l.staff_guidance {
+                if g.trim().is_empty() || g.len() > 500 || g.contains(['\n', '\r']) {
+                    return err(format!(
+                        "{at}: each staff_guidance line must be one line of 1 to 500 characters"
+                    ));
+                }
+            }
             let notify = match l.notify_webhook {
                 None => Notify::Log,
                 Some(url) => {
@@ -318,8 +382,11 @@ impl Config {
                 notify,
                 seal_key_ids: l.seal_key_ids,
                 allow_plaintext: l.allow_plaintext,
+                staff_guidance: l.staff_guidance,
             });
         }
+
+        let staff = raw.staff.map(check_staff).transpose()?;
 
         Ok(Config {
             bind,
@@ -332,12 +399,53 @@ impl Config {
             retention: raw.retention,
             landlords,
             demo: raw.demo,
+            staff,
+        })
+    }
+
+    /// The `[staff]` table, or a message saying it is needed for `what`.
+    pub fn staff(&self, what: &str) -> Result<&Staff, ConfigError> {
+        self.staff.as_ref().ok_or_else(|| {
+            ConfigError(format!(
+                "{what} needs a [staff] table with base_url, the address the inbox is served from"
+            ))
         })
     }
 
     pub fn landlord(&self, id: &str) -> Option<&Landlord> {
         self.landlords.iter().find(|l| l.id == id)
     }
+}
+
+fn check_staff(raw: RawStaff) -> Result<Staff, ConfigError> {
+    check_origin(&raw.base_url)
+        .map_err(|why| ConfigError(format!("staff.base_url {:?} {why}", raw.base_url)))?;
+    if !(60..=24 * 60 * 60).contains(&raw.idle_seconds) {
+        return Err(ConfigError(
+            "staff.idle_seconds must be between 60 and 86400".into(),
+        ));
+    }
+    if !(1..=24 * 7).contains(&raw.invite_hours) {
+        return Err(ConfigError(
+            "staff.invite_hours must be between 1 and 168".into(),
+        ));
+    }
+    let s = raw.sign_in;
+    for (name, v) in [
+        ("staff.sign_in.failures_per_account", s.failures_per_account),
+        ("staff.sign_in.failures_per_client", s.failures_per_client),
+        ("staff.sign_in.window_minutes", s.window_minutes),
+    ] {
+        if v == 0 {
+            return Err(ConfigError(format!("{name} must be at least 1")));
+        }
+    }
+    Ok(Staff {
+        base_url: raw.base_url,
+        idle: Duration::from_secs(raw.idle_seconds),
+        invite_hours: raw.invite_hours,
+        sign_in: s,
+    })
 }
 
 /// Outside a demo, the demo's shortcuts would put real requests at risk: the demo keys' private
@@ -468,6 +576,59 @@ seal_key_ids = ["livin-2026-05"]
         assert!(!c.demo, "a config is not a demo unless it says so");
         assert_eq!(c.rate_limit.per_client_per_hour, 10);
         assert_eq!(c.rate_limit.max_clients, 100_000);
+        assert!(c.staff.is_none(), "no inbox unless configured");
+        assert!(l.staff_guidance.is_empty());
+    }
+
+    #[test]
+    fn staff_table() {
+        let with = |table: &str| {
+            format!(
+                "{}\n{}",
+                base("staff_guidance = [\"Call from a withheld number.\"]"),
+                table
+            )
+        };
+        let c = Config::from_toml(
+            &with("[staff]\nbase_url = \"http://127.0.0.1:8080\""),
+            Path::new("/srv"),
+        )
+        .unwrap();
+        let s = c.staff("the inbox").unwrap();
+        assert_eq!(s.base_url, "http://127.0.0.1:8080");
+        assert_eq!((s.idle.as_secs(), s.invite_hours), (900, 24));
+        assert_eq!(
+            (
+                s.sign_in.failures_per_account,
+                s.sign_in.failures_per_client,
+                s.sign_in.window_minutes
+            ),
+            (5, 20, 15)
+        );
+        assert_eq!(
+            c.landlord("livin").unwrap().staff_guidance,
+            ["Call from a withheld number."]
+        );
+        assert!(problem(&with("[staff]\nidle_seconds = 600")).contains("base_url"));
+        assert!(
+            problem(&with("[staff]\nbase_url = \"http://inbox.example\""))
+                .contains("staff.base_url")
+        );
+        assert!(
+            problem(&with("[staff]\nbase_url = \"https://inbox.example/\""))
+                .contains("staff.base_url")
+        );
+        assert!(problem(&with(
+            "[staff]\nbase_url = \"https://a.example\"\nidle_seconds = 5"
+        ))
+        .contains("idle_seconds"));
+        assert!(problem(&with(
+            "[staff]\nbase_url = \"https://a.example\"\n[staff.sign_in]\nwindow_minutes = 0"
+        ))
+        .contains("window_minutes"));
+        assert!(problem(&base("staff_guidance = [\"\"]")).contains("staff_guidance"));
+        let none = Config::from_toml(&base(""), Path::new("/srv")).unwrap();
+        assert!(none.staff("invite").unwrap_err().0.contains("[staff]"));
     }
 
     #[test]
