@@ -184,7 +184,7 @@ async fn sealed_request_is_read_back_by_the_staff_tool_exactly() {
     assert!(!stdout(&o).contains("FAILS"), "{}", stdout(&o));
     assert_eq!(
         audit_actions(&s.db),
-        [format!("cli read in list {id}")],
+        [format!("cli opened in list {id}")],
         "opening it to list it is a read"
     );
 
