@@ -258,12 +258,12 @@ pub async fn sign_in(
     else {
         return unavailable();
     };
-    let stored = account
-        .as_ref()
-        .map_or_else(|| decoy_hash().to_owned(), |a| a.proof_hash.clone());
+    let stored = account.as_ref().map(|a| a.proof_hash.clone());
     let proof = s.proof;
-    let Ok(proof_ok) =
-        tokio::task::spawn_blocking(move || accounts::verify_proof(&proof, &stored)).await
+    let Ok(proof_ok) = tokio::task::spawn_blocking(move || {
+        accounts::verify_proof(&proof, stored.as_deref().unwrap_or_else(|| decoy_hash()))
+    })
+    .await
     else {
         return unavailable();
     };

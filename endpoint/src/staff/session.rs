@@ -292,3 +292,59 @@ pub fn client_key(app: &AppState, headers: &HeaderMap, peer: SocketAddr) -> [u8;
     let ip = crate::client_addr::client_ip(peer.ip(), headers, &app.config.trusted_proxies);
     app.limiter.client_id(ip)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_count_within_the_window_only() {
+        let limiter = SignInLimiter::new(SignInLimit {
+            failures_per_account: 2,
+            failures_per_client: 3,
+            window_minutes: 15,
+        });
+        let t = Instant::now();
+        let minute = Duration::from_secs(60);
+        let (a, b) = ([1u8; 16], [2u8; 16]);
+        limiter.failed("x@example.org", a, t);
+        assert_eq!(limiter.wait("x@example.org", a, t), None);
+        limiter.failed("x@example.org", b, t + minute);
+        // The account is at its limit from any client, until its oldest failure is 15 minutes old.
+        assert_eq!(
+            limiter.wait("x@example.org", b, t + minute),
+            Some(14 * minute)
+        );
+        assert_eq!(limiter.wait("y@example.org", a, t + minute), None);
+        // Client `a` tries two more accounts and reaches its own limit, for every account.
+        limiter.failed("y@example.org", a, t + minute);
+        limiter.failed("z@example.org", a, t + minute);
+        assert_eq!(
+            limiter.wait("new@example.org", a, t + minute),
+            Some(14 * minute)
+        );
+        assert_eq!(limiter.wait("new@example.org", b, t + minute), None);
+        // Once the oldest failures are 15 minutes old, both may try again.
+        assert_eq!(limiter.wait("x@example.org", a, t + 15 * minute), None);
+    }
+
+    #[test]
+    fn only_the_session_cookie_is_read() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("other=1; __Host-safe-contact-staff=abc; x=y"),
+        );
+        assert_eq!(session_hash(&h), Some(token_hash("abc")));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("__Host-safe-contact-staff="),
+        );
+        assert_eq!(session_hash(&h), None);
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("safe-contact-staff=abc"),
+        );
+        assert_eq!(session_hash(&h), None);
+    }
+}
