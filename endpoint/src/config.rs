@@ -37,6 +37,8 @@ pub struct Config {
     /// Not read from the file: production always uses `Timing::default()`, and only tests,
     /// which cannot wait minutes, set shorter ones in code before starting the server.
     pub notify_timing: Timing,
+    /// The staff inbox; without a `[staff]` table it is not served and the CLI cannot invite.
+    pub staff: Option<Staff>,
 }
 
 #[derive(Clone, Debug)]
@@ -48,8 +50,6 @@ pub struct Smtp {
     /// Its `Debug` leaves the password out.
     pub credentials: Option<Credentials>,
     pub from: Mailbox,
-    /// The staff inbox, the one link a notice carries.
-    pub inbox_url: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -61,6 +61,63 @@ pub enum Security {
     Tls,
     /// No encryption: only to a mail server on this machine.
     None,
+}
+
+#[derive(Clone, Debug)]
+pub struct Staff {
+    /// The origin the inbox is served from: POSTs must carry it as `Origin`, and invite links
+    /// start with it.
+    pub base_url: String,
+    pub idle: Duration,
+    pub invite_hours: u32,
+    pub sign_in: SignInLimit,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SignInLimit {
+    /// Failed sign-ins one account may have in `window_minutes`: few enough that guessing a
+    /// passphrase and a six-digit code together is hopeless, enough for honest typing slips.
+    pub failures_per_account: u32,
+    /// Failed sign-ins one client may have in `window_minutes`, across every account it tries.
+    pub failures_per_client: u32,
+    pub window_minutes: u32,
+}
+
+impl Default for SignInLimit {
+    fn default() -> Self {
+        SignInLimit {
+            failures_per_account: 5,
+            failures_per_client: 20,
+            window_minutes: 15,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStaff {
+    base_url: String,
+    #[serde(default = "default_idle_seconds")]
+    idle_seconds: u64,
+    #[serde(default = "default_invite_hours")]
+    invite_hours: u32,
+    #[serde(default)]
+    sign_in: SignInLimit,
+}
+
+impl Staff {
+    /// The inbox's address: invite links and notice e-mails point here.
+    pub fn inbox_url(&self) -> String {
+        format!("{}/staff/", self.base_url)
+    }
+}
+
+fn default_idle_seconds() -> u64 {
+    900
+}
+fn default_invite_hours() -> u32 {
+    24
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -124,6 +181,8 @@ pub struct Landlord {
     /// Whether `POST /v1/callbacks` takes this landlord's requests in the clear. Off unless the
     /// config says so: a plaintext request is readable by anyone who gets the database.
     pub allow_plaintext: bool,
+    /// The landlord's own call-back guidance, shown to staff next to an opened request.
+    pub staff_guidance: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -159,6 +218,7 @@ struct RawConfig {
     #[serde(default)]
     demo: bool,
     smtp: Option<RawSmtp>,
+    staff: Option<RawStaff>,
 }
 
 #[derive(Deserialize)]
@@ -170,7 +230,6 @@ struct RawSmtp {
     username: Option<String>,
     password_env: Option<String>,
     from: String,
-    inbox_url: String,
 }
 
 #[derive(Deserialize)]
@@ -191,6 +250,8 @@ struct RawLandlord {
     seal_key_ids: Vec<String>,
     #[serde(default)]
     allow_plaintext: bool,
+    #[serde(default)]
+    staff_guidance: Vec<String>,
 }
 
 fn default_bind() -> String {
@@ -274,6 +335,7 @@ impl Config {
             }
         }
         let smtp = raw.smtp.map(check_smtp).transpose()?;
+        let staff = raw.staff.map(check_staff).transpose()?;
         if raw.landlord.is_empty() {
             return err("no [[landlord]] sections: the endpoint would accept nothing".into());
         }
@@ -345,6 +407,13 @@ impl Config {
             if !raw.demo {
                 refuse_demo_settings(&at, &l)?;
             }
+            for g in &l.staff_guidance {
+                if g.trim().is_empty() || g.len() > 500 || g.contains(['\n', '\r']) {
+                    return err(format!(
+                        "{at}: each staff_guidance line must be one line of 1 to 500 characters"
+                    ));
+                }
+            }
             if let Some(url) = &l.notify_webhook {
                 check_web_address(url)
                     .map_err(|why| ConfigError(format!("{at}: notify_webhook {why}")))?;
@@ -355,6 +424,12 @@ impl Config {
                 Some(_) if smtp.is_none() => {
                     return err(format!(
                         "{at}: team_email is set but there is no [smtp] table to send it through"
+                    ))
+                }
+                // The e-mail's one link is the inbox, so there must be one.
+                Some(_) if staff.is_none() => {
+                    return err(format!(
+                        "{at}: team_email is set but there is no [staff] table: the e-mail links to the staff inbox at staff.base_url"
                     ))
                 }
                 Some(a) => Some(a.parse::<Address>().map_err(|_| {
@@ -374,6 +449,7 @@ impl Config {
                 team_email,
                 seal_key_ids: l.seal_key_ids,
                 allow_plaintext: l.allow_plaintext,
+                staff_guidance: l.staff_guidance,
             });
         }
 
@@ -390,12 +466,44 @@ impl Config {
             demo: raw.demo,
             smtp,
             notify_timing: Timing::default(),
+            staff,
         })
     }
 
     pub fn landlord(&self, id: &str) -> Option<&Landlord> {
         self.landlords.iter().find(|l| l.id == id)
     }
+}
+
+fn check_staff(raw: RawStaff) -> Result<Staff, ConfigError> {
+    check_origin(&raw.base_url)
+        .map_err(|why| ConfigError(format!("staff.base_url {:?} {why}", raw.base_url)))?;
+    if !(10..=24 * 60 * 60).contains(&raw.idle_seconds) {
+        return Err(ConfigError(
+            "staff.idle_seconds must be between 10 and 86400".into(),
+        ));
+    }
+    if !(1..=24 * 7).contains(&raw.invite_hours) {
+        return Err(ConfigError(
+            "staff.invite_hours must be between 1 and 168".into(),
+        ));
+    }
+    let s = raw.sign_in;
+    for (name, v) in [
+        ("staff.sign_in.failures_per_account", s.failures_per_account),
+        ("staff.sign_in.failures_per_client", s.failures_per_client),
+        ("staff.sign_in.window_minutes", s.window_minutes),
+    ] {
+        if v == 0 {
+            return Err(ConfigError(format!("{name} must be at least 1")));
+        }
+    }
+    Ok(Staff {
+        base_url: raw.base_url,
+        idle: Duration::from_secs(raw.idle_seconds),
+        invite_hours: raw.invite_hours,
+        sign_in: s,
+    })
 }
 
 /// Outside a demo, the demo's shortcuts would put real requests at risk: the demo keys' private
@@ -505,15 +613,12 @@ fn check_smtp(raw: RawSmtp) -> Result<Smtp, ConfigError> {
             raw.from
         ))
     })?;
-    check_web_address(&raw.inbox_url)
-        .map_err(|why| ConfigError(format!("smtp.inbox_url {why}")))?;
     Ok(Smtp {
         host: raw.host,
         port: raw.port,
         security: raw.security,
         credentials,
         from,
-        inbox_url: raw.inbox_url,
     })
 }
 
@@ -602,6 +707,57 @@ seal_key_ids = ["livin-2026-05"]
         assert!(!c.demo, "a config is not a demo unless it says so");
         assert_eq!(c.rate_limit.per_client_per_hour, 10);
         assert_eq!(c.rate_limit.max_clients, 100_000);
+        assert!(c.staff.is_none(), "no inbox unless configured");
+        assert!(l.staff_guidance.is_empty());
+    }
+
+    #[test]
+    fn staff_table() {
+        let with = |table: &str| {
+            format!(
+                "{}\n{}",
+                base("staff_guidance = [\"Call from a withheld number.\"]"),
+                table
+            )
+        };
+        let c = Config::from_toml(
+            &with("[staff]\nbase_url = \"http://127.0.0.1:8080\""),
+            Path::new("/srv"),
+        )
+        .unwrap();
+        let s = c.staff.as_ref().unwrap();
+        assert_eq!(s.base_url, "http://127.0.0.1:8080");
+        assert_eq!((s.idle.as_secs(), s.invite_hours), (900, 24));
+        assert_eq!(
+            (
+                s.sign_in.failures_per_account,
+                s.sign_in.failures_per_client,
+                s.sign_in.window_minutes
+            ),
+            (5, 20, 15)
+        );
+        assert_eq!(
+            c.landlord("livin").unwrap().staff_guidance,
+            ["Call from a withheld number."]
+        );
+        assert!(problem(&with("[staff]\nidle_seconds = 600")).contains("base_url"));
+        assert!(
+            problem(&with("[staff]\nbase_url = \"http://inbox.example\""))
+                .contains("staff.base_url")
+        );
+        assert!(
+            problem(&with("[staff]\nbase_url = \"https://inbox.example/\""))
+                .contains("staff.base_url")
+        );
+        assert!(problem(&with(
+            "[staff]\nbase_url = \"https://a.example\"\nidle_seconds = 5"
+        ))
+        .contains("idle_seconds"));
+        assert!(problem(&with(
+            "[staff]\nbase_url = \"https://a.example\"\n[staff.sign_in]\nwindow_minutes = 0"
+        ))
+        .contains("window_minutes"));
+        assert!(problem(&base("staff_guidance = [\"\"]")).contains("staff_guidance"));
     }
 
     #[test]
@@ -734,11 +890,11 @@ host = "smtp.example.org"
 port = 587
 security = "starttls"
 from = "Safe Contact <safe-contact@example.org>"
-inbox_url = "https://help.example.org/staff/"
 "#;
+    const STAFF: &str = "\n[staff]\nbase_url = \"https://help.example.org\"\n";
 
     fn with_smtp(landlord: &str, smtp: &str) -> String {
-        format!("{}{smtp}", base(landlord))
+        format!("{}{smtp}{STAFF}", base(landlord))
     }
 
     #[test]
@@ -758,6 +914,19 @@ inbox_url = "https://help.example.org/staff/"
         assert_eq!(smtp.from.email.to_string(), "safe-contact@example.org");
         assert!(smtp.credentials.is_none());
         assert_eq!(c.notify_timing.email_retries.len(), 4);
+        assert_eq!(
+            c.staff.unwrap().inbox_url(),
+            "https://help.example.org/staff/",
+            "the e-mail's link"
+        );
+        let why = problem(&format!(
+            "{}{SMTP}",
+            base("team_email = \"da-team@livin.example\"")
+        ));
+        assert!(
+            why.contains("team_email") && why.contains("[staff]"),
+            "no inbox to link to: {why}"
+        );
 
         let why = problem(&base("team_email = \"da-team@livin.example\""));
         assert!(
@@ -809,24 +978,6 @@ inbox_url = "https://help.example.org/staff/"
             problem(&smtp("Safe Contact <safe-contact@example.org>", "nobody"))
                 .contains("smtp.from")
         );
-        for url in [
-            "http://help.example.org/staff/",
-            "staff/",
-            "https://u:p@help.example.org/",
-        ] {
-            assert!(
-                problem(&smtp("https://help.example.org/staff/", url)).contains("smtp.inbox_url"),
-                "{url}"
-            );
-        }
-        assert!(Config::from_toml(
-            &smtp(
-                "https://help.example.org/staff/",
-                "http://127.0.0.1:8080/staff/"
-            ),
-            Path::new("/srv")
-        )
-        .is_ok());
         assert!(problem(&with_smtp("", "[smtp]\nhost = \"localhost\"")).contains("missing field"));
         assert!(problem(&with_smtp("", &format!("{SMTP}colour = \"red\"")))
             .contains("unknown field `colour`"));

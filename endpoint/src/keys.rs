@@ -102,6 +102,25 @@ impl KeyFile {
         })
     }
 
+    /// This private key sealed to one inbox member's public key (a grant), so that only that
+    /// member's browser can open it.
+    pub fn seal_grant(
+        &self,
+        landlord: &str,
+        email: &str,
+        member_public_key: &str,
+    ) -> Result<String, String> {
+        safe_contact_staff_keys::grant::seal_grant(
+            &self.private_key,
+            landlord,
+            &self.key_id,
+            email,
+            member_public_key,
+            &mut UnwrapErr(getrandom::SysRng),
+        )
+        .map_err(|e| format!("the grant could not be made: {e}"))
+    }
+
     pub fn open(&self, envelope: &Envelope, landlord: &str) -> Result<Vec<u8>, OpenError> {
         open(envelope, &self.private_key, landlord, SCHEMA_VERSION)
     }

@@ -7,7 +7,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -16,7 +16,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::answers::{error, LandlordTag};
 use crate::intake::submit;
-use crate::staff::token_api;
+use crate::staff::{inbox_api, session, token_api};
 use crate::state::AppState;
 use crate::static_files;
 
@@ -64,6 +64,11 @@ pub fn router(app: Arc<AppState>) -> Router {
         ))
         .with_state(Arc::clone(&app));
 
+    // Without a [staff] table there is no inbox: its paths fall through to the static files.
+    let api = match &app.config.staff {
+        Some(_) => api.merge(inbox(Arc::clone(&app))),
+        None => api,
+    };
     let with_static = match &app.config.static_dir {
         Some(dir) => api.fallback_service(static_files::router(dir)),
         None => api,
@@ -81,6 +86,7 @@ pub fn router(app: Arc<AppState>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             app.config.request_timeout,
         ))
+        .layer(middleware::from_fn(session::staff_headers))
         .layer(CatchPanicLayer::custom(|_| {
             error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -89,6 +95,47 @@ pub fn router(app: Arc<AppState>) -> Router {
             )
         }))
         .layer(middleware::from_fn(access_log))
+}
+
+/// The staff inbox's API. Its security headers come from `session::staff_headers`, which
+/// covers the inbox's files too.
+fn inbox(app: Arc<AppState>) -> Router {
+    Router::new()
+        .route(
+            "/staff/api/invites/{token}",
+            get(inbox_api::invite).post(inbox_api::enrol),
+        )
+        .route("/staff/api/invites", post(inbox_api::create_invite))
+        .route(
+            "/staff/api/session",
+            post(inbox_api::sign_in).delete(inbox_api::sign_out),
+        )
+        .route("/staff/api/requests", get(inbox_api::list))
+        .route(
+            "/staff/api/requests/{request_id}",
+            get(inbox_api::show).delete(inbox_api::purge),
+        )
+        .route(
+            "/staff/api/requests/{request_id}/contacted",
+            post(inbox_api::contacted),
+        )
+        .route(
+            "/staff/api/requests/{request_id}/close",
+            post(inbox_api::close),
+        )
+        .route("/staff/api/team", get(inbox_api::team))
+        .route(
+            "/staff/api/members/{member_id}/grant",
+            post(inbox_api::grant),
+        )
+        .route("/staff/api/members/{member_id}", delete(inbox_api::revoke))
+        .route("/staff/api/audit", get(inbox_api::audit))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&app),
+            session::same_origin,
+        ))
+        .layer(DefaultBodyLimit::max(4096))
+        .with_state(app)
 }
 
 /// One line per request with the route pattern (never the raw path or query), the status, the

@@ -23,6 +23,7 @@ use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
 use crate::routes::router;
+use crate::staff::session::SignInLimiter;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::{retention, ConfigError};
@@ -78,6 +79,7 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
         limiter: RateLimiter::new(config.rate_limit),
         in_flight: Arc::new(InFlight::default()),
         notifier,
+        sign_in: SignInLimiter::new(config.staff.as_ref().map(|s| s.sign_in).unwrap_or_default()),
         store: store.clone(),
         config: Arc::clone(&config),
     });

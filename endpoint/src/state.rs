@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
+use crate::staff::session::SignInLimiter;
 use crate::store::Store;
 
 pub struct AppState {
@@ -19,4 +20,6 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub in_flight: Arc<InFlight>,
     pub notifier: Notifier,
+    /// Failed inbox sign-ins, per account and per client.
+    pub sign_in: SignInLimiter,
 }

@@ -89,7 +89,8 @@ async fn smtp_session(stream: TcpStream, inbox: Inbox) {
 /// The test config with Livin's team e-mailed through a mail server on `port` of this machine.
 fn email_toml(dir: &std::path::Path, port: u16) -> String {
     let smtp = format!(
-        "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"Safe Contact <{FROM}>\"\ninbox_url = \"{INBOX}\"\n"
+        "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nfrom = \"Safe Contact <{FROM}>\"\n{}",
+        staff_table("")
     );
     config_toml(dir, &smtp).replace(
         "id = \"livin\"",

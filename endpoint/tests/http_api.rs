@@ -510,7 +510,7 @@ async fn staff_api_needs_the_right_landlords_token() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(actions, ["api read", "api mark contacted", "api purge"]);
+    assert_eq!(actions, ["api opened", "api contacted", "api purged"]);
 }
 
 /// Everything the database keeps on disk: the file and its WAL.

@@ -184,7 +184,7 @@ async fn sealed_request_is_read_back_by_the_staff_tool_exactly() {
     assert!(!stdout(&o).contains("FAILS"), "{}", stdout(&o));
     assert_eq!(
         audit_actions(&s.db),
-        [format!("cli read in list {id}")],
+        [format!("cli opened in list {id}")],
         "opening it to list it is a read"
     );
 
@@ -835,7 +835,20 @@ async fn no_submitted_value_reaches_the_database_or_the_log() {
     }
     // A choice such as "call" is looked for as a whole word: as a bare substring it is found in
     // the route's own name, "/v1/callbacks".
-    let text = String::from_utf8_lossy(&stored);
+    // The schema is stored as text too, and the staff tables have an "email" column: its
+    // statements are taken out before looking, so only stored values are searched.
+    let mut text = String::from_utf8_lossy(&stored).into_owned();
+    let schema: Vec<String> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for statement in &schema {
+        text = text.replace(statement.as_str(), "");
+    }
     let words = |s: &str| -> Vec<String> {
         s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
             .map(str::to_owned)

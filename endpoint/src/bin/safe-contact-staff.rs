@@ -13,8 +13,10 @@ use safe_contact_endpoint::config::Landlord;
 use safe_contact_endpoint::keys::{
     key_for, open_answer, open_request, readable_by_others, KeyFile,
 };
+use safe_contact_endpoint::staff::accounts::{self, Invited, Role};
 use safe_contact_endpoint::staff::{self, Actor, Status};
 use safe_contact_endpoint::{retention, store, Config};
+use safe_contact_staff_keys::passphrase::normalise_email;
 use serde_json::Value;
 
 const USAGE: &str = "usage:
@@ -27,6 +29,10 @@ const USAGE: &str = "usage:
                      open a sealed request read from standard input: a staff API answer from
                      GET /v1/staff/requests/{id}, or a bare envelope; with --config, the area
                      is checked against the landlord's too
+  safe-contact-staff [--config FILE] invite LANDLORD EMAIL --role officer|lead
+                     make a one-use link to enrol in the staff inbox; prints it and its expiry
+  safe-contact-staff [--config FILE] grant LANDLORD EMAIL --key FILE
+                     give an inbox member the landlord key in FILE, sealed to their own key
   safe-contact-staff keygen --out FILE [--key-id ID]
                      make a key pair for sealed requests; prints the public key for the profile
   safe-contact-staff new-token                  make a staff token and the hash for the config
@@ -40,6 +46,7 @@ struct Args {
     keys: Vec<PathBuf>,
     out: Option<PathBuf>,
     key_id: Option<String>,
+    role: Option<String>,
     words: Vec<String>,
 }
 
@@ -49,6 +56,7 @@ fn parse_args() -> Option<Args> {
         keys: Vec::new(),
         out: None,
         key_id: None,
+        role: None,
         words: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
@@ -58,6 +66,7 @@ fn parse_args() -> Option<Args> {
             "--key" => parsed.keys.push(args.next()?.into()),
             "--out" => parsed.out = Some(args.next()?.into()),
             "--key-id" => parsed.key_id = Some(args.next()?),
+            "--role" => parsed.role = Some(args.next()?),
             _ => parsed.words.push(arg),
         }
     }
@@ -69,10 +78,12 @@ fn main() -> ExitCode {
         return fail(USAGE);
     };
     let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
-    let takes_keys = matches!(words.first(), Some(&("list" | "show" | "open")));
+    let takes_keys = matches!(words.first(), Some(&("list" | "show" | "open" | "grant")));
     let is_keygen = words == ["keygen"];
+    let is_invite = words.first() == Some(&"invite");
     if (!args.keys.is_empty() && !takes_keys)
         || ((args.out.is_some() || args.key_id.is_some()) && !is_keygen)
+        || (args.role.is_some() != is_invite)
     {
         return fail(USAGE);
     }
@@ -147,7 +158,7 @@ fn main() -> ExitCode {
             let status = Status::parse(s).unwrap_or(Status::Closed);
             let rid = request_id(id)?;
             found(
-                staff::mark(&mut conn, &l.id, &rid, status, Actor::Cli, unix_now()),
+                staff::mark(&mut conn, &l.id, &rid, status, None, Actor::Cli, unix_now()),
                 &format!("marked {s}"),
             )
         }),
@@ -158,6 +169,15 @@ fn main() -> ExitCode {
                 "purged",
             )
         }),
+        ["invite", l, email] => landlord(l).and_then(|l| {
+            let role = args
+                .role
+                .as_deref()
+                .and_then(Role::parse)
+                .ok_or("--role must be officer or lead")?;
+            invite(&mut conn, &config, l, email, role)
+        }),
+        ["grant", l, email] => landlord(l).and_then(|l| grant(&mut conn, l, email, &keys)),
         ["sweep"] => retention::sweep(&mut conn, &config, unix_now())
             .map(|n| println!("deleted {n} requests past their retention period"))
             .map_err(db_error),
@@ -355,6 +375,86 @@ fn show(
         answer = open_answer(answer, id, keys)?;
     }
     print_json(&flagged(answer, Some(&landlord.areas)))
+}
+
+fn invite(
+    conn: &mut Connection,
+    config: &Config,
+    landlord: &Landlord,
+    email: &str,
+    role: Role,
+) -> Result<(), String> {
+    match accounts::invite_member(conn, config, &landlord.id, email, role, &Actor::Cli, unix_now())
+        .map_err(db_error)?
+    {
+        Invited::Link { url, expires_at } => {
+            println!(
+                "invite link for {} (works once, until {}):\n{url}\nSend it only to them: whoever opens it first can enrol.",
+                normalise_email(email),
+                rfc3339(expires_at)
+            );
+            Ok(())
+        }
+        Invited::BadEmail => Err(format!("{email:?} is not an email address")),
+        Invited::AlreadyMember => Err(format!(
+            "{} already has an inbox account (an email can have one only)",
+            normalise_email(email)
+        )),
+        Invited::NotSetUp => Err(
+            "invite needs a [staff] table with base_url, the address the inbox is served from, in the config".into(),
+        ),
+    }
+}
+
+/// Seals the key in the one key file to the member's public key and stores the grant.
+fn grant(
+    conn: &mut Connection,
+    landlord: &Landlord,
+    email: &str,
+    keys: &[KeyFile],
+) -> Result<(), String> {
+    let [key] = keys else {
+        return Err("grant needs exactly one --key FILE: the landlord key to give".into());
+    };
+    if !landlord.seal_key_ids.contains(&key.key_id) {
+        return Err(format!(
+            "key {:?} from {} is not in {:?}'s seal_key_ids in the config",
+            key.key_id,
+            key.path.display(),
+            landlord.id
+        ));
+    }
+    let email = normalise_email(email);
+    let member = accounts::account(conn, &email)
+        .map_err(db_error)?
+        .filter(|a| a.landlord == landlord.id)
+        .ok_or_else(|| {
+            format!(
+                "{email} is not an inbox member of {:?}: invite them and let them enrol first",
+                landlord.id
+            )
+        })?;
+    let sealed = key.seal_grant(&landlord.id, &email, &member.public_key)?;
+    let stored = accounts::store_grant(
+        conn,
+        &landlord.id,
+        &member.member_id,
+        &key.key_id,
+        &sealed,
+        &Actor::Cli,
+        unix_now(),
+    )
+    .map_err(db_error)?;
+    if !stored {
+        return Err(format!(
+            "{email} stopped being a member while the grant was made"
+        ));
+    }
+    println!(
+        "granted key {:?} to {email}: it is sealed to their own key, so only their browser can open it",
+        key.key_id
+    );
+    Ok(())
 }
 
 fn print_json(value: &serde_json::Value) -> Result<(), String> {

@@ -100,10 +100,10 @@ impl RateLimiter {
     pub fn check_client(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
         let per_hour = self.limits.per_client_per_hour;
         let buckets = match ip {
-            IpAddr::V4(v4) => vec![(self.client_key(4, &v4.octets()), per_hour)],
+            IpAddr::V4(_) => vec![(self.client_id(ip), per_hour)],
             // One IPv6 subscriber usually holds a whole /64 and can rotate through it freely.
             IpAddr::V6(v6) => vec![
-                (self.client_key(64, &v6.octets()[..8]), per_hour),
+                (self.client_id(ip), per_hour),
                 (
                     self.client_key(48, &v6.octets()[..6]),
                     per_hour.saturating_mul(IPV6_48_MULTIPLE),
@@ -159,6 +159,15 @@ impl RateLimiter {
         l.tokens -= 1.0;
         g.tokens -= 1.0;
         Ok(())
+    }
+
+    /// The keyed hash that stands for a client elsewhere (the inbox's sign-in limit): its IPv4
+    /// address, or its IPv6 /64.
+    pub fn client_id(&self, ip: IpAddr) -> [u8; 16] {
+        match ip {
+            IpAddr::V4(v4) => self.client_key(4, &v4.octets()),
+            IpAddr::V6(v6) => self.client_key(64, &v6.octets()[..8]),
+        }
     }
 
     /// `prefix_bits` keeps an IPv4 address and an IPv6 network with the same bytes apart.

@@ -27,7 +27,11 @@ pub(super) struct Mailer {
 }
 
 impl Mailer {
-    pub(super) fn new(smtp: &Smtp, retries: &[Duration]) -> Result<Mailer, ConfigError> {
+    pub(super) fn new(
+        smtp: &Smtp,
+        inbox_url: &str,
+        retries: &[Duration],
+    ) -> Result<Mailer, ConfigError> {
         let tls = |host: &str| {
             TlsParameters::new(host.to_owned()).map_err(|_| {
                 ConfigError(format!(
@@ -52,7 +56,7 @@ impl Mailer {
             from: smtp.from.clone(),
             body: format!(
                 "A Safe Contact request is waiting in your inbox.\r\n\r\nSign in to read it:\r\n{}",
-                smtp.inbox_url
+                inbox_url
             ),
             retries: retries.to_vec(),
         })

@@ -66,10 +66,18 @@ impl Notifier {
     /// Starts the task that sends notices. Intake only queues events for it, so a slow or
     /// failing webhook or mail server never holds up a request.
     pub fn spawn(config: Arc<Config>) -> Result<Notifier, ConfigError> {
+        // Config makes sure a landlord with team_email has both.
         let mailer = config
             .smtp
             .as_ref()
-            .map(|smtp| email::Mailer::new(smtp, &config.notify_timing.email_retries))
+            .zip(config.staff.as_ref())
+            .map(|(smtp, staff)| {
+                email::Mailer::new(
+                    smtp,
+                    &staff.inbox_url(),
+                    &config.notify_timing.email_retries,
+                )
+            })
             .transpose()?
             .map(Arc::new);
         let (tx, rx) = mpsc::unbounded_channel();

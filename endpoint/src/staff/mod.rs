@@ -2,8 +2,11 @@
 //! staff prove which landlord they work for.
 //!
 //! Every operation is scoped to one landlord, and every read, change or purge leaves an audit
-//! row saying who (api or cli), what and when, never what the request said.
+//! row saying who (a member's email, api or cli), what and when, never what the request said.
 
+pub mod accounts;
+pub(crate) mod inbox_api;
+pub(crate) mod session;
 pub(crate) mod token_api;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -13,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::clock::rfc3339;
+use crate::clock::{rfc3339, DAY};
 use crate::config::{Config, Landlord};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,17 +46,54 @@ impl Status {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a request was closed, from the inbox's fixed list: a free-text note could hold what the
+/// person said, and the server must never hold that in the clear.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    SpokeSafely,
+    CouldNotReach,
+    Withdrew,
+    ReferredOn,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::SpokeSafely => "spoke_safely",
+            Outcome::CouldNotReach => "could_not_reach",
+            Outcome::Withdrew => "withdrew",
+            Outcome::ReferredOn => "referred_on",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Outcome> {
+        [
+            Outcome::SpokeSafely,
+            Outcome::CouldNotReach,
+            Outcome::Withdrew,
+            Outcome::ReferredOn,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+}
+
+/// Who did something, as the audit trail names them.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Actor {
     Api,
     Cli,
+    /// A member signed in to the inbox, by email.
+    Member(String),
 }
 
 impl Actor {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Actor::Api => "api",
             Actor::Cli => "cli",
+            Actor::Member(email) => email,
         }
     }
 }
@@ -174,7 +214,7 @@ pub fn read(
         )
         .optional()?;
     if full.is_some() {
-        audit(&tx, landlord, actor, "read", Some(request_id), now)?;
+        audit(&tx, landlord, &actor, "opened", Some(request_id), None, now)?;
         tx.commit()?;
     }
     Ok(full)
@@ -204,29 +244,29 @@ pub fn envelope(
     })
 }
 
-/// Marks a request contacted or closed. Returns false if the landlord has no such request.
+/// Marks a request contacted or closed, with an outcome only when closed. Returns false if the
+/// landlord has no such request.
 pub fn mark(
     conn: &mut Connection,
     landlord: &str,
     request_id: &str,
     status: Status,
+    outcome: Option<Outcome>,
     actor: Actor,
     now: i64,
 ) -> rusqlite::Result<bool> {
+    let outcome = outcome.filter(|_| status == Status::Closed);
     let tx = conn.transaction()?;
     let changed = tx.execute(
-        "UPDATE requests SET status = ?3, status_at = ?4 WHERE landlord = ?1 AND request_id = ?2",
-        params![landlord, request_id, status.as_str(), now],
+        "UPDATE requests SET status = ?3, status_at = ?4, outcome = ?5 WHERE landlord = ?1 AND request_id = ?2",
+        params![landlord, request_id, status.as_str(), now, outcome.map(Outcome::as_str)],
     )?;
     if changed == 1 {
-        audit(
-            &tx,
-            landlord,
-            actor,
-            &format!("mark {}", status.as_str()),
-            Some(request_id),
-            now,
-        )?;
+        let action = match outcome {
+            Some(o) => format!("{} ({})", status.as_str(), o.as_str()),
+            None => status.as_str().to_owned(),
+        };
+        audit(&tx, landlord, &actor, &action, Some(request_id), None, now)?;
     }
     tx.commit()?;
     Ok(changed == 1)
@@ -246,7 +286,7 @@ pub fn purge(
         params![landlord, request_id],
     )?;
     if deleted == 1 {
-        audit(&tx, landlord, actor, "purge", Some(request_id), now)?;
+        audit(&tx, landlord, &actor, "purged", Some(request_id), None, now)?;
     }
     tx.commit()?;
     if deleted == 1 {
@@ -266,26 +306,95 @@ pub fn record_opened_in_list(
     audit(
         conn,
         landlord,
-        Actor::Cli,
-        "read in list",
+        &Actor::Cli,
+        "opened in list",
         Some(request_id),
+        None,
         now,
     )
 }
 
-fn audit(
+/// One audit row. `subject` is the member a staff change was made to, never a request's content.
+pub(crate) fn audit(
     conn: &Connection,
     landlord: &str,
-    actor: Actor,
+    actor: &Actor,
     action: &str,
     request_id: Option<&str>,
+    subject: Option<&str>,
     now: i64,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO audit (at, landlord, actor, action, request_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![now, landlord, actor.as_str(), action, request_id],
+        "INSERT INTO audit (at, landlord, actor, action, request_id, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![now, landlord, actor.as_str(), action, request_id, subject],
     )?;
     Ok(())
+}
+
+/// A request as the inbox lists it: its state and timing, never its content.
+#[derive(Debug, Serialize)]
+pub struct Item {
+    pub request_id: String,
+    pub status: Status,
+    pub received_at: String,
+    /// When retention deletes it: closed requests go sooner.
+    pub expires_at: String,
+    pub status_changed_at: String,
+    pub outcome: Option<Outcome>,
+    /// Null for a plaintext (demo) request.
+    pub key_id: Option<String>,
+    pub sealed: bool,
+}
+
+/// New first (oldest first, so the longest wait is called first), then contacted, then closed.
+pub fn items(conn: &Connection, landlord: &Landlord) -> rusqlite::Result<Vec<Item>> {
+    item_rows(conn, landlord, None)
+}
+
+pub fn item(
+    conn: &Connection,
+    landlord: &Landlord,
+    request_id: &str,
+) -> rusqlite::Result<Option<Item>> {
+    Ok(item_rows(conn, landlord, Some(request_id))?.pop())
+}
+
+fn item_rows(
+    conn: &Connection,
+    landlord: &Landlord,
+    request_id: Option<&str>,
+) -> rusqlite::Result<Vec<Item>> {
+    let mut stmt = conn.prepare(
+        "SELECT request_id, status, received_at, status_at, outcome, key_id FROM requests
+         WHERE landlord = ?1 AND (?2 IS NULL OR request_id = ?2)
+         ORDER BY CASE status WHEN 'new' THEN 0 WHEN 'contacted' THEN 1 ELSE 2 END, received_at, rowid",
+    )?;
+    let kept = i64::from(landlord.retention_days) * DAY;
+    let kept_closed = i64::from(landlord.closed_retention_days) * DAY;
+    let rows = stmt.query_map(params![landlord.id, request_id], |row| {
+        let status = read_status(&row.get::<_, String>(1)?);
+        let received_at: i64 = row.get(2)?;
+        let status_at: i64 = row.get(3)?;
+        let mut expires_at = received_at + kept;
+        if status == Status::Closed {
+            expires_at = expires_at.min(status_at + kept_closed);
+        }
+        let key_id: Option<String> = row.get(5)?;
+        Ok(Item {
+            request_id: row.get(0)?,
+            status,
+            received_at: rfc3339(received_at),
+            expires_at: rfc3339(expires_at),
+            status_changed_at: rfc3339(status_at),
+            outcome: row
+                .get::<_, Option<String>>(4)?
+                .as_deref()
+                .and_then(Outcome::parse),
+            sealed: key_id.is_some(),
+            key_id,
+        })
+    })?;
+    rows.collect()
 }
 
 fn read_status(s: &str) -> Status {

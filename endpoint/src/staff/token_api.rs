@@ -146,7 +146,7 @@ pub async fn mark(
     let (id, rid) = (landlord.clone(), request_id.clone());
     match app
         .store
-        .with_conn(move |c| staff::mark(c, &id, &rid, status, Actor::Api, unix_now()))
+        .with_conn(move |c| staff::mark(c, &id, &rid, status, None, Actor::Api, unix_now()))
         .await
     {
         Ok(true) => tagged(

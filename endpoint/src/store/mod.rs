@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use tokio::sync::{mpsc, oneshot};
 
 /// The schema this code reads and writes, kept in `PRAGMA user_version`.
-const VERSION: i64 = 2;
+const VERSION: i64 = 3;
 
 /// A request is either plaintext (`request`, the tidied JSON) or sealed (`key_id`, `enc` and
 /// `ciphertext`, exactly as the envelope carried them), never both; the CHECK holds that.
@@ -57,6 +57,53 @@ INSERT INTO requests_v2 (landlord, request_id, idempotency_key_hash, body_hash, 
     SELECT landlord, request_id, idempotency_key_hash, body_hash, request, status, received_at, status_at FROM requests;
 DROP TABLE requests;
 ALTER TABLE requests_v2 RENAME TO requests;
+";
+
+/// Version 3: the staff inbox. Members, one-use invites, grants (a landlord key sealed to a
+/// member's public key, which only that member's browser can open) and sessions. Invite and
+/// session tokens are stored only as SHA-256, so a copy of the database lets no one in. Audit
+/// rows name who acted (`actor`: a member's email, `cli` or `api`) and, for staff changes, whom
+/// it was done to (`subject`).
+const TO_V3: &str = "
+ALTER TABLE requests ADD COLUMN outcome TEXT
+    CHECK (outcome IN ('spoke_safely', 'could_not_reach', 'withdrew', 'referred_on'));
+ALTER TABLE audit ADD COLUMN subject TEXT;
+CREATE TABLE members (
+    member_id TEXT PRIMARY KEY,
+    landlord TEXT NOT NULL,
+    email TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('officer', 'lead')),
+    proof_hash TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    wrapped_key TEXT NOT NULL,
+    totp_secret BLOB NOT NULL,
+    totp_last_step INTEGER,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE invites (
+    token_sha256 BLOB PRIMARY KEY,
+    landlord TEXT NOT NULL,
+    email TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('officer', 'lead')),
+    totp_secret BLOB NOT NULL,
+    expires_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE TABLE grants (
+    member_id TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    grant TEXT NOT NULL,
+    granted_by TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    PRIMARY KEY (member_id, key_id)
+);
+CREATE TABLE sessions (
+    token_sha256 BLOB PRIMARY KEY,
+    member_id TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+);
 ";
 
 /// How long a connection waits for a lock held by another before giving up.
@@ -113,23 +160,28 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    match version(&tx)? {
-        VERSION => return Ok(()),
-        0 => {
-            tx.execute_batch(&requests_table("requests"))?;
-            tx.execute_batch(AUDIT)?;
-        }
-        1 => {
-            tx.execute_batch(&requests_table("requests_v2"))?;
-            tx.execute_batch(FROM_V1)?;
-        }
-        _ => {
-            return Err(failure(
-                "the database was written by a newer version of the endpoint",
-            ))
-        }
+    // Each step takes the schema one version on, so any older file reaches VERSION in place.
+    let mut at = version(&tx)?;
+    if at > VERSION {
+        return Err(failure(
+            "the database was written by a newer version of the endpoint",
+        ));
     }
-    tx.execute_batch(INDEX)?;
+    if at == 0 {
+        tx.execute_batch(&requests_table("requests"))?;
+        tx.execute_batch(AUDIT)?;
+        tx.execute_batch(INDEX)?;
+        at = 2;
+    }
+    if at == 1 {
+        tx.execute_batch(&requests_table("requests_v2"))?;
+        tx.execute_batch(FROM_V1)?;
+        tx.execute_batch(INDEX)?;
+        at = 2;
+    }
+    if at == 2 {
+        tx.execute_batch(TO_V3)?;
+    }
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()
 }
@@ -517,9 +569,44 @@ PRAGMA user_version = 1;
         let newer = dir.path().join("newer.db");
         Connection::open(&newer)
             .unwrap()
-            .execute_batch("PRAGMA user_version = 3")
+            .execute_batch("PRAGMA user_version = 4")
             .unwrap();
         assert!(open(&newer).is_err());
+    }
+
+    #[test]
+    fn version_2_database_gains_the_staff_tables_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let v2 = Connection::open(&path).unwrap();
+        v2.execute_batch(&requests_table("requests")).unwrap();
+        v2.execute_batch(AUDIT).unwrap();
+        v2.execute_batch(INDEX).unwrap();
+        v2.execute_batch(
+            "INSERT INTO requests (landlord, request_id, idempotency_key_hash, body_hash, request, status, received_at, status_at)
+             VALUES ('livin', 'a', x'01', x'02', '{}', 'closed', 5, 6);
+             INSERT INTO audit VALUES (6, 'livin', 'api', 'purge', 'b');
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+        drop(v2);
+        let conn = open(&path).unwrap();
+        let (version, outcome, subject, tables): (i64, Option<String>, Option<String>, i64) = conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version),
+                        (SELECT outcome FROM requests WHERE request_id = 'a'),
+                        (SELECT subject FROM audit),
+                        (SELECT count(*) FROM sqlite_master WHERE name IN ('members', 'invites', 'grants', 'sessions'))",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (version, outcome, subject, tables),
+            (VERSION, None, None, 4)
+        );
+        let bad = conn.execute("UPDATE requests SET outcome = 'free text'", []);
+        assert!(bad.is_err(), "only the fixed outcomes are stored");
     }
 
     #[test]

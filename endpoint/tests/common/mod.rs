@@ -37,6 +37,7 @@ origins = ["{ORIGIN_LIVIN}"]
 staff_token_sha256 = "{livin}"
 seal_key_ids = ["livin-test-1"]
 allow_plaintext = true
+staff_guidance = ["Call from a withheld number."]
 
 [[landlord]]
 id = "star-housing"
@@ -310,4 +311,242 @@ pub fn with_webhook(toml: &str, addr: std::net::SocketAddr) -> String {
             addr.port()
         ),
     )
+}
+
+/// The origin the staff inbox is served from in tests. The server compares `Origin` with it as
+/// a string, so it need not be the port the test server really listens on.
+pub const STAFF_ORIGIN: &str = "http://127.0.0.1:8080";
+
+/// A `[staff]` table for `serve`'s `extra` (put any top-level keys before it), with `more`
+/// lines inside it.
+pub fn staff_table(more: &str) -> String {
+    format!("[staff]\nbase_url = \"{STAFF_ORIGIN}\"\n{more}\n")
+}
+
+/// Passphrase stretching cheap enough for tests; the server cannot tell the difference.
+pub const TEST_PARAMS: safe_contact_staff_keys::passphrase::Params =
+    safe_contact_staff_keys::passphrase::Params {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    };
+
+/// A browser of the staff inbox: keeps the session cookie and CSRF token, and sends the
+/// inbox's own Origin on every POST and DELETE, as a browser on the inbox page would.
+pub struct Inbox {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+}
+
+impl Inbox {
+    pub fn new(base: &str) -> Inbox {
+        Inbox {
+            client: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+                .unwrap(),
+            base: base.to_owned(),
+            cookie: None,
+            csrf: None,
+        }
+    }
+
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let sends = method == reqwest::Method::POST || method == reqwest::Method::DELETE;
+        let mut r = self.client.request(method, format!("{}{path}", self.base));
+        if sends {
+            r = r.header("origin", STAFF_ORIGIN);
+            if let Some(csrf) = &self.csrf {
+                r = r.header("x-csrf-token", csrf);
+            }
+        }
+        if let Some(cookie) = &self.cookie {
+            r = r.header("cookie", cookie);
+        }
+        r
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        answer(
+            self.request(reqwest::Method::GET, path)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Answer {
+        answer(
+            self.request(reqwest::Method::POST, path)
+                .json(body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        answer(
+            self.request(reqwest::Method::DELETE, path)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Signs in, keeping the cookie and CSRF token on success.
+    pub async fn sign_in(&mut self, email: &str, proof: &str, code: &str) -> Answer {
+        let a = self
+            .post(
+                "/staff/api/session",
+                &json!({ "email": email, "proof": proof, "totp_code": code }),
+            )
+            .await;
+        if a.status == StatusCode::OK {
+            let set = a.headers["set-cookie"].to_str().unwrap();
+            self.cookie = Some(set.split(';').next().unwrap().to_owned());
+            self.csrf = Some(a.json["csrf_token"].as_str().unwrap().to_owned());
+        }
+        a
+    }
+}
+
+/// A member as their browser holds them after enrolling.
+pub struct Member {
+    pub email: String,
+    pub passphrase: String,
+    pub proof: String,
+    pub private_key: String,
+    pub public_key: String,
+    pub totp_secret: Vec<u8>,
+    /// When the last code that worked was made: that code's step cannot be used again.
+    pub code_used_at: i64,
+}
+
+impl Member {
+    pub fn code(&self, at: i64) -> String {
+        safe_contact_staff_keys::totp::code_at(&self.totp_secret, at as u64)
+    }
+}
+
+/// RFC 4648 base32 without padding, as the invite answer gives the TOTP secret.
+pub fn base32_decode(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let (mut buffer, mut bits) = (0u32, 0);
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => panic!("not base32: {text}"),
+        };
+        buffer = (buffer << 5) | u32::from(v);
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// The token at the end of an invite link.
+pub fn invite_token(url: &str) -> &str {
+    url.split_once("#invite=").unwrap().1
+}
+
+/// An invite made as the staff tool makes it, straight into the server's database.
+pub fn invite(config: &Config, landlord: &str, email: &str, role: &str) -> String {
+    use safe_contact_endpoint::staff::accounts::{invite_member, Invited, Role};
+    let mut conn = safe_contact_endpoint::store::open(&config.database).unwrap();
+    let made = invite_member(
+        &mut conn,
+        config,
+        landlord,
+        email,
+        Role::parse(role).unwrap(),
+        &safe_contact_endpoint::staff::Actor::Cli,
+        safe_contact_endpoint::clock::unix_now(),
+    )
+    .unwrap();
+    match made {
+        Invited::Link { url, .. } => url,
+        _ => panic!("no invite made for {email}"),
+    }
+}
+
+/// Follows an invite link as the enrolment page does: reads the invite, makes the member's key
+/// pair and proof, and enrols with the current code.
+pub async fn enrol(inbox: &Inbox, url: &str, passphrase: &str) -> Member {
+    use safe_contact_staff_keys::{member_key, passphrase as pp};
+    let token = invite_token(url);
+    let a = inbox.get(&format!("/staff/api/invites/{token}")).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    let email = a.json["email"].as_str().unwrap().to_owned();
+    let totp_secret = base32_decode(a.json["totp_secret"].as_str().unwrap());
+    let derived = pp::derive_with(&TEST_PARAMS, passphrase, &email).unwrap();
+    let mut rng = UnwrapErr(SysRng);
+    let (private_key, public_key) = safe_contact_seal::generate_keypair(&mut rng);
+    let wrapped_key = member_key::wrap(&derived.wrap_key, &private_key, &email, &mut rng);
+    let mut member = Member {
+        email,
+        passphrase: passphrase.to_owned(),
+        proof: derived.proof.clone(),
+        private_key,
+        public_key,
+        totp_secret,
+        code_used_at: safe_contact_endpoint::clock::unix_now(),
+    };
+    let a = inbox
+        .post(
+            &format!("/staff/api/invites/{token}"),
+            &json!({
+                "proof": member.proof,
+                "public_key": member.public_key,
+                "wrapped_key": wrapped_key,
+                "totp_code": member.code(member.code_used_at),
+            }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
+    member.code_used_at = safe_contact_endpoint::clock::unix_now().min(member.code_used_at);
+    member
+}
+
+/// Lets a member sign in again within the same 30 seconds, as if a new code had come round.
+pub fn forget_totp_step(db: &Path, email: &str) {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .execute(
+            "UPDATE members SET totp_last_step = NULL WHERE email = ?1",
+            [email],
+        )
+        .unwrap();
+}
+
+/// Invites, enrols and signs in a member; the inbox keeps the session.
+pub async fn signed_in(
+    server: &Server,
+    landlord: &str,
+    email: &str,
+    role: &str,
+) -> (Inbox, Member) {
+    let mut inbox = Inbox::new(&server.base);
+    let url = invite(&server.config, landlord, email, role);
+    let mut member = enrol(&inbox, &url, "correct horse battery staple").await;
+    forget_totp_step(&server.db, &member.email);
+    member.code_used_at = safe_contact_endpoint::clock::unix_now();
+    let a = inbox
+        .sign_in(
+            &member.email,
+            &member.proof,
+            &member.code(member.code_used_at),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    (inbox, member)
 }

@@ -1,0 +1,605 @@
+//! Inbox members, their invites, key grants and sessions in the database. Every query that a
+//! signed-in member can reach names the member's landlord, so another landlord's rows are
+//! simply not found.
+//!
+//! Invite and session tokens are stored only as SHA-256: a copy of the database lets no one in.
+//! Proofs are stored only as an Argon2id hash, made by the caller off the async threads.
+
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use getrandom::SysRng;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use safe_contact_seal::rand_core::UnwrapErr;
+use safe_contact_staff_keys::passphrase::normalise_email;
+use safe_contact_staff_keys::totp;
+use serde::{Deserialize, Serialize};
+
+use super::{audit, token_hash, Actor};
+use crate::clock::rfc3339;
+use crate::config::Config;
+
+/// The server's hash of the sign-in proof: Argon2id at OWASP's minimum (19 MiB, 2 passes, 1
+/// lane). The proof is already the output of 64 MiB Argon2id in the browser, so this hash is
+/// not what resists guessing a passphrase; it makes a stolen database useless for signing in
+/// while costing the server little memory per sign-in.
+const PROOF_M_KIB: u32 = 19_456;
+const PROOF_T: u32 = 2;
+const PROOF_P: u32 = 1;
+
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(PROOF_M_KIB, PROOF_T, PROOF_P, Some(32))
+        .expect("fixed Argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// The PHC string for a proof. Slow on purpose: call it off the async threads.
+pub fn hash_proof(proof: &str) -> String {
+    hasher()
+        .hash_password(proof.as_bytes())
+        .expect("Argon2id with a fresh salt does not fail")
+        .to_string()
+}
+
+/// Whether `proof` matches the PHC string. Slow on purpose: call it off the async threads.
+pub fn verify_proof(proof: &str, phc: &str) -> bool {
+    hasher().verify_password(proof.as_bytes(), phc).is_ok()
+}
+
+/// 32 random bytes as base64url: invite, session and CSRF tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system has no random source");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A random lower-case UUID v4.
+pub fn new_member_id() -> String {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).expect("the operating system has no random source");
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = super::hex(&b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Officer,
+    Lead,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Lead => "lead",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "officer" => Some(Role::Officer),
+            "lead" => Some(Role::Lead),
+            _ => None,
+        }
+    }
+}
+
+fn role_column(s: &str) -> Role {
+    // The table's CHECK constraint allows nothing else.
+    Role::parse(s).unwrap_or(Role::Officer)
+}
+
+pub struct Invite {
+    pub landlord: String,
+    pub email: String,
+    pub role: Role,
+    pub totp_secret: Vec<u8>,
+    pub expires_at: i64,
+}
+
+/// Whether the email may be invited: one member row per email across the whole endpoint, so
+/// sign-in needs no landlord.
+pub fn is_member(conn: &Connection, email: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT 1 FROM members WHERE email = ?1",
+        [email],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|found| found.is_some())
+}
+
+pub enum Invited {
+    Link {
+        url: String,
+        expires_at: i64,
+    },
+    BadEmail,
+    AlreadyMember,
+    /// The config has no `[staff]` table.
+    NotSetUp,
+}
+
+/// Makes a one-use enrolment link for `email` at `landlord`, valid for `invite_hours`.
+pub fn invite_member(
+    conn: &mut Connection,
+    config: &Config,
+    landlord: &str,
+    email: &str,
+    role: Role,
+    by: &Actor,
+    now: i64,
+) -> rusqlite::Result<Invited> {
+    let Some(staff) = config.staff.as_ref() else {
+        return Ok(Invited::NotSetUp);
+    };
+    let email = normalise_email(email);
+    if !is_email(&email) {
+        return Ok(Invited::BadEmail);
+    }
+    if is_member(conn, &email)? {
+        return Ok(Invited::AlreadyMember);
+    }
+    let token = random_token();
+    let invite = Invite {
+        landlord: landlord.to_owned(),
+        email,
+        role,
+        totp_secret: totp::new_secret(&mut UnwrapErr(SysRng)).to_vec(),
+        expires_at: now + i64::from(staff.invite_hours) * 3600,
+    };
+    create_invite(conn, &token_hash(&token), &invite, by, now)?;
+    Ok(Invited::Link {
+        url: format!("{}#invite={token}", staff.inbox_url()),
+        expires_at: invite.expires_at,
+    })
+}
+
+/// Enough of a check to catch a slip, not to judge deliverability: one @ with something either
+/// side, no spaces, and short enough for any mail system.
+fn is_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    email.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Stores a new invite and an "invited" audit row. An earlier unused invite for the same email
+/// at the same landlord is replaced, so only the newest link works.
+fn create_invite(
+    conn: &mut Connection,
+    token_sha256: &[u8; 32],
+    invite: &Invite,
+    by: &Actor,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "DELETE FROM invites WHERE email = ?1 AND landlord = ?2",
+        params![invite.email, invite.landlord],
+    )?;
+    tx.execute(
+        "INSERT INTO invites (token_sha256, landlord, email, role, totp_secret, expires_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            &token_sha256[..],
+            invite.landlord,
+            invite.email,
+            invite.role.as_str(),
+            invite.totp_secret,
+            invite.expires_at,
+            by.as_str()
+        ],
+    )?;
+    audit(
+        &tx,
+        &invite.landlord,
+        by,
+        &format!("invited ({})", invite.role.as_str()),
+        None,
+        Some(&invite.email),
+        now,
+    )?;
+    tx.commit()
+}
+
+pub fn invite(conn: &Connection, token_sha256: &[u8; 32]) -> rusqlite::Result<Option<Invite>> {
+    conn.query_row(
+        "SELECT landlord, email, role, totp_secret, expires_at FROM invites WHERE token_sha256 = ?1",
+        [&token_sha256[..]],
+        |row| {
+            Ok(Invite {
+                landlord: row.get(0)?,
+                email: row.get(1)?,
+                role: role_column(&row.get::<_, String>(2)?),
+                totp_secret: row.get(3)?,
+                expires_at: row.get(4)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// What the enrolling browser sends, with the proof already hashed.
+pub struct NewMember {
+    pub member_id: String,
+    pub proof_hash: String,
+    pub public_key: String,
+    pub wrapped_key: String,
+    pub totp_last_step: u64,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Enrolled {
+    Done {
+        email: String,
+    },
+    /// No such invite, or it was used a moment ago.
+    NoInvite,
+    Expired,
+    /// The email became a member anywhere since the invite was made.
+    AlreadyMember,
+}
+
+/// Turns an invite into a member, once: the invite is deleted in the same transaction.
+pub fn enrol(
+    conn: &mut Connection,
+    token_sha256: &[u8; 32],
+    member: &NewMember,
+    now: i64,
+) -> rusqlite::Result<Enrolled> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some(invite) = invite(&tx, token_sha256)? else {
+        return Ok(Enrolled::NoInvite);
+    };
+    if invite.expires_at <= now {
+        return Ok(Enrolled::Expired);
+    }
+    if is_member(&tx, &invite.email)? {
+        return Ok(Enrolled::AlreadyMember);
+    }
+    tx.execute(
+        "INSERT INTO members (member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, totp_last_step, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            member.member_id,
+            invite.landlord,
+            invite.email,
+            invite.role.as_str(),
+            member.proof_hash,
+            member.public_key,
+            member.wrapped_key,
+            invite.totp_secret,
+            member.totp_last_step as i64,
+            now
+        ],
+    )?;
+    tx.execute("DELETE FROM invites WHERE email = ?1", [&invite.email])?;
+    let actor = Actor::Member(invite.email.clone());
+    audit(
+        &tx,
+        &invite.landlord,
+        &actor,
+        "enrolled",
+        None,
+        Some(&invite.email),
+        now,
+    )?;
+    tx.commit()?;
+    Ok(Enrolled::Done {
+        email: invite.email,
+    })
+}
+
+/// A member as sign-in needs them.
+pub struct Account {
+    pub member_id: String,
+    pub landlord: String,
+    pub email: String,
+    pub role: Role,
+    pub proof_hash: String,
+    pub public_key: String,
+    pub wrapped_key: String,
+    pub totp_secret: Vec<u8>,
+    pub totp_last_step: Option<u64>,
+}
+
+pub fn account(conn: &Connection, email: &str) -> rusqlite::Result<Option<Account>> {
+    conn.query_row(
+        "SELECT member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, totp_last_step
+         FROM members WHERE email = ?1",
+        [email],
+        |row| {
+            Ok(Account {
+                member_id: row.get(0)?,
+                landlord: row.get(1)?,
+                email: row.get(2)?,
+                role: role_column(&row.get::<_, String>(3)?),
+                proof_hash: row.get(4)?,
+                public_key: row.get(5)?,
+                wrapped_key: row.get(6)?,
+                totp_secret: row.get(7)?,
+                totp_last_step: row.get::<_, Option<i64>>(8)?.map(|s| s as u64),
+            })
+        },
+    )
+    .optional()
+}
+
+/// Records the TOTP step just used, unless that step or a later one was used already: the
+/// compare and the write are one statement, so two sign-ins racing with one code cannot both win.
+pub fn use_totp_step(conn: &Connection, member_id: &str, step: u64) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE members SET totp_last_step = ?2
+         WHERE member_id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
+        params![member_id, step as i64],
+    )?;
+    Ok(changed == 1)
+}
+
+pub fn create_session(
+    conn: &Connection,
+    token_sha256: &[u8; 32],
+    member_id: &str,
+    csrf: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO sessions (token_sha256, member_id, csrf, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![&token_sha256[..], member_id, csrf, now],
+    )?;
+    Ok(())
+}
+
+/// The member a session belongs to.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub member_id: String,
+    pub landlord: String,
+    pub email: String,
+    pub role: Role,
+    pub csrf: String,
+}
+
+/// The session's member if it was used within `idle_secs`, marking it used now. An idle session
+/// is deleted, so it cannot come back.
+pub fn touch_session(
+    conn: &Connection,
+    token_sha256: &[u8; 32],
+    idle_secs: i64,
+    now: i64,
+) -> rusqlite::Result<Option<SignedIn>> {
+    conn.execute(
+        "DELETE FROM sessions WHERE last_seen <= ?1",
+        [now - idle_secs],
+    )?;
+    let found = conn
+        .query_row(
+            "SELECT m.member_id, m.landlord, m.email, m.role, s.csrf
+             FROM sessions s JOIN members m ON m.member_id = s.member_id
+             WHERE s.token_sha256 = ?1",
+            [&token_sha256[..]],
+            |row| {
+                Ok(SignedIn {
+                    member_id: row.get(0)?,
+                    landlord: row.get(1)?,
+                    email: row.get(2)?,
+                    role: role_column(&row.get::<_, String>(3)?),
+                    csrf: row.get(4)?,
+                })
+            },
+        )
+        .optional()?;
+    if found.is_some() {
+        conn.execute(
+            "UPDATE sessions SET last_seen = ?2 WHERE token_sha256 = ?1",
+            params![&token_sha256[..], now],
+        )?;
+    }
+    Ok(found)
+}
+
+pub fn end_session(conn: &Connection, token_sha256: &[u8; 32]) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM sessions WHERE token_sha256 = ?1",
+        [&token_sha256[..]],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+pub struct Grant {
+    pub key_id: String,
+    pub grant: String,
+}
+
+pub fn grants(conn: &Connection, member_id: &str) -> rusqlite::Result<Vec<Grant>> {
+    let mut stmt =
+        conn.prepare("SELECT key_id, grant FROM grants WHERE member_id = ?1 ORDER BY key_id")?;
+    let rows = stmt.query_map([member_id], |row| {
+        Ok(Grant {
+            key_id: row.get(0)?,
+            grant: row.get(1)?,
+        })
+    })?;
+    rows.collect()
+}
+
+#[derive(Debug, Serialize)]
+pub struct TeamMember {
+    pub member_id: String,
+    pub email: String,
+    pub role: Role,
+    pub public_key: String,
+    pub granted_key_ids: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PendingInvite {
+    pub email: String,
+    pub role: Role,
+    pub expires_at: String,
+}
+
+pub fn team(conn: &Connection, landlord: &str) -> rusqlite::Result<Vec<TeamMember>> {
+    let mut stmt = conn.prepare(
+        "SELECT member_id, email, role, public_key FROM members WHERE landlord = ?1 ORDER BY email",
+    )?;
+    let mut members = stmt
+        .query_map([landlord], |row| {
+            Ok(TeamMember {
+                member_id: row.get(0)?,
+                email: row.get(1)?,
+                role: role_column(&row.get::<_, String>(2)?),
+                public_key: row.get(3)?,
+                granted_key_ids: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for m in &mut members {
+        m.granted_key_ids = grants(conn, &m.member_id)?
+            .into_iter()
+            .map(|g| g.key_id)
+            .collect();
+    }
+    Ok(members)
+}
+
+/// Invites not yet used and not yet expired.
+pub fn pending_invites(
+    conn: &Connection,
+    landlord: &str,
+    now: i64,
+) -> rusqlite::Result<Vec<PendingInvite>> {
+    let mut stmt = conn.prepare(
+        "SELECT email, role, expires_at FROM invites WHERE landlord = ?1 AND expires_at > ?2 ORDER BY expires_at",
+    )?;
+    let rows = stmt.query_map(params![landlord, now], |row| {
+        Ok(PendingInvite {
+            email: row.get(0)?,
+            role: role_column(&row.get::<_, String>(1)?),
+            expires_at: rfc3339(row.get(2)?),
+        })
+    })?;
+    rows.collect()
+}
+
+/// The email of the landlord's member with this id or email, if there is one.
+fn member_email(
+    conn: &Connection,
+    landlord: &str,
+    member_id_or_email: &str,
+) -> rusqlite::Result<Option<(String, String)>> {
+    conn.query_row(
+        "SELECT member_id, email FROM members WHERE landlord = ?1 AND (member_id = ?2 OR email = ?2)",
+        params![landlord, member_id_or_email],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
+    .optional()
+}
+
+/// Stores (or replaces) a member's grant for `key_id`. False if the landlord has no such member.
+/// `member` is a member id (from the inbox) or an email (from the command line).
+pub fn store_grant(
+    conn: &mut Connection,
+    landlord: &str,
+    member: &str,
+    key_id: &str,
+    grant: &str,
+    by: &Actor,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some((member_id, email)) = member_email(&tx, landlord, member)? else {
+        return Ok(false);
+    };
+    tx.execute(
+        "INSERT OR REPLACE INTO grants (member_id, key_id, grant, granted_by, granted_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![member_id, key_id, grant, by.as_str(), now],
+    )?;
+    audit(
+        &tx,
+        landlord,
+        by,
+        &format!("granted ({key_id})"),
+        None,
+        Some(&email),
+        now,
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Deletes a member with their grants and sessions. Returns how many of the landlord's stored
+/// requests are sealed, all of which the member could open until the landlord key is rotated;
+/// `None` if the landlord has no such member.
+pub fn revoke(
+    conn: &mut Connection,
+    landlord: &str,
+    member_id: &str,
+    by: &Actor,
+    now: i64,
+) -> rusqlite::Result<Option<i64>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some((member_id, email)) = member_email(&tx, landlord, member_id)? else {
+        return Ok(None);
+    };
+    tx.execute("DELETE FROM grants WHERE member_id = ?1", [&member_id])?;
+    tx.execute("DELETE FROM sessions WHERE member_id = ?1", [&member_id])?;
+    tx.execute("DELETE FROM members WHERE member_id = ?1", [&member_id])?;
+    audit(&tx, landlord, by, "revoked", None, Some(&email), now)?;
+    let sealed: i64 = tx.query_row(
+        "SELECT count(*) FROM requests WHERE landlord = ?1 AND key_id IS NOT NULL",
+        [landlord],
+        |row| row.get(0),
+    )?;
+    tx.commit()?;
+    Ok(Some(sealed))
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    pub request_id: Option<String>,
+    pub subject: Option<String>,
+}
+
+/// The landlord's audit trail, newest first, at most `limit` rows.
+pub fn audit_trail(
+    conn: &Connection,
+    landlord: &str,
+    limit: u32,
+) -> rusqlite::Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT at, actor, action, request_id, subject FROM audit WHERE landlord = ?1
+         ORDER BY at DESC, rowid DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![landlord, limit], |row| {
+        Ok(AuditEntry {
+            at: rfc3339(row.get(0)?),
+            who: row.get(1)?,
+            action: row.get(2)?,
+            request_id: row.get(3)?,
+            subject: row.get(4)?,
+        })
+    })?;
+    rows.collect()
+}

@@ -1,0 +1,692 @@
+//! The staff inbox's JSON API under `/staff/api/`. The browser does all the unlocking; this
+//! side stores what it cannot use (a proof hash, a wrapped key, sealed grants) and hands back
+//! sealed envelopes, always within the signed-in member's landlord.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use safe_contact_callback::{is_id, normalise_request_id};
+use safe_contact_staff_keys::passphrase::normalise_email;
+use safe_contact_staff_keys::totp;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::accounts::{self, Enrolled, Invited, NewMember, Role, SignedIn};
+use super::session::{self, refuse, unavailable, Lead};
+use super::{token_hash, Actor, Item, Outcome, Status, Stored};
+use crate::answers::tagged;
+use crate::clock::unix_now;
+use crate::config::Landlord;
+use crate::state::AppState;
+
+/// One answer for every failed sign-in, whatever was wrong, so it never says whether an
+/// account exists.
+const SIGN_IN_REFUSED: &str =
+    "The email, passphrase or code is not right. Check them and try again.";
+
+const AUDIT_ROWS: u32 = 500;
+
+fn not_understood(what: &str) -> Response {
+    refuse(
+        StatusCode::BAD_REQUEST,
+        &format!("The inbox sent {what} in a form the server does not understand. Reload the inbox and try again."),
+    )
+}
+
+/// Whether `s` is base64url without padding for exactly `len` bytes.
+fn is_b64(s: &str, len: usize) -> bool {
+    URL_SAFE_NO_PAD.decode(s).is_ok_and(|b| b.len() == len)
+}
+
+fn landlord<'a>(app: &'a AppState, member: &SignedIn) -> Option<&'a Landlord> {
+    app.config.landlord(&member.landlord)
+}
+
+fn invite_gone() -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        "This invite link does not work. It may have been used already. Ask your team lead for a new one.",
+    )
+}
+
+fn invite_expired() -> Response {
+    refuse(
+        StatusCode::GONE,
+        "This invite link has expired. Ask your team lead for a new one.",
+    )
+}
+
+fn no_request(landlord: &str) -> Response {
+    tagged(
+        refuse(
+            StatusCode::NOT_FOUND,
+            "There is no such request. It may have been deleted.",
+        ),
+        landlord,
+    )
+}
+
+fn no_member(landlord: &str) -> Response {
+    tagged(
+        refuse(StatusCode::NOT_FOUND, "There is no such team member."),
+        landlord,
+    )
+}
+
+/// `GET /staff/api/invites/{token}`: what the enrolment page shows, including the TOTP secret
+/// for the QR code.
+pub async fn invite(State(app): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
+    let hash = token_hash(&token);
+    let Ok(found) = app
+        .store
+        .with_conn(move |c| accounts::invite(c, &hash))
+        .await
+    else {
+        return unavailable();
+    };
+    let Some(invite) = found else {
+        return invite_gone();
+    };
+    if invite.expires_at <= unix_now() {
+        return tagged(invite_expired(), &invite.landlord);
+    }
+    let answer = Json(json!({
+        "email": invite.email,
+        "role": invite.role,
+        "landlord": invite.landlord,
+        "totp_uri": totp::uri(&invite.totp_secret, &invite.email),
+        "totp_secret": totp::base32(&invite.totp_secret),
+    }));
+    tagged(answer.into_response(), &invite.landlord)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Enrolment {
+    proof: String,
+    public_key: String,
+    wrapped_key: String,
+    totp_code: String,
+}
+
+/// The wrapped key is a 12-byte nonce, the 32-byte key's base64url (43 bytes) and a 16-byte
+/// tag; a little room either way costs nothing and keeps the server out of the format.
+const MAX_WRAPPED_KEY: usize = 512;
+
+/// `POST /staff/api/invites/{token}`: enrols the invited email once the code from their new
+/// authenticator matches the invite's secret.
+pub async fn enrol(
+    State(app): State<Arc<AppState>>,
+    Path(token): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    let Ok(e) = serde_json::from_slice::<Enrolment>(&bytes) else {
+        return not_understood("the enrolment");
+    };
+    if !is_b64(&e.proof, 32)
+        || !is_b64(&e.public_key, 32)
+        || e.wrapped_key.is_empty()
+        || e.wrapped_key.len() > MAX_WRAPPED_KEY
+        || URL_SAFE_NO_PAD.decode(&e.wrapped_key).is_err()
+    {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "The inbox sent keys the server cannot use. Reload the invite link and try again.",
+        );
+    }
+    let hash = token_hash(&token);
+    let Ok(found) = app
+        .store
+        .with_conn(move |c| accounts::invite(c, &hash))
+        .await
+    else {
+        return unavailable();
+    };
+    let Some(invite) = found else {
+        return invite_gone();
+    };
+    let now = unix_now();
+    if invite.expires_at <= now {
+        return tagged(invite_expired(), &invite.landlord);
+    }
+    let Some(step) = totp::verify(&invite.totp_secret, e.totp_code.trim(), now as u64, None) else {
+        return tagged(
+            refuse(
+                StatusCode::BAD_REQUEST,
+                "The code is not right. Enter the 6-digit code your authenticator app shows now.",
+            ),
+            &invite.landlord,
+        );
+    };
+    let Ok(proof_hash) = tokio::task::spawn_blocking(move || accounts::hash_proof(&e.proof)).await
+    else {
+        return unavailable();
+    };
+    let member = NewMember {
+        member_id: accounts::new_member_id(),
+        proof_hash,
+        public_key: e.public_key,
+        wrapped_key: e.wrapped_key,
+        totp_last_step: step,
+    };
+    let landlord = invite.landlord;
+    match app
+        .store
+        .with_conn(move |c| accounts::enrol(c, &hash, &member, unix_now()))
+        .await
+    {
+        Ok(Enrolled::Done { email }) => tagged(
+            (StatusCode::CREATED, Json(json!({ "email": email }))).into_response(),
+            &landlord,
+        ),
+        Ok(Enrolled::NoInvite) => invite_gone(),
+        Ok(Enrolled::Expired) => tagged(invite_expired(), &landlord),
+        Ok(Enrolled::AlreadyMember) => tagged(
+            refuse(
+                StatusCode::CONFLICT,
+                "This email address already has an inbox account. Sign in with it, or ask your team lead.",
+            ),
+            &landlord,
+        ),
+        Err(_) => unavailable(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignIn {
+    email: String,
+    proof: String,
+    totp_code: String,
+}
+
+#[derive(Serialize)]
+struct Session<'a> {
+    member_id: String,
+    email: String,
+    role: Role,
+    landlord: String,
+    csrf_token: String,
+    public_key: String,
+    wrapped_key: String,
+    grants: Vec<accounts::Grant>,
+    idle_seconds: u64,
+    guidance: &'a [String],
+}
+
+/// A proof hash no account has, checked when the email is unknown so that an unknown email
+/// takes as long to refuse as a wrong passphrase.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| accounts::hash_proof(&accounts::random_token()))
+}
+
+/// `POST /staff/api/session`: signs in with the passphrase proof and a TOTP code.
+pub async fn sign_in(
+    State(app): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let Some(staff) = app.config.staff.as_ref() else {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "The inbox is not set up on this server.",
+        );
+    };
+    let Ok(s) = serde_json::from_slice::<SignIn>(&bytes) else {
+        return not_understood("the sign-in");
+    };
+    let email = normalise_email(&s.email);
+    let client = session::client_key(&app, &headers, peer);
+    if let Some(wait) = app.sign_in.wait(&email, client, Instant::now()) {
+        return session::too_many(wait);
+    }
+    let lookup = email.clone();
+    let Ok(account) = app
+        .store
+        .with_conn(move |c| accounts::account(c, &lookup))
+        .await
+    else {
+        return unavailable();
+    };
+    let stored = account.as_ref().map(|a| a.proof_hash.clone());
+    let proof = s.proof;
+    let Ok(proof_ok) = tokio::task::spawn_blocking(move || {
+        accounts::verify_proof(&proof, stored.as_deref().unwrap_or_else(|| decoy_hash()))
+    })
+    .await
+    else {
+        return unavailable();
+    };
+    let now = unix_now();
+    let step = account.as_ref().filter(|_| proof_ok).and_then(|a| {
+        totp::verify(
+            &a.totp_secret,
+            s.totp_code.trim(),
+            now as u64,
+            a.totp_last_step,
+        )
+    });
+    let (Some(account), Some(step)) = (account, step) else {
+        return refused(&app, &email, client).await;
+    };
+    let token = accounts::random_token();
+    let csrf = accounts::random_token();
+    let (hash, member_id, csrf_stored) =
+        (token_hash(&token), account.member_id.clone(), csrf.clone());
+    let (landlord, who) = (
+        account.landlord.clone(),
+        Actor::Member(account.email.clone()),
+    );
+    let started = app
+        .store
+        .with_conn(move |c| {
+            let tx = c.transaction()?;
+            // The step is claimed in the same transaction as the session, so one code makes
+            // one session even when two sign-ins race with it.
+            if !accounts::use_totp_step(&tx, &member_id, step)? {
+                return Ok(None);
+            }
+            accounts::create_session(&tx, &hash, &member_id, &csrf_stored, now)?;
+            super::audit(&tx, &landlord, &who, "signed in", None, None, now)?;
+            let grants = accounts::grants(&tx, &member_id)?;
+            tx.commit()?;
+            Ok(Some(grants))
+        })
+        .await;
+    let grants = match started {
+        Ok(Some(g)) => g,
+        Ok(None) => return refused(&app, &email, client).await,
+        Err(_) => return unavailable(),
+    };
+    let guidance = app
+        .config
+        .landlord(&account.landlord)
+        .map_or(&[][..], |l| &l.staff_guidance[..]);
+    let answer = Session {
+        member_id: account.member_id,
+        email: account.email,
+        role: account.role,
+        landlord: account.landlord.clone(),
+        csrf_token: csrf,
+        public_key: account.public_key,
+        wrapped_key: account.wrapped_key,
+        grants,
+        idle_seconds: staff.idle.as_secs(),
+        guidance,
+    };
+    let mut r = Json(answer).into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, session::set_cookie(&token));
+    tagged(r, &account.landlord)
+}
+
+/// Counts a failed sign-in, audits it for the account's landlord if the email is a member's,
+/// and gives the one refusal.
+async fn refused(app: &AppState, email: &str, client: [u8; 16]) -> Response {
+    app.sign_in.failed(email, client, Instant::now());
+    let email = email.to_owned();
+    let _ = app
+        .store
+        .with_conn(move |c| {
+            if let Some(a) = accounts::account(c, &email)? {
+                let who = Actor::Member(a.email.clone());
+                super::audit(
+                    c,
+                    &a.landlord,
+                    &who,
+                    "sign-in refused",
+                    None,
+                    None,
+                    unix_now(),
+                )?;
+            }
+            Ok(())
+        })
+        .await;
+    refuse(StatusCode::UNAUTHORIZED, SIGN_IN_REFUSED)
+}
+
+/// `DELETE /staff/api/session`: signs out here and now.
+pub async fn sign_out(
+    State(app): State<Arc<AppState>>,
+    member: SignedIn,
+    headers: HeaderMap,
+) -> Response {
+    let Some(hash) = session::session_hash(&headers) else {
+        return unavailable();
+    };
+    if app
+        .store
+        .with_conn(move |c| accounts::end_session(c, &hash))
+        .await
+        .is_err()
+    {
+        return unavailable();
+    }
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, session::clear_cookie());
+    tagged(r, &member.landlord)
+}
+
+/// `GET /staff/api/requests`.
+pub async fn list(State(app): State<Arc<AppState>>, member: SignedIn) -> Response {
+    let Some(l) = landlord(&app, &member).cloned() else {
+        return no_request(&member.landlord);
+    };
+    match app.store.with_conn(move |c| super::items(c, &l)).await {
+        Ok(requests) => tagged(
+            Json(json!({ "requests": requests })).into_response(),
+            &member.landlord,
+        ),
+        Err(_) => unavailable(),
+    }
+}
+
+#[derive(Serialize)]
+struct Opened {
+    #[serde(flatten)]
+    item: Item,
+    /// `"envelope"` for a sealed request, `"request"` for a plaintext (demo) one.
+    #[serde(flatten)]
+    content: Stored,
+}
+
+/// `GET /staff/api/requests/{id}`: the item and its sealed envelope, audited as opened.
+pub async fn show(
+    State(app): State<Arc<AppState>>,
+    member: SignedIn,
+    Path(request_id): Path<String>,
+) -> Response {
+    let (Some(l), Some(id)) = (
+        landlord(&app, &member).cloned(),
+        normalise_request_id(&request_id),
+    ) else {
+        return no_request(&member.landlord);
+    };
+    let who = Actor::Member(member.email.clone());
+    let opened = app
+        .store
+        .with_conn(move |c| {
+            let Some(item) = super::item(c, &l, &id)? else {
+                return Ok(None);
+            };
+            Ok(
+                super::read(c, &l.id, &id, who, unix_now())?.map(|full| Opened {
+                    item,
+                    content: full.content,
+                }),
+            )
+        })
+        .await;
+    match opened {
+        Ok(Some(o)) => tagged(Json(o).into_response(), &member.landlord),
+        Ok(None) => no_request(&member.landlord),
+        Err(_) => unavailable(),
+    }
+}
+
+/// Marks a request and answers with its item.
+async fn mark(
+    app: &AppState,
+    member: &SignedIn,
+    request_id: &str,
+    status: Status,
+    outcome: Option<Outcome>,
+) -> Response {
+    let (Some(l), Some(id)) = (
+        landlord(app, member).cloned(),
+        normalise_request_id(request_id),
+    ) else {
+        return no_request(&member.landlord);
+    };
+    let who = Actor::Member(member.email.clone());
+    let marked = app
+        .store
+        .with_conn(move |c| {
+            if !super::mark(c, &l.id, &id, status, outcome, who, unix_now())? {
+                return Ok(None);
+            }
+            super::item(c, &l, &id)
+        })
+        .await;
+    match marked {
+        Ok(Some(item)) => tagged(Json(item).into_response(), &member.landlord),
+        Ok(None) => no_request(&member.landlord),
+        Err(_) => unavailable(),
+    }
+}
+
+/// `POST /staff/api/requests/{id}/contacted`.
+pub async fn contacted(
+    State(app): State<Arc<AppState>>,
+    member: SignedIn,
+    Path(request_id): Path<String>,
+) -> Response {
+    mark(&app, &member, &request_id, Status::Contacted, None).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Close {
+    outcome: Outcome,
+}
+
+/// `POST /staff/api/requests/{id}/close` with an outcome from the fixed list.
+pub async fn close(
+    State(app): State<Arc<AppState>>,
+    member: SignedIn,
+    Path(request_id): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    let Ok(Close { outcome }) = serde_json::from_slice(&bytes) else {
+        return tagged(
+            refuse(
+                StatusCode::BAD_REQUEST,
+                "Choose how the request ended: spoke safely, could not reach, withdrew or referred on.",
+            ),
+            &member.landlord,
+        );
+    };
+    mark(&app, &member, &request_id, Status::Closed, Some(outcome)).await
+}
+
+/// `DELETE /staff/api/requests/{id}`: deleted for real, now.
+pub async fn purge(
+    State(app): State<Arc<AppState>>,
+    member: SignedIn,
+    Path(request_id): Path<String>,
+) -> Response {
+    let Some(id) = normalise_request_id(&request_id) else {
+        return no_request(&member.landlord);
+    };
+    let (landlord, who) = (member.landlord.clone(), Actor::Member(member.email.clone()));
+    match app
+        .store
+        .with_conn(move |c| super::purge(c, &landlord, &id, who, unix_now()))
+        .await
+    {
+        Ok(true) => tagged(StatusCode::NO_CONTENT.into_response(), &member.landlord),
+        Ok(false) => no_request(&member.landlord),
+        Err(_) => unavailable(),
+    }
+}
+
+/// `GET /staff/api/team` (leads).
+pub async fn team(State(app): State<Arc<AppState>>, Lead(member): Lead) -> Response {
+    let key_ids = landlord(&app, &member)
+        .map(|l| l.seal_key_ids.clone())
+        .unwrap_or_default();
+    let id = member.landlord.clone();
+    let found = app
+        .store
+        .with_conn(move |c| {
+            Ok((
+                accounts::team(c, &id)?,
+                accounts::pending_invites(c, &id, unix_now())?,
+            ))
+        })
+        .await;
+    match found {
+        Ok((members, invites)) => tagged(
+            Json(json!({ "members": members, "invites": invites, "key_ids": key_ids }))
+                .into_response(),
+            &member.landlord,
+        ),
+        Err(_) => unavailable(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewInvite {
+    email: String,
+    role: Role,
+}
+
+/// `POST /staff/api/invites` (leads): an enrolment link for a new member of the lead's landlord.
+pub async fn create_invite(
+    State(app): State<Arc<AppState>>,
+    Lead(member): Lead,
+    bytes: Bytes,
+) -> Response {
+    let Ok(n) = serde_json::from_slice::<NewInvite>(&bytes) else {
+        return tagged(
+            refuse(
+                StatusCode::BAD_REQUEST,
+                "Enter an email address and choose a role: officer or lead.",
+            ),
+            &member.landlord,
+        );
+    };
+    let config = Arc::clone(&app.config);
+    let (landlord, who) = (member.landlord.clone(), Actor::Member(member.email.clone()));
+    let made = app
+        .store
+        .with_conn(move |c| {
+            accounts::invite_member(c, &config, &landlord, &n.email, n.role, &who, unix_now())
+        })
+        .await;
+    let r = match made {
+        Ok(Invited::Link { url, .. }) => {
+            (StatusCode::CREATED, Json(json!({ "invite_url": url }))).into_response()
+        }
+        Ok(Invited::BadEmail) => refuse(
+            StatusCode::BAD_REQUEST,
+            "Enter an email address in the correct format, like name@example.org.",
+        ),
+        Ok(Invited::AlreadyMember) => refuse(
+            StatusCode::CONFLICT,
+            "This email address already has an inbox account.",
+        ),
+        Ok(Invited::NotSetUp) | Err(_) => unavailable(),
+    };
+    tagged(r, &member.landlord)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewGrant {
+    key_id: String,
+    grant: String,
+}
+
+/// A grant is the HPKE encapsulated key (32 bytes) and the sealed 32-byte key with its tag.
+const GRANT_LEN: usize = 32 + 32 + 16;
+
+/// `POST /staff/api/members/{member_id}/grant` (leads).
+pub async fn grant(
+    State(app): State<Arc<AppState>>,
+    Lead(member): Lead,
+    Path(member_id): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    let g = match serde_json::from_slice::<NewGrant>(&bytes) {
+        Ok(g) if is_b64(&g.grant, GRANT_LEN) && is_id(&g.key_id) => g,
+        _ => return tagged(
+            refuse(
+                StatusCode::BAD_REQUEST,
+                "The inbox sent a key grant the server cannot use. Reload the inbox and try again.",
+            ),
+            &member.landlord,
+        ),
+    };
+    let known = landlord(&app, &member).is_some_and(|l| l.seal_key_ids.contains(&g.key_id));
+    if !known {
+        return tagged(
+            refuse(
+                StatusCode::BAD_REQUEST,
+                "That key is not one of your landlord's keys in the server's settings.",
+            ),
+            &member.landlord,
+        );
+    }
+    let (landlord, who) = (member.landlord.clone(), Actor::Member(member.email.clone()));
+    match app
+        .store
+        .with_conn(move |c| {
+            accounts::store_grant(
+                c,
+                &landlord,
+                &member_id,
+                &g.key_id,
+                &g.grant,
+                &who,
+                unix_now(),
+            )
+        })
+        .await
+    {
+        Ok(true) => tagged(StatusCode::NO_CONTENT.into_response(), &member.landlord),
+        Ok(false) => no_member(&member.landlord),
+        Err(_) => unavailable(),
+    }
+}
+
+/// `DELETE /staff/api/members/{member_id}` (leads): the member, their grants and sessions go.
+/// They may have kept the landlord key, so the answer says to rotate it.
+pub async fn revoke(
+    State(app): State<Arc<AppState>>,
+    Lead(member): Lead,
+    Path(member_id): Path<String>,
+) -> Response {
+    let (landlord, who) = (member.landlord.clone(), Actor::Member(member.email.clone()));
+    match app
+        .store
+        .with_conn(move |c| accounts::revoke(c, &landlord, &member_id, &who, unix_now()))
+        .await
+    {
+        Ok(Some(n)) => tagged(
+            Json(json!({ "rotate_key": true, "requests_on_current_keys": n })).into_response(),
+            &member.landlord,
+        ),
+        Ok(None) => no_member(&member.landlord),
+        Err(_) => unavailable(),
+    }
+}
+
+/// `GET /staff/api/audit` (leads): the landlord's trail, newest first.
+pub async fn audit(State(app): State<Arc<AppState>>, Lead(member): Lead) -> Response {
+    let id = member.landlord.clone();
+    match app
+        .store
+        .with_conn(move |c| accounts::audit_trail(c, &id, AUDIT_ROWS))
+        .await
+    {
+        Ok(entries) => tagged(
+            Json(json!({ "entries": entries })).into_response(),
+            &member.landlord,
+        ),
+        Err(_) => unavailable(),
+    }
+}

@@ -1,0 +1,904 @@
+//! The staff inbox's API over real HTTP: enrolment, sign-in and its refusals, the inbox's
+//! actions, leads' team management, and the hardening (Origin, CSRF, cookie, headers, idle
+//! time-out, rate limits) that the browser app relies on.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+use reqwest::StatusCode;
+use safe_contact_endpoint::clock::unix_now;
+use serde_json::{json, Value};
+
+const REFUSED: &str = "The email, passphrase or code is not right. Check them and try again.";
+
+fn staff_cli(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_safe-contact-staff"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn audit_rows(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT actor || ' ' || action || ' ' || coalesce(request_id, '-') || ' ' || coalesce(subject, '-') FROM audit ORDER BY rowid")
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+fn set(db: &Path, sql: &str) {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .execute_batch(sql)
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_enrols_is_granted_and_works_a_request_through() {
+    let dir = tempdir();
+    let s = serve(dir.path(), &staff_table("")).await;
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, config_toml(dir.path(), &staff_table(""))).unwrap();
+    let key = key_file(dir.path(), "livin-test-1");
+
+    let o = staff_cli(
+        &config,
+        &["invite", "livin", " Lead@Livin.Example ", "--role", "lead"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let url = out
+        .split_whitespace()
+        .find(|w| w.starts_with(STAFF_ORIGIN))
+        .unwrap()
+        .to_owned();
+    assert!(
+        url.starts_with(&format!("{STAFF_ORIGIN}/staff/#invite=")),
+        "{out}"
+    );
+    assert!(
+        out.contains("lead@livin.example") && out.contains("until 20"),
+        "{out}"
+    );
+
+    let mut inbox = Inbox::new(&s.base);
+    let a = inbox
+        .get(&format!("/staff/api/invites/{}", invite_token(&url)))
+        .await;
+    assert_eq!(a.json["email"], "lead@livin.example");
+    assert_eq!(a.json["role"], "lead");
+    assert_eq!(a.json["landlord"], "livin");
+    let uri = a.json["totp_uri"].as_str().unwrap();
+    assert!(uri.starts_with("otpauth://totp/Safe%20Contact:lead%40livin.example?secret="));
+    let lead = enrol(&inbox, &url, "a long passphrase for the lead").await;
+
+    let o = staff_cli(
+        &config,
+        &[
+            "grant",
+            "livin",
+            "lead@livin.example",
+            "--key",
+            key.path.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let c = reqwest::Client::new();
+    let body = valid_body();
+    let request_id = body["request_id"].as_str().unwrap().to_owned();
+    let envelope = seal(&body, &key);
+    assert_eq!(
+        post_sealed(&c, &s, &envelope).await.status,
+        StatusCode::CREATED
+    );
+
+    // The code used to enrol cannot sign in; the next one can.
+    let used = lead.code_used_at;
+    let a = inbox
+        .sign_in(&lead.email, &lead.proof, &lead.code(used))
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.json);
+    let a = inbox
+        .sign_in(&lead.email, &lead.proof, &lead.code(used + 30))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    let session = &a.json;
+    assert_eq!(session["email"], "lead@livin.example");
+    assert_eq!(session["role"], "lead");
+    assert_eq!(session["landlord"], "livin");
+    assert_eq!(session["public_key"], lead.public_key.as_str());
+    assert_eq!(session["idle_seconds"], 900);
+    assert_eq!(session["guidance"], json!(["Call from a withheld number."]));
+    assert_eq!(session["grants"][0]["key_id"], "livin-test-1");
+    let opened = safe_contact_staff_keys::grant::open_grant(
+        session["grants"][0]["grant"].as_str().unwrap(),
+        &lead.private_key,
+        "livin",
+        "livin-test-1",
+        &lead.email,
+    )
+    .unwrap();
+    assert_eq!(
+        safe_contact_seal::public_key_for(&opened).unwrap(),
+        key.public_key,
+        "the grant holds the landlord's private key"
+    );
+    let wrapped = session["wrapped_key"].as_str().unwrap();
+    let derived = safe_contact_staff_keys::passphrase::derive_with(
+        &TEST_PARAMS,
+        &lead.passphrase,
+        &lead.email,
+    )
+    .unwrap();
+    let own = safe_contact_staff_keys::member_key::unwrap(&derived.wrap_key, wrapped, &lead.email)
+        .unwrap();
+    assert_eq!(*own, lead.private_key);
+
+    let a = inbox.get("/staff/api/requests").await;
+    assert_eq!(a.status, StatusCode::OK);
+    let item = &a.json["requests"][0];
+    assert_eq!(item["request_id"], request_id.as_str());
+    assert_eq!(item["status"], "new");
+    assert_eq!(item["key_id"], "livin-test-1");
+    assert_eq!(item["sealed"], true);
+    assert_eq!(item["outcome"], Value::Null);
+    assert!(item["expires_at"].as_str().unwrap() > item["received_at"].as_str().unwrap());
+
+    let a = inbox
+        .get(&format!("/staff/api/requests/{request_id}"))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(a.json["envelope"], serde_json::to_value(&envelope).unwrap());
+    assert_eq!(a.json["status"], "new");
+    let sealed: safe_contact_seal::Envelope =
+        serde_json::from_value(a.json["envelope"].clone()).unwrap();
+    let plain = safe_contact_seal::open(&sealed, &opened, "livin", 1).unwrap();
+    assert_eq!(serde_json::from_slice::<Value>(&plain).unwrap(), body);
+
+    let a = inbox
+        .post(
+            &format!("/staff/api/requests/{request_id}/contacted"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(a.json["status"], "contacted");
+    let a = inbox
+        .post(
+            &format!("/staff/api/requests/{request_id}/close"),
+            &json!({ "outcome": "free text" }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    let a = inbox
+        .post(
+            &format!("/staff/api/requests/{request_id}/close"),
+            &json!({ "outcome": "spoke_safely" }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(
+        (&a.json["status"], &a.json["outcome"]),
+        (&json!("closed"), &json!("spoke_safely"))
+    );
+    let listed = inbox.get("/staff/api/requests").await;
+    assert_eq!(listed.json["requests"][0]["outcome"], "spoke_safely");
+    let a = inbox
+        .delete(&format!("/staff/api/requests/{request_id}"))
+        .await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT);
+    assert_eq!(count_rows(&s.db), 0);
+    let a = inbox
+        .get(&format!("/staff/api/requests/{request_id}"))
+        .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+
+    let a = inbox.get("/staff/api/audit").await;
+    assert_eq!(a.status, StatusCode::OK);
+    let actions: Vec<&str> = a.json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "purged",
+            "closed (spoke_safely)",
+            "contacted",
+            "opened",
+            "signed in",
+            "sign-in refused",
+            "granted (livin-test-1)",
+            "enrolled",
+            "invited (lead)"
+        ]
+    );
+    let granted = &a.json["entries"][6];
+    assert_eq!(
+        (&granted["who"], &granted["subject"]),
+        (&json!("cli"), &json!("lead@livin.example"))
+    );
+    assert_eq!(a.json["entries"][0]["who"], "lead@livin.example");
+    assert_eq!(a.json["entries"][0]["request_id"], request_id.as_str());
+
+    let a = inbox.delete("/staff/api/session").await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT);
+    assert!(a.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    assert_eq!(
+        inbox.get("/staff/api/requests").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_proof_wrong_code_and_replayed_code_get_one_refusal() {
+    let dir = tempdir();
+    let s = serve(dir.path(), &staff_table("")).await;
+    let (_, member) = signed_in(&s, "livin", "officer@livin.example", "officer").await;
+    let mut inbox = Inbox::new(&s.base);
+    let now = member.code_used_at;
+    let wrong_proof = safe_contact_staff_keys::passphrase::derive_with(
+        &TEST_PARAMS,
+        "not the passphrase",
+        &member.email,
+    )
+    .unwrap()
+    .proof;
+    let wrong_code = format!(
+        "{:06}",
+        (member.code(now).parse::<u32>().unwrap() + 1) % 1_000_000
+    );
+    for (email, proof, code) in [
+        (
+            member.email.as_str(),
+            wrong_proof.as_str(),
+            member.code(now + 30),
+        ),
+        (member.email.as_str(), member.proof.as_str(), wrong_code),
+        // The code that signed in a moment ago.
+        (
+            member.email.as_str(),
+            member.proof.as_str(),
+            member.code(now),
+        ),
+        (
+            "nobody@livin.example",
+            member.proof.as_str(),
+            member.code(now + 30),
+        ),
+        (member.email.as_str(), "", String::new()),
+    ] {
+        let a = inbox.sign_in(email, proof, &code).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{email} {code}");
+        assert_eq!(a.json, json!({ "error": REFUSED }));
+        assert!(a.headers.get("set-cookie").is_none());
+    }
+    let refused = audit_rows(&s.db)
+        .iter()
+        .filter(|r| *r == "officer@livin.example sign-in refused - -")
+        .count();
+    assert_eq!(refused, 4, "{:?}", audit_rows(&s.db));
+    // Still allowed: four failures for the account, under its limit of five.
+    let a = inbox
+        .sign_in(&member.email, &member.proof, &member.code(now + 30))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invites_expire_work_once_and_want_the_right_code() {
+    let dir = tempdir();
+    let s = serve(dir.path(), &staff_table("")).await;
+    let inbox = Inbox::new(&s.base);
+
+    let url = invite(&s.config, "livin", "new@livin.example", "officer");
+    let token = invite_token(&url);
+    let path = format!("/staff/api/invites/{token}");
+    let a = inbox
+        .post(
+            &path,
+            &json!({
+                "proof": "A".repeat(43), "public_key": "A".repeat(43),
+                "wrapped_key": "C".repeat(80), "totp_code": "000000x",
+            }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(
+        a.json["error"].as_str().unwrap().contains("code"),
+        "{}",
+        a.json
+    );
+
+    set(&s.db, "UPDATE invites SET expires_at = 1");
+    let a = inbox.get(&path).await;
+    assert_eq!(a.status, StatusCode::GONE);
+    assert!(a.json["error"].as_str().unwrap().contains("expired"));
+    let a = inbox
+        .post(
+            &path,
+            &json!({
+                "proof": "A".repeat(43), "public_key": "A".repeat(43),
+                "wrapped_key": "C".repeat(80), "totp_code": "000000",
+            }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::GONE);
+
+    let url = invite(&s.config, "livin", "new@livin.example", "officer");
+    enrol(&inbox, &url, "passphrase one").await;
+    let a = inbox
+        .get(&format!("/staff/api/invites/{}", invite_token(&url)))
+        .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND, "an invite works once");
+    assert_eq!(
+        inbox.get("/staff/api/invites/not-a-token").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // An email is one member anywhere: a second enrolment for it is refused plainly.
+    let (lead, _) = signed_in(&s, "star-housing", "lead@star.example", "lead").await;
+    let url = invite(&s.config, "star-housing", "second@star.example", "officer");
+    let a = lead
+        .post(
+            "/staff/api/invites",
+            &json!({ "email": "new@livin.example", "role": "officer" }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.json);
+    set(
+        &s.db,
+        "UPDATE invites SET email = 'new@livin.example' WHERE email = 'second@star.example'",
+    );
+    let token = invite_token(&url);
+    let a = lead.get(&format!("/staff/api/invites/{token}")).await;
+    let secret = base32_decode(a.json["totp_secret"].as_str().unwrap());
+    let code = safe_contact_staff_keys::totp::code_at(&secret, unix_now() as u64);
+    let a = lead
+        .post(
+            &format!("/staff/api/invites/{token}"),
+            &json!({ "proof": "A".repeat(43), "public_key": "A".repeat(43), "wrapped_key": "C".repeat(80), "totp_code": code }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.json);
+    assert!(a.json["error"]
+        .as_str()
+        .unwrap()
+        .contains("already has an inbox account"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_need_the_csrf_token_and_the_inbox_origin() {
+    let dir = tempdir();
+    let s = serve(dir.path(), &staff_table("")).await;
+    let (inbox, _) = signed_in(&s, "livin", "officer@livin.example", "officer").await;
+    let c = reqwest::Client::new();
+    let body = valid_body();
+    let id = body["request_id"].as_str().unwrap().to_owned();
+    assert_eq!(post(&c, &s, &body).await.status, StatusCode::CREATED);
+    let path = format!("/staff/api/requests/{id}/contacted");
+
+    let no_token = inbox
+        .client
+        .post(format!("{}{path}", inbox.base))
+        .header("origin", STAFF_ORIGIN)
+        .header("cookie", inbox.cookie.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let a = answer(no_token).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert!(a.json["error"].is_string());
+    let wrong_token = inbox
+        .client
+        .delete(format!("{}/staff/api/requests/{id}", inbox.base))
+        .header("origin", STAFF_ORIGIN)
+        .header("cookie", inbox.cookie.clone().unwrap())
+        .header("x-csrf-token", "not-the-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_token.status(), StatusCode::FORBIDDEN);
+    for origin in [Some("https://evil.example"), None] {
+        let mut r = inbox
+            .client
+            .post(format!("{}{path}", inbox.base))
+            .header("cookie", inbox.cookie.clone().unwrap())
+            .header("x-csrf-token", inbox.csrf.clone().unwrap());
+        if let Some(o) = origin {
+            r = r.header("origin", o);
+        }
+        let a = answer(r.send().await.unwrap()).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{origin:?}");
+    }
+    let sign_in = inbox
+        .client
+        .post(format!("{}/staff/api/session", inbox.base))
+        .header("origin", "https://evil.example")
+        .json(&json!({ "email": "officer@livin.example", "proof": "x", "totp_code": "1" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sign_in.status(), StatusCode::FORBIDDEN);
+    let statuses: Vec<String> = rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .prepare("SELECT status FROM requests")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(statuses, ["new"], "nothing refused changed anything");
+    let a = inbox.post(&path, &json!({})).await;
+    assert_eq!(a.status, StatusCode::OK, "with both, it works");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officers_get_403_on_lead_paths_and_other_landlords_get_404() {
+    let dir = tempdir();
+    let s = serve(dir.path(), &staff_table("")).await;
+    let (officer, officer_member) =
+        signed_in(&s, "livin", "officer@livin.example", "officer").await;
+    let (lead, _) = signed_in(&s, "livin", "lead@livin.example", "lead").await;
+    let (star, _) = signed_in(&s, "star-housing", "lead@star.example", "lead").await;
+    let officer_id = lead.get("/staff/api/team").await.json["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "officer@livin.example")
+        .unwrap()["member_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let grant = json!({ "key_id": "livin-test-1", "grant": "A".repeat(107) });
+
+    assert_eq!(
+        officer.get("/staff/api/team").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        officer.get("/staff/api/audit").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let a = officer
+        .post(
+            "/staff/api/invites",
+            &json!({ "email": "x@livin.example", "role": "lead" }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert!(a.json["error"].as_str().unwrap().contains("team lead"));
+    assert_eq!(
+        officer
+            .post(&format!("/staff/api/members/{officer_id}/grant"), &grant)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        officer
+            .delete(&format!("/staff/api/members/{officer_id}"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let c = reqwest::Client::new();
+    let body = valid_body();
+    let id = body["request_id"].as_str().unwrap().to_owned();
+    assert_eq!(post(&c, &s, &body).await.status, StatusCode::CREATED);
+    assert_eq!(
+        officer
+            .get(&format!("/staff/api/requests/{id}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        star.get(&format!("/staff/api/requests/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        star.post(&format!("/staff/api/requests/{id}/contacted"), &json!({}))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        star.delete(&format!("/staff/api/requests/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        star.get("/staff/api/requests").await.json,
+        json!({ "requests": [] })
+    );
+    let star_grant = json!({ "key_id": "star-test-1", "grant": "A".repeat(107) });
+    assert_eq!(
+        star.post(
+            &format!("/staff/api/members/{officer_id}/grant"),
+            &star_grant
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        star.delete(&format!("/staff/api/members/{officer_id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let team = star.get("/staff/api/team").await.json;
+    assert_eq!(team["members"].as_array().unwrap().len(), 1);
+    assert_eq!(team["key_ids"], json!(["star-test-1"]));
+    assert_eq!(count_rows(&s.db), 1);
+
+    // A lead can grant within their landlord, with their landlord's key ids only.
+    assert_eq!(
+        lead.post(
+            &format!("/staff/api/members/{officer_id}/grant"),
+            &star_grant
+        )
+        .await
+        .status,
+        StatusCode::BAD_REQUEST
+    );
+    let a = lead
+        .post(&format!("/staff/api/members/{officer_id}/grant"), &grant)
+        .await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.json);
+    let team = lead.get("/staff/api/team").await.json;
+    let listed = team["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["member_id"] == officer_id.as_str())
+        .unwrap();
+    assert_eq!(listed["granted_key_ids"], json!(["livin-test-1"]));
+    assert_eq!(listed["public_key"], officer_member.public_key.as_str());
+    let a = lead
+        .post(
+            "/staff/api/invites",
+            &json!({ "email": "third@livin.example", "role": "officer" }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED);
+    assert!(a.json["invite_url"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{STAFF_ORIGIN}/staff/#invite=")));
+    assert_eq!(
+        lead.get("/staff/api/team").await.json["invites"][0]["email"],
+        "third@livin.example"
+    );
+
+    // Revoking: the member, their grants and their session are gone.
+    let a = lead
+        .delete(&format!("/staff/api/members/{officer_id}"))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(
+        a.json,
+        json!({ "rotate_key": true, "requests_on_current_keys": 0 })
+    );
+    assert_eq!(
+        officer.get("/staff/api/requests").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let rows = audit_rows(&s.db);
+    assert!(
+        rows.contains(&"lead@livin.example revoked - officer@livin.example".to_owned()),
+        "{rows:?}"
+    );
+    assert!(rows
+        .contains(&"lead@livin.example granted (livin-test-1) - officer@livin.example".to_owned()));
+    let left: i64 = rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .query_row("SELECT (SELECT count(*) FROM grants) + (SELECT count(*) FROM sessions s JOIN members m USING (member_id) WHERE m.email = 'officer@livin.example')", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_sign_ins_are_limited_per_account_and_per_client() {
+    let dir = tempdir();
+    let s = serve(
+        dir.path(),
+        &staff_table("[staff.sign_in]\nfailures_per_account = 3\nfailures_per_client = 5\nwindow_minutes = 15"),
+    )
+    .await;
+    let (_, member) = signed_in(&s, "livin", "officer@livin.example", "officer").await;
+    let mut inbox = Inbox::new(&s.base);
+    for _ in 0..3 {
+        let a = inbox.sign_in(&member.email, "wrong", "000000").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    // Limited now, even with everything right.
+    let a = inbox
+        .sign_in(
+            &member.email,
+            &member.proof,
+            &member.code(member.code_used_at + 30),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = a.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
+    assert!(
+        a.json["error"]
+            .as_str()
+            .unwrap()
+            .contains("Wait 15 minutes"),
+        "{}",
+        a.json
+    );
+    // The same for an email that has no account: the limit says nothing about who has one.
+    for _ in 0..2 {
+        let a = inbox
+            .sign_in("nobody@livin.example", "wrong", "000000")
+            .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    // Five failures from this client in all: every account is limited from it.
+    let a = inbox.sign_in("else@livin.example", "wrong", "000000").await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(a.headers.contains_key("retry-after"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_session_is_gone() {
+    let dir = tempdir();
+    let s = serve(dir.path(), &staff_table("idle_seconds = 60")).await;
+    let (inbox, _) = signed_in(&s, "livin", "officer@livin.example", "officer").await;
+    assert_eq!(
+        inbox.get("/staff/api/requests").await.status,
+        StatusCode::OK
+    );
+    set(
+        &s.db,
+        &format!("UPDATE sessions SET last_seen = {}", unix_now() - 50),
+    );
+    assert_eq!(
+        inbox.get("/staff/api/requests").await.status,
+        StatusCode::OK,
+        "used in time"
+    );
+    set(
+        &s.db,
+        &format!("UPDATE sessions SET last_seen = {}", unix_now() - 60),
+    );
+    let a = inbox.get("/staff/api/requests").await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    assert!(a.json["error"].as_str().unwrap().contains("Sign in again"));
+    let sessions: i64 = rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sessions, 0, "an idle session is deleted, not just refused");
+}
+
+fn assert_staff_headers(a: &Answer, what: &str) {
+    assert_eq!(
+        a.headers["content-security-policy"],
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-ancestors 'none'",
+        "{what}"
+    );
+    assert_eq!(a.headers["cache-control"], "no-store", "{what}");
+    assert_eq!(a.headers["referrer-policy"], "no-referrer", "{what}");
+    assert_eq!(a.headers["x-content-type-options"], "nosniff", "{what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_staff_answer_has_the_csp_and_the_cookie_is_locked_down() {
+    let dir = tempdir();
+    let app = dir.path().join("static/staff");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("index.html"),
+        "<!doctype html><title>Inbox</title>",
+    )
+    .unwrap();
+    std::fs::write(app.join("boot.js"), "import init from './x.js'; init();").unwrap();
+    let s = serve(
+        dir.path(),
+        &format!(
+            "static_dir = \"{}\"\n{}",
+            dir.path().join("static").display(),
+            staff_table("")
+        ),
+    )
+    .await;
+    let mut inbox = Inbox::new(&s.base);
+    let url = invite(&s.config, "livin", "officer@livin.example", "officer");
+    let member = enrol(&inbox, &url, "passphrase").await;
+
+    let index = inbox.get("/staff/").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(index.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let text = inbox
+        .client
+        .get(format!("{}/staff/", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        text.text().await.unwrap(),
+        "<!doctype html><title>Inbox</title>"
+    );
+    assert_staff_headers(&index, "/staff/");
+    assert_staff_headers(&inbox.get("/staff/boot.js").await, "/staff/boot.js");
+    assert_staff_headers(&inbox.get("/staff/missing.js").await, "a missing file");
+    assert_staff_headers(
+        &inbox.get("/staff/api/nothing-here").await,
+        "an unknown API path",
+    );
+    assert_staff_headers(
+        &inbox
+            .get(&format!("/staff/api/invites/{}", invite_token(&url)))
+            .await,
+        "used invite",
+    );
+
+    let a = inbox
+        .sign_in(
+            &member.email,
+            &member.proof,
+            &member.code(member.code_used_at + 30),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_staff_headers(&a, "sign-in");
+    let cookie = a.headers["set-cookie"].to_str().unwrap();
+    let (pair, attributes) = cookie.split_once("; ").unwrap();
+    let (name, token) = pair.split_once('=').unwrap();
+    assert_eq!(name, "__Host-safe-contact-staff");
+    assert_eq!(token.len(), 43, "32 random bytes in base64url");
+    assert_eq!(attributes, "Path=/; HttpOnly; SameSite=Strict; Secure");
+    assert_eq!(a.headers.get_all("set-cookie").iter().count(), 1);
+
+    let c = reqwest::Client::new();
+    let body = valid_body();
+    let id = body["request_id"].as_str().unwrap().to_owned();
+    assert_eq!(post(&c, &s, &body).await.status, StatusCode::CREATED);
+    for (what, a) in [
+        ("list", inbox.get("/staff/api/requests").await),
+        (
+            "show",
+            inbox.get(&format!("/staff/api/requests/{id}")).await,
+        ),
+        (
+            "contacted",
+            inbox
+                .post(&format!("/staff/api/requests/{id}/contacted"), &json!({}))
+                .await,
+        ),
+        ("lead only", inbox.get("/staff/api/team").await),
+        (
+            "purge",
+            inbox.delete(&format!("/staff/api/requests/{id}")).await,
+        ),
+        ("sign out", inbox.delete("/staff/api/session").await),
+        ("signed out", inbox.get("/staff/api/requests").await),
+    ] {
+        assert!(a.status.as_u16() < 500, "{what}: {}", a.status);
+        assert_staff_headers(&a, what);
+    }
+    // The rest of the site keeps its own headers.
+    let widget = c
+        .get(format!("{}/v1/staff/requests", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        widget.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_proof_code_passphrase_or_key_reaches_the_database_or_the_log() {
+    let dir = tempdir();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, config_toml(dir.path(), &staff_table(""))).unwrap();
+    let log_path = dir.path().join("server.log");
+    let (mut child, base) =
+        spawn_endpoint(&config, std::fs::File::create(&log_path).unwrap()).await;
+    let parsed = safe_contact_endpoint::Config::load(&config).unwrap();
+    let key = key_file(dir.path(), "livin-test-1");
+    let mut inbox = Inbox::new(&base);
+    let url = invite(&parsed, "livin", "zqx-lead@livin.example", "lead");
+    let member = enrol(&inbox, &url, "ZqxPassphraseSecret").await;
+    let enrol_code = member.code(member.code_used_at);
+    let o = staff_cli(
+        &config,
+        &[
+            "grant",
+            "livin",
+            &member.email,
+            "--key",
+            key.path.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success());
+    let sign_in_code = member.code(member.code_used_at + 30);
+    let a = inbox
+        .sign_in(&member.email, &member.proof, &sign_in_code)
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    let csrf = inbox.csrf.clone().unwrap();
+    let session_token = inbox.cookie.clone().unwrap();
+    let session_token = session_token.split_once('=').unwrap().1.to_owned();
+    assert_eq!(
+        inbox
+            .sign_in(&member.email, "ZqxWrongProof", "123456")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        inbox.get("/staff/api/requests").await.status,
+        StatusCode::OK
+    );
+
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("POST /staff/api/session 200 landlord=livin")
+            && log.contains("POST /staff/api/invites/{token} 201 landlord=livin"),
+        "the capture works:\n{log}"
+    );
+    let mut stored = std::fs::read(&parsed.database).unwrap();
+    stored.extend(std::fs::read(parsed.database.with_extension("db-wal")).unwrap_or_default());
+    let stored = String::from_utf8_lossy(&stored).into_owned();
+    assert!(
+        stored.contains("zqx-lead@livin.example"),
+        "the database capture works"
+    );
+    for (what, secret) in [
+        ("proof", member.proof.as_str()),
+        ("passphrase", member.passphrase.as_str()),
+        ("wrong proof", "ZqxWrongProof"),
+        ("member private key", member.private_key.as_str()),
+        ("invite token", invite_token(&url)),
+        ("session token", session_token.as_str()),
+    ] {
+        assert!(!stored.contains(secret), "the database holds the {what}");
+        assert!(!log.contains(secret), "the log holds the {what}:\n{log}");
+    }
+    // The CSRF token is stored, as the spec has it: without the session cookie it is no use.
+    assert!(!log.contains(&csrf), "the log holds the CSRF token");
+    for code in [&enrol_code, &sign_in_code] {
+        assert!(
+            !log.contains(code.as_str()),
+            "the log holds a TOTP code:\n{log}"
+        );
+        // Six digits can turn up in a binary file by chance; in text they would sit in quotes.
+        assert!(
+            !stored.contains(&format!("\"{code}\"")),
+            "the database holds a TOTP code"
+        );
+    }
+    assert!(
+        !log.to_lowercase().contains("zqx"),
+        "the log names the member:\n{log}"
+    );
+}
