@@ -1,0 +1,234 @@
+// The staff inbox end to end, in Chromium against the real endpoint: a lead enrols by an invite
+// link and gets the landlord key from the key file; a request sent from the Livin demo page
+// e-mails the team (with nothing from the request) and opens only in staff browsers; the lead
+// acts on it and brings in an officer; another landlord's member cannot reach it; an idle inbox
+// forgets what it opened; and nothing typed, nor any passphrase, is left on the server.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
+import { APP, HOST, LAUNCHER, launch, newPage } from './harness.mjs';
+import { keyFile, startEndpoint } from './endpoint.mjs';
+import { startSmtpSink } from './smtp-sink.mjs';
+import { currentStep, totp } from './totp.mjs';
+
+const IDLE_SECONDS = 20;
+const TEAM_EMAIL = 'da-team@livin.example';
+// What the person types: distinctive, so it can be looked for everywhere afterwards.
+const TYPED = {
+  contact: '07700 900456',
+  note: 'Only after quarter past two',
+  name: 'Robin Fairweather',
+  language: 'Tigrinya',
+  needs: 'Large print letters please',
+};
+const LEAD = { email: 'lead@livin.example', passphrase: 'harbour lantern pebble orchard' };
+const OFFICER = { email: 'officer@livin.example', passphrase: 'meadow violin copper tide' };
+const OTHER = { email: 'lead@stoke.example', passphrase: 'kettle summit ribbon plum' };
+const INVITE_LINK = /https?:\/\/\S+#invite=[A-Za-z0-9_-]+/;
+
+let browser, endpoint, server, sink;
+let requestId;
+// Each member's TOTP secret and the last step used: the server refuses a code used before.
+const codes = new Map();
+
+before(async () => {
+  sink = await startSmtpSink();
+  endpoint = await startEndpoint((text) => text
+    .replace(/^id = "livin"$/m, `id = "livin"\nteam_email = "${TEAM_EMAIL}"`)
+    .replace(/^idle_seconds = .*$/m, `idle_seconds = ${IDLE_SECONDS}`)
+    + `\n[smtp]\nhost = "127.0.0.1"\nport = ${sink.port}\nsecurity = "none"\nfrom = "inbox@safe-contact.example"\n`);
+  server = endpoint.server;
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await endpoint?.stop();
+  await sink?.close();
+});
+
+/** A code for `email` that the server has not seen yet, waiting for the next step if need be. */
+async function nextCode(email) {
+  const member = codes.get(email);
+  let step = Math.max(currentStep(), member.last + 1);
+  while (step > currentStep() + 1) {
+    await new Promise((r) => setTimeout(r, 1000));
+    step = Math.max(currentStep(), member.last + 1);
+  }
+  member.last = step;
+  return totp(member.secret, step);
+}
+
+async function staffPage(viewport) {
+  const context = await browser.newContext({ viewport: viewport ?? { width: 1024, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // A failed fetch is reported as a console error too; which ones are expected is checked below.
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`); });
+  const foreign = [];
+  page.on('request', (r) => { if (new URL(r.url()).origin !== server.origin) foreign.push(r.url()); });
+  return { context, page, errors, foreign };
+}
+
+/** Enrols `who` with the invite link, as they would in their own browser. */
+async function enrol(page, link, who) {
+  await page.goto(link);
+  await page.getByRole('heading', { name: 'Set up your account' }).waitFor();
+  assert.ok(!page.url().includes('#invite='), 'the invite token leaves the address bar');
+  // Shown in groups of four, as people type it into an app.
+  const secret = (await page.locator('.secret').innerText()).replace(/\s/g, '');
+  assert.match(secret, /^[A-Z2-7]{32}$/, 'the key for the authenticator app is shown in text');
+  codes.set(who.email, { secret, last: currentStep() - 2 });
+  await page.getByLabel('Passphrase', { exact: true }).fill(who.passphrase);
+  await page.getByLabel('Type your passphrase again').fill(who.passphrase);
+  await page.getByLabel('Code from your authenticator app').fill(await nextCode(who.email));
+  await page.getByRole('button', { name: 'Finish setting up' }).click();
+  await page.getByText(/sign in/i).first().waitFor({ timeout: 30000 });
+}
+
+async function signIn(page, who) {
+  await page.goto(server.url('/staff/'));
+  await page.getByLabel('Email address').fill(who.email);
+  await page.getByLabel('Passphrase').fill(who.passphrase);
+  await page.getByLabel('Code from your authenticator app').fill(await nextCode(who.email));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Requests', exact: true }).waitFor({ timeout: 30000 });
+}
+
+async function openTheRequest(page) {
+  await page.getByRole('button', { name: /^Open request/ }).first().click();
+  await page.getByRole('heading', { name: 'How to contact them safely' }).waitFor({ timeout: 30000 });
+}
+
+async function assertShowsTyped(page) {
+  const text = await page.locator('main').innerText();
+  // The widget keeps a phone number's digits only.
+  const shown = { ...TYPED, contact: TYPED.contact.replace(/\s/g, '') };
+  for (const [what, value] of Object.entries(shown)) assert.ok(text.includes(value), `the ${what} is shown as typed: ${value} in ${text}`);
+  assert.match(text, /darlington/i, 'the area is shown');
+}
+
+/** Serious or critical axe violations on the whole page. */
+async function axe(page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function sendFromLivin() {
+  const { context, page } = await newPage(browser, server);
+  await page.goto(server.url('/demo/livin.html'));
+  await page.locator(LAUNCHER).click();
+  await page.locator(APP).waitFor({ state: 'visible' });
+  await page.locator(`${HOST} .fold-button[aria-controls="sc-callback"]`).click();
+  const field = (id) => page.locator(`${HOST} #sc-f-${id}`);
+  await field('area-1').check(); // Darlington
+  await field('contact_method').check(); // Phone call
+  await field('contact').fill(TYPED.contact);
+  await field('safe_days-2').check(); // Wednesday
+  await field('safe_times-1').check(); // Afternoon
+  await field('safe_times_note').fill(TYPED.note);
+  await field('if_someone_else_answers-2').check(); // ask for the name given
+  await field('name_to_ask_for').fill(TYPED.name);
+  await field('interpreter_language').fill(TYPED.language);
+  await field('other_access_needs').fill(TYPED.needs);
+  await field('consent').check();
+  await page.locator(`${HOST} .callback form button[type="submit"]`).click();
+  await page.locator(`${HOST} .panel-success`).waitFor({ timeout: 30000 });
+  await context.close();
+}
+
+test('a landlord team reads and acts on a request in the browser, and only they can', async () => {
+  // The lead: an invite from the command line, enrolment in the browser, then the key file's
+  // landlord key granted to them on the machine that holds it.
+  const lead = await staffPage();
+  const leadInvite = endpoint.staff('invite', 'livin', LEAD.email, '--role', 'lead').match(INVITE_LINK)[0];
+  await enrol(lead.page, leadInvite, LEAD);
+  endpoint.staff('grant', 'livin', LEAD.email, '--key', keyFile('livin'));
+
+  await sendFromLivin();
+  [requestId] = endpoint.stored('livin').map((line) => line.split(/\s/)[0]);
+  assert.ok(requestId, 'the request is stored');
+
+  // The team's e-mail says only that something is waiting.
+  for (let i = 0; i < 100 && sink.messages.length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+  assert.equal(sink.messages.length, 1, 'one e-mail to the team');
+  const mail = sink.messages[0];
+  assert.match(mail.to.join(), new RegExp(TEAM_EMAIL));
+  assert.ok(mail.data.includes(server.url('/staff/')), 'the e-mail links to the inbox');
+  for (const value of [...Object.values(TYPED), 'Darlington', requestId]) {
+    assert.ok(!mail.data.includes(value), `the e-mail holds nothing from the request: ${value}`);
+  }
+
+  // Sign-in page, inbox list and opened request are accessible.
+  await lead.page.goto(server.url('/staff/'));
+  await lead.page.getByLabel('Email address').waitFor();
+  assert.deepEqual(await axe(lead.page), [], 'axe: sign-in page');
+  await signIn(lead.page, LEAD);
+  assert.deepEqual(await axe(lead.page), [], 'axe: the list');
+  await openTheRequest(lead.page);
+  await assertShowsTyped(lead.page);
+  assert.deepEqual(await axe(lead.page), [], 'axe: an opened request');
+  await lead.page.getByRole('button', { name: 'Mark as contacted' }).click();
+  await lead.page.getByText(/Status: Contacted/).waitFor();
+
+  // The lead invites an officer, who enrols; the lead's browser gives them the landlord key.
+  await lead.page.getByRole('button', { name: 'Team', exact: true }).click();
+  await lead.page.getByLabel('Their work email address').fill(OFFICER.email);
+  await lead.page.getByLabel(/^Officer/).check();
+  await lead.page.getByRole('button', { name: 'Create invite link' }).click();
+  const officerInvite = (await lead.page.locator('main').innerText()).match(INVITE_LINK)?.[0];
+  assert.ok(officerInvite, 'the lead sees the invite link');
+  const officer = await staffPage({ width: 360, height: 740 });
+  await enrol(officer.page, officerInvite, OFFICER);
+  // Back and forth, so the team list is read again with the officer in it.
+  await lead.page.getByRole('button', { name: 'Inbox', exact: true }).click();
+  await lead.page.getByRole('button', { name: 'Team', exact: true }).click();
+  await lead.page.getByRole('button', { name: `Give access to ${OFFICER.email}` }).click();
+  await lead.page.getByRole('button', { name: `Give access to ${OFFICER.email}` }).waitFor({ state: 'detached' });
+
+  // The officer, on a 360 px phone, opens it too.
+  await signIn(officer.page, OFFICER);
+  await openTheRequest(officer.page);
+  await assertShowsTyped(officer.page);
+  assert.ok(await officer.page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scrolling at 360 px');
+
+  // A member of another landlord gets 404 for it, from the API itself.
+  const other = await staffPage();
+  const otherInvite = endpoint.staff('invite', 'stoke-on-trent', OTHER.email, '--role', 'lead').match(INVITE_LINK)[0];
+  await enrol(other.page, otherInvite, OTHER);
+  await signIn(other.page, OTHER);
+  const status = await other.page.evaluate(async (id) => (await fetch(`/staff/api/requests/${id}`)).status, requestId);
+  assert.equal(status, 404);
+  assert.ok(!(await other.page.locator('main').innerText()).includes(TYPED.contact.replace(/\s/g, '')));
+
+  // Left alone, the officer's inbox signs out and the opened request is gone from the page.
+  await officer.page.waitForTimeout((IDLE_SECONDS + 3) * 1000);
+  await officer.page.getByText(/You were signed out/).waitFor();
+  const html = await officer.page.content();
+  for (const value of [...Object.values(TYPED), TYPED.contact.replace(/\s/g, '')]) {
+    assert.ok(!html.includes(value), `after the time-out the page no longer holds ${value}`);
+  }
+
+  // The only refusals: the probe above, and each idle inbox saying goodbye to a session the
+  // server had already ended.
+  const expected = new Map([[lead, []], [officer, []], [other, [`404 GET /staff/api/requests/${requestId}`]]]);
+  for (const [p, refusals] of expected) {
+    assert.deepEqual(p.foreign, [], 'nothing was requested from another origin');
+    assert.deepEqual(p.errors.filter((e) => e !== '401 DELETE /staff/api/session'), refusals, 'no other errors in the page');
+    await p.context.close();
+  }
+});
+
+test('the database, the logs and the e-mail hold nothing typed and no passphrase', () => {
+  assert.ok(requestId, 'runs after the request was sent');
+  const db = endpoint.databaseBytes();
+  const places = { database: db, log: endpoint.log, email: sink.messages.map((m) => m.data).join('\n') };
+  const secrets = [...Object.values(TYPED), TYPED.contact.replace(/\s/g, ''), LEAD.passphrase, OFFICER.passphrase, OTHER.passphrase];
+  for (const [where, text] of Object.entries(places)) {
+    for (const value of secrets) assert.ok(!text.includes(value), `${where} holds ${value}`);
+  }
+  assert.ok(db.includes(requestId), 'the database was read (it holds the request id)');
+});
