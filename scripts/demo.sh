@@ -9,5 +9,24 @@ source scripts/setup.sh
 chmod 600 endpoint/demo-keys/*.key
 # demo.toml keeps its SQLite database here; SQLite does not make folders.
 mkdir -p target/safe-contact-demo
+cargo build --locked -q -p safe-contact-endpoint
+staff() { target/debug/safe-contact-staff --config endpoint/demo.toml "$@" 2>&1; }
+echo
+echo "Staff inbox: http://127.0.0.1:8080/staff/"
+echo "One invite link per seed landlord, for its demo lead (each works once, for 24 hours):"
+for id in stoke-on-trent chesterfield star-housing stockport-homes livin; do
+  lead="lead@$id.example"
+  if out=$(staff invite "$id" "$lead" --role lead); then
+    echo "  $id: $(grep -o 'http[^ ]*#invite=[^ ]*' <<<"$out")"
+  elif grep -q "already" <<<"$out"; then
+    echo "  $id: $lead is already enrolled; sign in with it"
+  else
+    echo "$out" >&2
+    exit 1
+  fi
+done
+echo "After enrolling, give the lead the landlord key from its demo key file, for example:"
+echo "  target/debug/safe-contact-staff --config endpoint/demo.toml grant livin lead@livin.example --key endpoint/demo-keys/livin.key"
+echo
 echo "Demo: http://127.0.0.1:8080/  (staff token for landlord X: demo-staff-token-X)"
-exec cargo run --locked -p safe-contact-endpoint -- --config endpoint/demo.toml
+exec target/debug/safe-contact-endpoint --config endpoint/demo.toml
