@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the widget and prints its sizes and response times, then its weight on an emulated
 # slow phone against the reference endpoint, with Lighthouse on a demo page with and without the
-# snippet. Figures only, never pass or fail.
-#   scripts/bench.sh [runs] [weight-runs]     (defaults 10 and 3)
+# snippet, and the staff inbox's unlock and enrolment times (Argon2id in the browser) and size.
+# Figures only, never pass or fail.
+#   scripts/bench.sh [runs] [weight-runs] [inbox-runs]     (defaults 10, 3 and 5)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/build.sh
@@ -17,3 +18,4 @@ if [ ! -x "$tools/node_modules/.bin/lighthouse" ]; then
 fi
 node bench/widget.mjs "${1:-10}"
 LIGHTHOUSE="$PWD/$tools/node_modules/.bin/lighthouse" node bench/weight.mjs "${2:-3}"
+node bench/inbox.mjs "${3:-5}"
