@@ -9,7 +9,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST, launch } from '../tests/e2e/harness.mjs';
 import { keyFile, ROOT, startEndpoint } from '../tests/e2e/endpoint.mjs';
-import { currentStep, totp } from '../tests/e2e/totp.mjs';
+import { codeTracker } from '../tests/e2e/totp.mjs';
 
 const RUNS = Number(process.argv[2] || 5);
 const THROTTLE = 4; // CPU slow-down for the "slow office laptop" figures
@@ -41,20 +41,7 @@ for (const f of ['safe-contact-inbox_bg.wasm', 'safe-contact-inbox.js']) {
   console.log(`  staff/${s.file.padEnd(30)} ${String(s.bytes).padStart(8)} B  ${String(s.gzip).padStart(7)} B gzipped`);
 }
 
-// Each member's TOTP secret and the last step used: the server refuses a step used before, so
-// a code is for a step after the last one, never more than one step ahead of the clock (as in
-// tests/e2e/staff.test.mjs). One lead per sign-in keeps every run clear of that wait.
-const codes = new Map();
-async function nextCode(email) {
-  const member = codes.get(email);
-  let step = Math.max(currentStep(), member.last + 1);
-  while (step > currentStep() + 1) {
-    await new Promise((r) => setTimeout(r, 1000));
-    step = Math.max(currentStep(), member.last + 1);
-  }
-  member.last = step;
-  return totp(member.secret, step);
-}
+const codes = codeTracker();
 
 async function throttle(page, rate) {
   const cdp = await page.context().newCDPSession(page);
@@ -95,10 +82,10 @@ async function enrolLead(browser, endpoint, email, rate) {
   await page.goto(link);
   await page.getByRole('heading', { name: 'Set up your account' }).waitFor(WAIT);
   const secret = (await page.locator('.secret').innerText()).replace(/\s/g, '');
-  codes.set(email, { secret, last: currentStep() - 2 });
+  codes.remember(email, secret);
   await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
   await page.getByLabel('Type your passphrase again').fill(PASSPHRASE);
-  await page.getByLabel('Code from your authenticator app').fill(await nextCode(email));
+  await page.getByLabel('Code from your authenticator app').fill(await codes.next(email));
   const timing = await timed(page, 'Finish setting up', 'Your account is set up', 'invites/');
   await context.close();
   endpoint.staff('grant', 'livin', email, '--key', keyFile('livin'));
@@ -118,7 +105,7 @@ async function unlockTimes(browser, endpoint, emails, rate) {
     await page.getByLabel('Email address').waitFor(WAIT);
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Passphrase').fill(PASSPHRASE);
-    await page.getByLabel('Code from your authenticator app').fill(await nextCode(email));
+    await page.getByLabel('Code from your authenticator app').fill(await codes.next(email));
     times.push(await timed(page, 'Sign in', 'Requests', 'session'));
     // The figure counts only if the grant was opened.
     if (await page.getByText('You cannot open requests yet').count()) throw new Error(`${email}: no landlord key after sign-in`);

@@ -9,7 +9,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { APP, HOST, LAUNCHER, launch, newPage } from './harness.mjs';
 import { keyFile, startEndpoint } from './endpoint.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
-import { currentStep, totp } from './totp.mjs';
+import { codeTracker } from './totp.mjs';
 
 const IDLE_SECONDS = 20;
 const TEAM_EMAIL = 'da-team@livin.example';
@@ -28,8 +28,7 @@ const INVITE_LINK = /https?:\/\/\S+#invite=[A-Za-z0-9_-]+/;
 
 let browser, endpoint, server, sink;
 let requestId;
-// Each member's TOTP secret and the last step used: the server refuses a code used before.
-const codes = new Map();
+const codes = codeTracker();
 
 before(async () => {
   sink = await startSmtpSink();
@@ -47,17 +46,6 @@ after(async () => {
   await sink?.close();
 });
 
-/** A code for `email` that the server has not seen yet, waiting for the next step if need be. */
-async function nextCode(email) {
-  const member = codes.get(email);
-  let step = Math.max(currentStep(), member.last + 1);
-  while (step > currentStep() + 1) {
-    await new Promise((r) => setTimeout(r, 1000));
-    step = Math.max(currentStep(), member.last + 1);
-  }
-  member.last = step;
-  return totp(member.secret, step);
-}
 
 async function staffPage(viewport) {
   const context = await browser.newContext({ viewport: viewport ?? { width: 1024, height: 800 } });
@@ -80,10 +68,10 @@ async function enrol(page, link, who) {
   // Shown in groups of four, as people type it into an app.
   const secret = (await page.locator('.secret').innerText()).replace(/\s/g, '');
   assert.match(secret, /^[A-Z2-7]{32}$/, 'the key for the authenticator app is shown in text');
-  codes.set(who.email, { secret, last: currentStep() - 2 });
+  codes.remember(who.email, secret);
   await page.getByLabel('Passphrase', { exact: true }).fill(who.passphrase);
   await page.getByLabel('Type your passphrase again').fill(who.passphrase);
-  await page.getByLabel('Code from your authenticator app').fill(await nextCode(who.email));
+  await page.getByLabel('Code from your authenticator app').fill(await codes.next(who.email));
   await page.getByRole('button', { name: 'Finish setting up' }).click();
   await page.getByText(/sign in/i).first().waitFor({ timeout: 30000 });
 }
@@ -92,7 +80,7 @@ async function signIn(page, who) {
   await page.goto(server.url('/staff/'));
   await page.getByLabel('Email address').fill(who.email);
   await page.getByLabel('Passphrase').fill(who.passphrase);
-  await page.getByLabel('Code from your authenticator app').fill(await nextCode(who.email));
+  await page.getByLabel('Code from your authenticator app').fill(await codes.next(who.email));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Requests', exact: true }).waitFor({ timeout: 30000 });
 }

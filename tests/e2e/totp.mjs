@@ -24,5 +24,26 @@ export function totp(secret, step = Math.floor(Date.now() / 30000)) {
   return String(value).padStart(6, '0');
 }
 
-/** The current step, so a test can use each step once (the server refuses a replayed code). */
-export const currentStep = () => Math.floor(Date.now() / 30000);
+const currentStep = () => Math.floor(Date.now() / 30000);
+
+/**
+ * Each member's secret and the last step used. The server refuses a code of a step used before
+ * (enrolment's included), so `next(email)` gives a code for a later step, never more than one
+ * step ahead of the clock (the server's window), waiting for the clock if need be.
+ */
+export function codeTracker() {
+  const members = new Map();
+  return {
+    remember(email, secret) { members.set(email, { secret, last: currentStep() - 2 }); },
+    async next(email) {
+      const member = members.get(email);
+      let step = Math.max(currentStep(), member.last + 1);
+      while (step > currentStep() + 1) {
+        await new Promise((r) => setTimeout(r, 1000));
+        step = Math.max(currentStep(), member.last + 1);
+      }
+      member.last = step;
+      return totp(member.secret, step);
+    },
+  };
+}
