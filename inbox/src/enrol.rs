@@ -7,7 +7,7 @@ use safe_contact_seal::rand_core::UnwrapErr;
 use serde::Deserialize;
 
 use crate::api;
-use crate::form::{problem, yield_to_browser, Busy, ErrorSummary, Problem, TextField};
+use crate::form::{problem, yield_to_browser, Busy, CodeField, ErrorSummary, Problem, TextField};
 use crate::keys;
 use crate::model::Invite;
 use crate::qr::qr_path;
@@ -153,16 +153,7 @@ fn EnrolForm(invite: Invite, token: String) -> impl IntoView {
                 <TotpQr uri=invite.totp_uri.clone() />
                 <p class="body">"If you cannot scan it, type this key into the app instead:"</p>
                 <p class="secret">{group_secret(&invite.totp_secret)}</p>
-                <TextField
-                    id="code"
-                    label="Code from your authenticator app"
-                    hint="The 6-digit code the app now shows, for example 123456"
-                    value=code
-                    problems
-                    autocomplete="one-time-code"
-                    inputmode="numeric"
-                    class="input input--width-10"
-                />
+                <CodeField hint="The 6-digit code the app now shows, for example 123456" value=code problems />
                 <Busy message=busy.into() />
                 <button type="submit" class="button" disabled=move || busy.get().is_some()>
                     "Finish setting up"

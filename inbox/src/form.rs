@@ -99,6 +99,27 @@ fn ErrorMessage(problems: RwSignal<Vec<Problem>>, id: &'static str) -> impl Into
     }
 }
 
+/// The six-digit code from an authenticator app, as enrolment and sign-in both ask for it.
+#[component]
+pub fn CodeField(
+    hint: &'static str,
+    value: RwSignal<String>,
+    problems: RwSignal<Vec<Problem>>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            id="code"
+            label="Code from your authenticator app"
+            hint
+            value
+            problems
+            autocomplete="one-time-code"
+            inputmode="numeric"
+            class="input input--width-10"
+        />
+    }
+}
+
 #[component]
 pub fn TextField(
     id: &'static str,

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::form::{problem, yield_to_browser, Busy, ErrorSummary, Problem, TextField};
+use crate::form::{problem, yield_to_browser, Busy, CodeField, ErrorSummary, Problem, TextField};
 use crate::keys;
 use crate::model::{Session, SignIn as SignInBody};
 use crate::session::{app, Screen};
@@ -86,16 +86,7 @@ pub fn SignIn() -> impl IntoView {
             <form on:submit=submit novalidate>
                 <TextField id="email" label="Email address" value=email problems kind="email" autocomplete="username" />
                 <TextField id="passphrase" label="Passphrase" value=passphrase problems kind="password" autocomplete="current-password" />
-                <TextField
-                    id="code"
-                    label="Code from your authenticator app"
-                    hint="The 6-digit code, for example 123456"
-                    value=code
-                    problems
-                    autocomplete="one-time-code"
-                    inputmode="numeric"
-                    class="input input--width-10"
-                />
+                <CodeField hint="The 6-digit code, for example 123456" value=code problems />
                 <Busy message=busy.into() />
                 <button type="submit" class="button" disabled=move || busy.get().is_some()>
                     "Sign in"
