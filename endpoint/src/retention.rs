@@ -40,6 +40,8 @@ pub fn sweep(conn: &mut Connection, config: &Config, now: i64) -> rusqlite::Resu
             params![gone, now - DEFAULT_DAYS * DAY],
         )?;
     }
+    // An expired invite can never be used, but it still holds an email and a TOTP secret.
+    tx.execute("DELETE FROM invites WHERE expires_at <= ?1", [now])?;
     tx.execute(
         "DELETE FROM audit WHERE at <= ?1",
         [now - i64::from(config.retention.audit_days) * DAY],

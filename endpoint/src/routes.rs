@@ -86,7 +86,6 @@ pub fn router(app: Arc<AppState>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             app.config.request_timeout,
         ))
-        .layer(middleware::from_fn(session::staff_headers))
         .layer(CatchPanicLayer::custom(|_| {
             error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -94,6 +93,9 @@ pub fn router(app: Arc<AppState>) -> Router {
                 "Something went wrong. Try again",
             )
         }))
+        // Outside the panic catcher, so the 500 it makes under /staff/ gets the CSP and
+        // no-store too.
+        .layer(middleware::from_fn(session::staff_headers))
         .layer(middleware::from_fn(access_log))
 }
 

@@ -23,7 +23,7 @@ use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
 use crate::routes::router;
-use crate::staff::session::SignInLimiter;
+use crate::staff::session::{ProofGate, SignInLimiter, PROOF_WORK_AT_ONCE, PROOF_WORK_WAIT};
 use crate::state::AppState;
 use crate::store::Store;
 use crate::{retention, ConfigError};
@@ -80,6 +80,7 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
         in_flight: Arc::new(InFlight::default()),
         notifier,
         sign_in: SignInLimiter::new(config.staff.as_ref().map(|s| s.sign_in).unwrap_or_default()),
+        proof_gate: ProofGate::new(PROOF_WORK_AT_ONCE, PROOF_WORK_WAIT),
         store: store.clone(),
         config: Arc::clone(&config),
     });

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
-use crate::staff::session::SignInLimiter;
+use crate::staff::session::{ProofGate, SignInLimiter};
 use crate::store::Store;
 
 pub struct AppState {
@@ -22,4 +22,6 @@ pub struct AppState {
     pub notifier: Notifier,
     /// Failed inbox sign-ins, per account and per client.
     pub sign_in: SignInLimiter,
+    /// Every server-side Argon2 hash and verify of a sign-in proof.
+    pub proof_gate: ProofGate,
 }

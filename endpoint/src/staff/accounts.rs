@@ -290,7 +290,12 @@ pub fn enrol(
             now
         ],
     )?;
-    tx.execute("DELETE FROM invites WHERE email = ?1", [&invite.email])?;
+    // Only this landlord's: another landlord's invite to the same email is theirs to withdraw,
+    // and enrolment already refuses it while this account exists.
+    tx.execute(
+        "DELETE FROM invites WHERE email = ?1 AND landlord = ?2",
+        params![invite.email, invite.landlord],
+    )?;
     let actor = Actor::Member(invite.email.clone());
     audit(
         &tx,
@@ -546,7 +551,7 @@ pub fn store_grant(
     Ok(true)
 }
 
-/// Deletes a member with their grants and sessions. Returns how many of the landlord's stored
+/// Deletes a member with their grants, sessions and the invites they made. Returns how many of the landlord's stored
 /// requests are sealed, all of which the member could open until the landlord key is rotated;
 /// `None` if the landlord has no such member.
 pub fn revoke(
@@ -563,6 +568,12 @@ pub fn revoke(
     tx.execute("DELETE FROM grants WHERE member_id = ?1", [&member_id])?;
     tx.execute("DELETE FROM sessions WHERE member_id = ?1", [&member_id])?;
     tx.execute("DELETE FROM members WHERE member_id = ?1", [&member_id])?;
+    // A removed member's pending invites would let them, or whoever they invited, back in.
+    // `created_by` holds the inviting member's email (`Actor::as_str`).
+    tx.execute(
+        "DELETE FROM invites WHERE landlord = ?1 AND created_by = ?2",
+        params![landlord, email],
+    )?;
     audit(&tx, landlord, by, "revoked", None, Some(&email), now)?;
     let sealed: i64 = tx.query_row(
         "SELECT count(*) FROM requests WHERE landlord = ?1 AND key_id IS NOT NULL",

@@ -166,9 +166,13 @@ pub async fn enrol(
             &invite.landlord,
         );
     };
-    let Ok(proof_hash) = tokio::task::spawn_blocking(move || accounts::hash_proof(&e.proof)).await
-    else {
-        return unavailable();
+    let proof_hash = match app
+        .proof_gate
+        .run(move || accounts::hash_proof(&e.proof))
+        .await
+    {
+        Ok(h) => h,
+        Err(r) => return tagged(r, &invite.landlord),
     };
     let member = NewMember {
         member_id: accounts::new_member_id(),
@@ -229,6 +233,16 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| accounts::hash_proof(&accounts::random_token()))
 }
 
+/// How a counted sign-in attempt ended. Only a refusal stays counted against the limits: a
+/// success, or an attempt the server could not check, is given back.
+enum Attempted {
+    Refused {
+        /// The landlord and member to audit the refusal for, if the email is a member's.
+        member: Option<(String, Actor)>,
+    },
+    Answered(Response),
+}
+
 /// `POST /staff/api/session`: signs in with the passphrase proof and a TOTP code.
 pub async fn sign_in(
     State(app): State<Arc<AppState>>,
@@ -247,25 +261,40 @@ pub async fn sign_in(
     };
     let email = normalise_email(&s.email);
     let client = session::client_key(&app, &headers, peer);
-    if let Some(wait) = app.sign_in.wait(&email, client, Instant::now()) {
-        return session::too_many(wait);
+    let attempt = match app.sign_in.attempt(&email, client, Instant::now()) {
+        Ok(a) => a,
+        Err(wait) => return session::too_many(wait),
+    };
+    match check_sign_in(&app, staff.idle.as_secs(), &email, s).await {
+        Attempted::Refused { member } => refused(&app, member),
+        Attempted::Answered(r) => {
+            app.sign_in.forget(attempt);
+            r
+        }
     }
-    let lookup = email.clone();
+}
+
+/// Checks the proof and code and, if both are right, starts a session.
+async fn check_sign_in(app: &AppState, idle_seconds: u64, email: &str, s: SignIn) -> Attempted {
+    let lookup = email.to_owned();
     let Ok(account) = app
         .store
         .with_conn(move |c| accounts::account(c, &lookup))
         .await
     else {
-        return unavailable();
+        return Attempted::Answered(unavailable());
     };
     let stored = account.as_ref().map(|a| a.proof_hash.clone());
     let proof = s.proof;
-    let Ok(proof_ok) = tokio::task::spawn_blocking(move || {
-        accounts::verify_proof(&proof, stored.as_deref().unwrap_or_else(|| decoy_hash()))
-    })
-    .await
-    else {
-        return unavailable();
+    let proof_ok = match app
+        .proof_gate
+        .run(move || {
+            accounts::verify_proof(&proof, stored.as_deref().unwrap_or_else(|| decoy_hash()))
+        })
+        .await
+    {
+        Ok(ok) => ok,
+        Err(r) => return Attempted::Answered(r),
     };
     let now = unix_now();
     let step = account.as_ref().filter(|_| proof_ok).and_then(|a| {
@@ -276,8 +305,11 @@ pub async fn sign_in(
             a.totp_last_step,
         )
     });
+    let member = account
+        .as_ref()
+        .map(|a| (a.landlord.clone(), Actor::Member(a.email.clone())));
     let (Some(account), Some(step)) = (account, step) else {
-        return refused(&app, &email, client).await;
+        return Attempted::Refused { member };
     };
     let token = accounts::random_token();
     let csrf = accounts::random_token();
@@ -305,8 +337,8 @@ pub async fn sign_in(
         .await;
     let grants = match started {
         Ok(Some(g)) => g,
-        Ok(None) => return refused(&app, &email, client).await,
-        Err(_) => return unavailable(),
+        Ok(None) => return Attempted::Refused { member },
+        Err(_) => return Attempted::Answered(unavailable()),
     };
     let guidance = app
         .config
@@ -321,38 +353,31 @@ pub async fn sign_in(
         public_key: account.public_key,
         wrapped_key: account.wrapped_key,
         grants,
-        idle_seconds: staff.idle.as_secs(),
+        idle_seconds,
         guidance,
     };
     let mut r = Json(answer).into_response();
     r.headers_mut()
         .insert(header::SET_COOKIE, session::set_cookie(&token));
-    tagged(r, &account.landlord)
+    Attempted::Answered(tagged(r, &account.landlord))
 }
 
-/// Counts a failed sign-in, audits it for the account's landlord if the email is a member's,
-/// and gives the one refusal.
-async fn refused(app: &AppState, email: &str, client: [u8; 16]) -> Response {
-    app.sign_in.failed(email, client, Instant::now());
-    let email = email.to_owned();
-    let _ = app
-        .store
-        .with_conn(move |c| {
-            if let Some(a) = accounts::account(c, &email)? {
-                let who = Actor::Member(a.email.clone());
-                super::audit(
-                    c,
-                    &a.landlord,
-                    &who,
-                    "sign-in refused",
-                    None,
-                    None,
-                    unix_now(),
-                )?;
+/// The one refusal. The audit row for a member's account is written after the answer goes,
+/// so a refusal takes as long whether or not the email has an account.
+fn refused(app: &AppState, member: Option<(String, Actor)>) -> Response {
+    if let Some((landlord, who)) = member {
+        let (store, at) = (app.store.clone(), unix_now());
+        tokio::spawn(async move {
+            let written = store
+                .with_conn(move |c| {
+                    super::audit(c, &landlord, &who, "sign-in refused", None, None, at)
+                })
+                .await;
+            if written.is_err() {
+                tracing::warn!("a refused sign-in could not be written to the audit trail");
             }
-            Ok(())
-        })
-        .await;
+        });
+    }
     refuse(StatusCode::UNAUTHORIZED, SIGN_IN_REFUSED)
 }
 
@@ -653,7 +678,8 @@ pub async fn grant(
     }
 }
 
-/// `DELETE /staff/api/members/{member_id}` (leads): the member, their grants and sessions go.
+/// `DELETE /staff/api/members/{member_id}` (leads): the member, their grants, sessions and
+/// the invites they made go.
 /// They may have kept the landlord key, so the answer says to rotate it.
 pub async fn revoke(
     State(app): State<Arc<AppState>>,

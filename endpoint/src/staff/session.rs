@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use subtle::ConstantTimeEq;
+use tokio::sync::Semaphore;
 
 use super::accounts::{self, Role, SignedIn};
 use super::token_hash;
@@ -183,10 +184,12 @@ pub async fn staff_headers(req: Request, next: Next) -> Response {
     response
 }
 
-/// Failed sign-ins in a sliding window, per account and per client. Only failures count, so a
-/// member who signs in is never held up by their own earlier successes; a limited account or
-/// client is refused before its proof is even checked. Accounts are keyed by a hash of the
-/// email whether or not it is a member, so the limit says nothing about who has an account.
+/// Sign-in attempts in a sliding window, per account and per client. An attempt is counted
+/// before its proof is checked and taken back only if it did not fail, so parallel attempts
+/// cannot all slip past the limit while the first ones are still being verified, and a member
+/// who signs in is never held up by their own earlier successes. A limited account or client is
+/// refused before its proof is even checked. Accounts are keyed by a hash of the email whether
+/// or not it is a member, so the limit says nothing about who has an account.
 pub struct SignInLimiter {
     limits: SignInLimit,
     failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
@@ -196,6 +199,14 @@ pub struct SignInLimiter {
 enum Key {
     Account([u8; 32]),
     Client([u8; 16]),
+}
+
+/// An attempt counted against the limits: it stays counted, as a failure, unless it is given
+/// back with `SignInLimiter::forget`.
+#[must_use]
+pub struct Attempt {
+    keys: [Key; 2],
+    at: Instant,
 }
 
 /// Keys held at most; past this, keys with no failure in the window are forgotten.
@@ -226,12 +237,19 @@ impl SignInLimiter {
         ]
     }
 
-    /// How long until this account and client may try again, if either is at its limit.
-    pub fn wait(&self, email: &str, client: [u8; 16], now: Instant) -> Option<Duration> {
+    /// Counts an attempt for this account and client, or says how long until they may try
+    /// again if either is at its limit. The check and the count are made under one lock.
+    pub fn attempt(
+        &self,
+        email: &str,
+        client: [u8; 16],
+        now: Instant,
+    ) -> Result<Attempt, Duration> {
         let window = self.window();
+        let keys = self.keys(email, client);
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         let mut wait = None;
-        for (key, allowed) in self.keys(email, client) {
+        for (key, allowed) in keys {
             let Some(times) = failures.get_mut(&key) else {
                 continue;
             };
@@ -247,12 +265,9 @@ impl SignInLimiter {
                 ));
             }
         }
-        wait
-    }
-
-    pub fn failed(&self, email: &str, client: [u8; 16], now: Instant) {
-        let window = self.window();
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
         if failures.len() >= MAX_KEYS {
             failures.retain(|_, times| {
                 times
@@ -260,12 +275,24 @@ impl SignInLimiter {
                     .is_some_and(|t| now.saturating_duration_since(*t) < window)
             });
         }
-        for (key, allowed) in self.keys(email, client) {
-            let times = failures.entry(key).or_default();
-            times.push_back(now);
-            // Failures older than the newest `allowed` are never read.
-            while times.len() > allowed {
-                times.pop_front();
+        // Both keys are under their limits here, so no deque grows past its limit.
+        for (key, _) in keys {
+            failures.entry(key).or_default().push_back(now);
+        }
+        Ok(Attempt {
+            keys: keys.map(|(key, _)| key),
+            at: now,
+        })
+    }
+
+    /// Gives back an attempt that did not fail: it signed in, or its proof was never checked.
+    pub fn forget(&self, attempt: Attempt) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for key in attempt.keys {
+            if let Some(times) = failures.get_mut(&key) {
+                if let Some(i) = times.iter().position(|t| *t == attempt.at) {
+                    times.remove(i);
+                }
             }
         }
     }
@@ -286,6 +313,61 @@ pub fn too_many(wait: Duration) -> Response {
     r
 }
 
+/// How many proof hashes or verifies run at once. Each holds 19 MiB and a core for tens of
+/// milliseconds, and sign-in and enrolment are open to anyone, so without a bound a burst of
+/// requests could take all the memory and blocking threads; four keeps that under 80 MiB.
+pub const PROOF_WORK_AT_ONCE: usize = 4;
+
+/// How long a request waits for a free place before it is told the server is busy: long enough
+/// to ride out an ordinary queue of sign-ins, short enough that a flood is shed quickly.
+pub const PROOF_WORK_WAIT: Duration = Duration::from_secs(2);
+
+/// A bound on the server's Argon2 work: every proof hash and verify runs through it.
+pub struct ProofGate {
+    permits: Arc<Semaphore>,
+    wait: Duration,
+}
+
+impl ProofGate {
+    pub fn new(at_once: usize, wait: Duration) -> Self {
+        ProofGate {
+            permits: Arc::new(Semaphore::new(at_once)),
+            wait,
+        }
+    }
+
+    /// Runs `work` off the async threads once a place is free, or answers 503 if none frees up
+    /// in time.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Response> {
+        let Ok(Ok(permit)) =
+            tokio::time::timeout(self.wait, Arc::clone(&self.permits).acquire_owned()).await
+        else {
+            return Err(busy());
+        };
+        // The place is held by the work itself, so it stays taken even if the request is
+        // dropped while the hash runs.
+        tokio::task::spawn_blocking(move || {
+            let _held = permit;
+            work()
+        })
+        .await
+        .map_err(|_| unavailable())
+    }
+}
+
+fn busy() -> Response {
+    let mut r = refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The inbox is busy signing people in. Try again in a moment.",
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    r
+}
+
 /// Who the client is for the sign-in limit: its address (or IPv6 /64), keyed-hashed as the
 /// intake limiter does it.
 pub fn client_key(app: &AppState, headers: &HeaderMap, peer: SocketAddr) -> [u8; 16] {
@@ -298,7 +380,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn failures_count_within_the_window_only() {
+    fn attempts_count_within_the_window_only() {
         let limiter = SignInLimiter::new(SignInLimit {
             failures_per_account: 2,
             failures_per_client: 3,
@@ -307,25 +389,53 @@ mod tests {
         let t = Instant::now();
         let minute = Duration::from_secs(60);
         let (a, b) = ([1u8; 16], [2u8; 16]);
-        limiter.failed("x@example.org", a, t);
-        assert_eq!(limiter.wait("x@example.org", a, t), None);
-        limiter.failed("x@example.org", b, t + minute);
-        // The account is at its limit from any client, until its oldest failure is 15 minutes old.
+        assert!(limiter.attempt("x@example.org", a, t).is_ok());
+        assert!(limiter.attempt("x@example.org", b, t + minute).is_ok());
+        // The account is at its limit from any client, until its oldest attempt is 15 minutes old.
         assert_eq!(
-            limiter.wait("x@example.org", b, t + minute),
+            limiter.attempt("x@example.org", b, t + minute).err(),
             Some(14 * minute)
         );
-        assert_eq!(limiter.wait("y@example.org", a, t + minute), None);
         // Client `a` tries two more accounts and reaches its own limit, for every account.
-        limiter.failed("y@example.org", a, t + minute);
-        limiter.failed("z@example.org", a, t + minute);
+        assert!(limiter.attempt("y@example.org", a, t + minute).is_ok());
+        assert!(limiter.attempt("z@example.org", a, t + minute).is_ok());
         assert_eq!(
-            limiter.wait("new@example.org", a, t + minute),
+            limiter.attempt("new@example.org", a, t + minute).err(),
             Some(14 * minute)
         );
-        assert_eq!(limiter.wait("new@example.org", b, t + minute), None);
-        // Once the oldest failures are 15 minutes old, both may try again.
-        assert_eq!(limiter.wait("x@example.org", a, t + 15 * minute), None);
+        assert!(limiter.attempt("new@example.org", b, t + minute).is_ok());
+        // Once the oldest attempts are 15 minutes old, both may try again.
+        assert!(limiter.attempt("x@example.org", a, t + 15 * minute).is_ok());
+    }
+
+    #[test]
+    fn an_attempt_given_back_frees_its_place() {
+        let limiter = SignInLimiter::new(SignInLimit {
+            failures_per_account: 2,
+            failures_per_client: 2,
+            window_minutes: 15,
+        });
+        let t = Instant::now();
+        let client = [1u8; 16];
+        let _failed = limiter.attempt("x@example.org", client, t).unwrap();
+        let signed_in = limiter.attempt("x@example.org", client, t).unwrap();
+        // Two in flight at once fill the limit before either is checked.
+        assert!(limiter.attempt("x@example.org", client, t).is_err());
+        limiter.forget(signed_in);
+        assert!(limiter.attempt("x@example.org", client, t).is_ok());
+        assert!(limiter.attempt("x@example.org", client, t).is_err());
+    }
+
+    #[tokio::test]
+    async fn proof_work_waits_for_a_place_then_answers_busy() {
+        let gate = ProofGate::new(1, Duration::from_millis(50));
+        assert_eq!(gate.run(|| 7).await.ok(), Some(7));
+        let taken = Arc::clone(&gate.permits).acquire_owned().await.unwrap();
+        let r = gate.run(|| 7).await.err().unwrap();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.headers()[header::RETRY_AFTER], "1");
+        drop(taken);
+        assert_eq!(gate.run(|| 7).await.ok(), Some(7));
     }
 
     #[test]
