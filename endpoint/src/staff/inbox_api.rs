@@ -81,23 +81,32 @@ fn no_member(landlord: &str) -> Response {
     )
 }
 
-/// `GET /staff/api/invites/{token}`: what the enrolment page shows, including the TOTP secret
-/// for the QR code.
-pub async fn invite(State(app): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
-    let hash = token_hash(&token);
+/// The invite a link's token names, or the answer for a link that cannot be used.
+async fn live_invite(app: &AppState, token: &str, now: i64) -> Result<accounts::Invite, Response> {
+    let hash = token_hash(token);
     let Ok(found) = app
         .store
         .with_conn(move |c| accounts::invite(c, &hash))
         .await
     else {
-        return unavailable();
+        return Err(unavailable());
     };
     let Some(invite) = found else {
-        return invite_gone();
+        return Err(invite_gone());
     };
-    if invite.expires_at <= unix_now() {
-        return tagged(invite_expired(), &invite.landlord);
+    if invite.expires_at <= now {
+        return Err(tagged(invite_expired(), &invite.landlord));
     }
+    Ok(invite)
+}
+
+/// `GET /staff/api/invites/{token}`: what the enrolment page shows, including the TOTP secret
+/// for the QR code.
+pub async fn invite(State(app): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
+    let invite = match live_invite(&app, &token, unix_now()).await {
+        Ok(invite) => invite,
+        Err(refusal) => return refusal,
+    };
     let answer = Json(json!({
         "email": invite.email,
         "role": invite.role,
@@ -142,21 +151,11 @@ pub async fn enrol(
             "The inbox sent keys the server cannot use. Reload the invite link and try again.",
         );
     }
-    let hash = token_hash(&token);
-    let Ok(found) = app
-        .store
-        .with_conn(move |c| accounts::invite(c, &hash))
-        .await
-    else {
-        return unavailable();
-    };
-    let Some(invite) = found else {
-        return invite_gone();
-    };
     let now = unix_now();
-    if invite.expires_at <= now {
-        return tagged(invite_expired(), &invite.landlord);
-    }
+    let invite = match live_invite(&app, &token, now).await {
+        Ok(invite) => invite,
+        Err(refusal) => return refusal,
+    };
     let Some(step) = totp::verify(&invite.totp_secret, e.totp_code.trim(), now as u64, None) else {
         return tagged(
             refuse(
@@ -184,7 +183,7 @@ pub async fn enrol(
     let landlord = invite.landlord;
     match app
         .store
-        .with_conn(move |c| accounts::enrol(c, &hash, &member, unix_now()))
+        .with_conn(move |c| accounts::enrol(c, &token_hash(&token), &member, unix_now()))
         .await
     {
         Ok(Enrolled::Done { email }) => tagged(
