@@ -90,6 +90,9 @@ fn Row(item: Item, now: i64) -> impl IntoView {
     let reference = reference(&item.request_id).to_owned();
     let received = age(&item.received_at, now);
     let outcome = item.outcome.as_deref().map(|o| outcome_label(o).to_owned());
+    // Leads see each request's key, so after a key is rotated they can tell which requests
+    // still depend on the old one.
+    let key = item.key_id.clone().filter(|_| state.is_lead());
     let locked = item.key_id.clone().filter(|k| {
         !state
             .keys
@@ -104,6 +107,7 @@ fn Row(item: Item, now: i64) -> impl IntoView {
                 </p>
                 {outcome.map(|o| view! { <p class="request-list__meta">{format!("Outcome: {o}")}</p> })}
                 {locked.map(|_| view! { <p class="request-list__meta">"You do not have the key for this one"</p> })}
+                {key.map(|k| view! { <p class="request-list__meta">{format!("Sealed with key {k}")}</p> })}
             </div>
             <button
                 type="button"

@@ -156,6 +156,7 @@ test('a landlord team reads and acts on a request in the browser, and only they 
   assert.deepEqual(await axe(lead.page), [], 'axe: sign-in page');
   await signIn(lead.page, LEAD);
   assert.deepEqual(await axe(lead.page), [], 'axe: the list');
+  await lead.page.getByText('Sealed with key livin-demo-1').waitFor();
   await openTheRequest(lead.page);
   await assertShowsTyped(lead.page);
   assert.deepEqual(await axe(lead.page), [], 'axe: an opened request');
