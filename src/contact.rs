@@ -48,6 +48,12 @@ fn contact_line(contact: &Contact) -> Element {
         Some(href) => link(&href, contact.text()),
         None => el("span").text(contact.text()).el(),
     };
+    // A number, address or link shown as itself reads left to right in any language: with
+    // `dir` the browser isolates it, so 0808 2000 247 never comes out backwards in Urdu or
+    // Arabic. A label is words, and follows the page.
+    if contact.label.is_none() && contact.kind != ContactKind::Address {
+        let _ = shown.set_attribute("dir", "ltr");
+    }
     let hours = contact
         .hours
         .as_deref()

@@ -599,3 +599,16 @@ test('the area choice, like every field, is autocomplete=off and spellcheck=fals
     }
   });
 });
+
+test('every number, email and web address shown as itself is isolated left to right', async () => {
+  await withPage({}, async (page) => {
+    await page.goto(server.url('/demo/livin.html'));
+    await openPanel(page);
+    await openAllFolds(page);
+    const links = await page.locator(`${APP} a[href^="tel:"], ${APP} a[href^="sms:"], ${APP} a[href^="mailto:"], ${APP} .contacts a[href^="https:"]`)
+      .evaluateAll((as) => as.map((a) => ({ text: a.textContent.trim(), dir: a.getAttribute('dir') })));
+    const bare = links.filter((l) => /^[+\d\s()-]+$|@|^https:\/\//.test(l.text));
+    assert.ok(bare.length >= 5, `found ${bare.length} numbers and addresses`);
+    for (const l of bare) assert.equal(l.dir, 'ltr', l.text);
+  });
+});
