@@ -2,16 +2,11 @@ use safe_contact_profile::{Contact, ContactKind, Service};
 use web_sys::Element;
 
 use crate::dom::el;
+use crate::text::t;
 
 /// Said before any list of numbers: the log and the bill are traces no web page can remove.
 pub fn call_log_hint() -> Element {
-    el("p")
-        .class("hint")
-        .text(
-            "Calls and texts show in your phone's call log and on the bill. \
-             Delete them afterwards if it is safe to.",
-        )
-        .el()
+    el("p").class("hint").text(t("contact.call_log_hint")).el()
 }
 
 pub fn service_list<'a>(services: impl IntoIterator<Item = &'a Service>) -> Element {
@@ -37,11 +32,11 @@ fn service_item(service: &Service) -> Element {
 
 fn contact_line(contact: &Contact) -> Element {
     let kind = match contact.kind {
-        ContactKind::Phone => "Phone: ",
-        ContactKind::Text => "Text: ",
-        ContactKind::Email => "Email: ",
-        ContactKind::Web => "Website: ",
-        ContactKind::Address => "Address: ",
+        ContactKind::Phone => "contact.kind.phone",
+        ContactKind::Text => "contact.kind.text",
+        ContactKind::Email => "contact.kind.email",
+        ContactKind::Web => "contact.kind.web",
+        ContactKind::Address => "contact.kind.address",
     };
     let shown = match contact.href() {
         // No referrer: a support service need not learn which landlord's page sent someone.
@@ -59,7 +54,7 @@ fn contact_line(contact: &Contact) -> Element {
         .as_deref()
         .map(|h| el("span").class("hours").text(h).el());
     el("li")
-        .child(&el("span").class("kind").text(kind).el())
+        .child(&el("span").class("kind").text(t(kind)).el())
         .child(&shown)
         .maybe(hours.as_ref())
         .el()

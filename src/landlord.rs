@@ -3,6 +3,7 @@ use web_sys::Element;
 
 use crate::contact::link;
 use crate::dom::{append_text, el};
+use crate::text::{append_filled, fill, t};
 
 /// The landlord's own promises, summarised from its policy, with a way to read the whole policy.
 pub fn landlord_commitments(profile: &Profile) -> Vec<Element> {
@@ -14,15 +15,24 @@ pub fn landlord_commitments(profile: &Profile) -> Vec<Element> {
     let full = el("p").el();
     match policy.link.as_ref().and_then(|l| l.href()) {
         Some(href) => {
-            append_text(&full, "This is a summary. ");
-            let _ = full.append_child(&link(&href, &format!("Read the full {}", policy.title)));
-            append_text(&full, &format!(" ({}).", policy.date));
+            let read = fill(t("landlord.policy.read_full"), &[("policy", &policy.title)]);
+            append_filled(
+                &full,
+                t("landlord.policy.summary_linked"),
+                &[("date", &policy.date)],
+                "link",
+                &link(&href, &read),
+            );
         }
         None => append_text(
             &full,
-            &format!(
-                "This is a summary of the {} ({}). You can ask {} for a copy of the full policy.",
-                policy.title, policy.date, profile.name
+            &fill(
+                t("landlord.policy.summary_unlinked"),
+                &[
+                    ("policy", &policy.title),
+                    ("date", &policy.date),
+                    ("landlord", &profile.name),
+                ],
             ),
         ),
     }

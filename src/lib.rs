@@ -14,6 +14,7 @@ mod landlord;
 mod local_support;
 mod panel;
 mod section;
+mod text;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 

@@ -3,6 +3,7 @@ use web_sys::Element;
 
 use crate::contact::{call_log_hint, service_list};
 use crate::dom::el;
+use crate::text::{fill, t};
 
 /// The landlord's own contacts, then the area picker where there are several areas, then
 /// `services`: the slot that [`area_services`] fills for the area picked.
@@ -10,7 +11,7 @@ pub fn local_support(profile: &Profile, services: &Element) -> (Vec<Element>, Op
     let mut parts = vec![call_log_hint()];
     // A landlord with no checked contact of its own gets no empty "Contact" heading.
     if !profile.landlord_contacts.is_empty() {
-        let heading = format!("Contact {}", profile.name);
+        let heading = fill(t("local.contact_landlord"), &[("landlord", &profile.name)]);
         parts.push(el("h4").class("group").text(&heading).el());
         parts.push(service_list(&profile.landlord_contacts));
     }
@@ -25,7 +26,7 @@ pub fn local_support(profile: &Profile, services: &Element) -> (Vec<Element>, Op
 fn area_picker(profile: &Profile) -> Element {
     let fieldset = el("fieldset")
         .class("areas")
-        .child(&el("legend").text("Which area do you live in?").el())
+        .child(&el("legend").text(t("local.area_picker.legend")).el())
         .el();
     for area in &profile.areas {
         let id = format!("sc-area-{}", area.id);
@@ -52,11 +53,11 @@ fn area_picker(profile: &Profile) -> Element {
 pub fn area_services(profile: &Profile, picked: Option<&str>) -> Vec<Element> {
     match profile.area(picked) {
         AreaChoice::Chosen(area) => {
-            let heading = if profile.areas.len() > 1 {
-                format!("Services in {}", area.name)
-            } else {
-                format!("Services near you in {}", area.name)
+            let heading = match profile.areas.len() > 1 {
+                true => "local.services.in_area",
+                false => "local.services.near_you_in_area",
             };
+            let heading = fill(t(heading), &[("area", &area.name)]);
             vec![
                 el("h4").class("group").text(&heading).el(),
                 service_list(&area.services),
@@ -64,7 +65,7 @@ pub fn area_services(profile: &Profile, picked: Option<&str>) -> Vec<Element> {
         }
         AreaChoice::Ask(_) => vec![el("p")
             .class("hint")
-            .text("Choose your area to see the services near you.")
+            .text(t("local.services.choose_area"))
             .el()],
     }
 }

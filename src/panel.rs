@@ -11,6 +11,7 @@ use crate::fold::fold;
 use crate::landlord::landlord_commitments;
 use crate::local_support::{area_services, local_support};
 use crate::section::section_body;
+use crate::text::{fill, t};
 
 const CSS: &str = include_str!("../style/widget.css");
 
@@ -31,7 +32,7 @@ pub fn panel(
         add(&el("p")
             .class("notice")
             .attr("role", "status")
-            .text("Your landlord's local support could not be shown just now. Everything below still works.")
+            .text(t("panel.profile_failed"))
             .el());
     }
     let danger = &national.danger_now;
@@ -44,7 +45,12 @@ pub fn panel(
         let _ = urgent.append_child(&part);
     }
     // Shown with the 999 advice, so a helpline is on screen at once whatever else fails.
-    let _ = urgent.append_child(&el("h4").class("group").text("Talk to someone").el());
+    let _ = urgent.append_child(
+        &el("h4")
+            .class("group")
+            .text(t("panel.danger.talk_to_someone"))
+            .el(),
+    );
     let _ = urgent.append_child(&service_list(national.helplines.iter().take(1)));
     add(&urgent);
 
@@ -60,7 +66,7 @@ pub fn panel(
                     callback_form(p, settings, endpoint, national.helplines.first(), listeners);
                 add(&fold(
                     "callback",
-                    "Ask us to contact you safely",
+                    t("panel.fold.callback"),
                     false,
                     &[form],
                     listeners,
@@ -68,8 +74,14 @@ pub fn panel(
             }
         }
         let (local, picker) = local_support(p, &services);
-        add(&fold("local", "Support near you", true, &local, listeners));
-        let heading = format!("What {}, your landlord, can do", p.name);
+        add(&fold(
+            "local",
+            t("panel.fold.local"),
+            true,
+            &local,
+            listeners,
+        ));
+        let heading = fill(t("panel.fold.landlord"), &[("landlord", &p.name)]);
         add(&fold(
             "landlord",
             &heading,
@@ -91,7 +103,7 @@ pub fn panel(
     let helplines = [call_log_hint(), service_list(&national.helplines)];
     add(&fold(
         "helplines",
-        "National helplines",
+        t("panel.fold.helplines"),
         false,
         &helplines,
         listeners,

@@ -2,6 +2,9 @@ use safe_contact_callback::{
     CallbackRequest, ContactMethod, Day, FieldError, IfSomeoneElseAnswers, OfficerGender,
     TimeOfDay, SCHEMA_VERSION,
 };
+
+use crate::text::t;
+
 /// The answers as read from the form's inputs when the person presses Send, to be checked and
 /// sent. It lives in the page's memory only, never in any storage, and is dropped at once.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -92,14 +95,14 @@ impl Draft {
             errors.retain(|e| e.field != "contact_method" && e.field != "contact");
             errors.push(FieldError {
                 field: "contact_method".into(),
-                message: "Choose how we should contact you".into(),
+                message: t("callback.contact_method.error_missing").into(),
             });
         }
         if self.if_someone_else_answers.is_none() {
             errors.retain(|e| e.field != "if_someone_else_answers");
             errors.push(FieldError {
                 field: "if_someone_else_answers".into(),
-                message: "Choose what we should do if someone else answers".into(),
+                message: t("callback.if_someone_else_answers.error_missing").into(),
             });
         }
         let order = |e: &FieldError| {

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 
 use crate::dom::{el, Listeners};
+use crate::text::t;
 
 /// The id of a field's first input: where the error summary sends focus.
 pub fn input_id(field: &str) -> String {
@@ -67,9 +68,12 @@ impl Field {
         match message {
             Some(text) => {
                 self.error.set_text_content(None);
-                let _ = self
-                    .error
-                    .append_child(&el("span").class("vh").text("Error: ").el());
+                let _ = self.error.append_child(
+                    &el("span")
+                        .class("vh")
+                        .text(t("callback.field.error_prefix"))
+                        .el(),
+                );
                 crate::dom::append_text(&self.error, text);
                 let _ = self.anchor.before_with_node_1(&self.error);
                 ids.push(format!("sc-f-{}-error", self.name));

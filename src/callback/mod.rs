@@ -21,7 +21,8 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, HtmlFormElement, HtmlInputElement};
 
 use crate::contact::{link, service_list};
-use crate::dom::{el, focus, replace_children, set_hidden, Listeners};
+use crate::dom::{append_text, el, focus, replace_children, set_hidden, Listeners};
+use crate::text::{fill, t};
 use draft::{Attempt, Draft, Sealed};
 use fields::{checkbox, choices, chosen, input_id, summary_links, text_field, ticked, Field};
 use send::Outcome;
@@ -41,47 +42,51 @@ enum Stage {
     },
 }
 
+/// Each option with the catalogue key of its label.
 const METHODS: [(ContactMethod, &str); 3] = [
-    (ContactMethod::Call, "Phone call"),
-    (ContactMethod::Text, "Text message"),
-    (ContactMethod::Email, "Email"),
+    (ContactMethod::Call, "callback.contact_method.call"),
+    (ContactMethod::Text, "callback.contact_method.text"),
+    (ContactMethod::Email, "callback.contact_method.email"),
 ];
 const DAYS: [(Day, &str); 7] = [
-    (Day::Monday, "Monday"),
-    (Day::Tuesday, "Tuesday"),
-    (Day::Wednesday, "Wednesday"),
-    (Day::Thursday, "Thursday"),
-    (Day::Friday, "Friday"),
-    (Day::Saturday, "Saturday"),
-    (Day::Sunday, "Sunday"),
+    (Day::Monday, "callback.safe_days.monday"),
+    (Day::Tuesday, "callback.safe_days.tuesday"),
+    (Day::Wednesday, "callback.safe_days.wednesday"),
+    (Day::Thursday, "callback.safe_days.thursday"),
+    (Day::Friday, "callback.safe_days.friday"),
+    (Day::Saturday, "callback.safe_days.saturday"),
+    (Day::Sunday, "callback.safe_days.sunday"),
 ];
 const TIMES: [(TimeOfDay, &str); 3] = [
-    (TimeOfDay::Morning, "Morning"),
-    (TimeOfDay::Afternoon, "Afternoon"),
-    (TimeOfDay::Evening, "Evening"),
+    (TimeOfDay::Morning, "callback.safe_times.morning"),
+    (TimeOfDay::Afternoon, "callback.safe_times.afternoon"),
+    (TimeOfDay::Evening, "callback.safe_times.evening"),
 ];
 const ANSWERS: [(IfSomeoneElseAnswers, &str); 3] = [
     (
         IfSomeoneElseAnswers::HangUp,
-        "End the call without saying who we are",
+        "callback.if_someone_else_answers.hang_up",
     ),
     (
         IfSomeoneElseAnswers::RoutineSurvey,
-        "Say it is a routine survey call",
+        "callback.if_someone_else_answers.routine_survey",
     ),
     (
         IfSomeoneElseAnswers::AskForName,
-        "Ask for you by the name you give below",
+        "callback.if_someone_else_answers.ask_for_name",
     ),
 ];
 const GENDERS: [(OfficerGender, &str); 3] = [
-    (OfficerGender::NoPreference, "No preference"),
-    (OfficerGender::Woman, "A woman"),
-    (OfficerGender::Man, "A man"),
+    (
+        OfficerGender::NoPreference,
+        "callback.officer_gender.no_preference",
+    ),
+    (OfficerGender::Woman, "callback.officer_gender.woman"),
+    (OfficerGender::Man, "callback.officer_gender.man"),
 ];
 
 fn labels<T>(options: &[(T, &'static str)]) -> Vec<&'static str> {
-    options.iter().map(|(_, l)| *l).collect()
+    options.iter().map(|(_, key)| t(key)).collect()
 }
 
 fn new_id() -> String {
@@ -92,10 +97,10 @@ fn new_id() -> String {
 }
 
 fn contact_label(method: Option<ContactMethod>) -> &'static str {
-    match method {
-        Some(ContactMethod::Email) => "A safe email address",
-        _ => "A safe phone number",
-    }
+    t(match method {
+        Some(ContactMethod::Email) => "callback.contact.label_email",
+        _ => "callback.contact.label_phone",
+    })
 }
 
 /// The inputs the answers are read from. Questions the landlord does not ask are `None`.
@@ -170,7 +175,7 @@ pub fn callback_form(
             let (f, g, inputs) = choices(
                 "area",
                 "radio",
-                "Which area do you live in?",
+                t("callback.area.legend"),
                 None,
                 &names,
                 None,
@@ -183,7 +188,7 @@ pub fn callback_form(
     let (f, method_group, method) = choices(
         "contact_method",
         "radio",
-        "How should we contact you?",
+        t("callback.contact_method.legend"),
         None,
         &labels(&METHODS),
         None,
@@ -192,14 +197,14 @@ pub fn callback_form(
     let (f, g, label, contact) = text_field(
         "contact",
         contact_label(None),
-        Some("Only give one that the person harming you cannot see or answer."),
+        Some(t("callback.contact.hint")),
     );
     add(f, g);
     let (f, g, days) = choices(
         "safe_days",
         "checkbox",
-        "Which days are safe?",
-        Some("Select all that apply."),
+        t("callback.safe_days.legend"),
+        Some(t("callback.safe_days.hint")),
         &labels(&DAYS),
         None,
     );
@@ -207,8 +212,8 @@ pub fn callback_form(
     let (f, g, times) = choices(
         "safe_times",
         "checkbox",
-        "What times of day are safe?",
-        Some("Select all that apply."),
+        t("callback.safe_times.legend"),
+        Some(t("callback.safe_times.hint")),
         &labels(&TIMES),
         None,
     );
@@ -216,8 +221,8 @@ pub fn callback_form(
     let times_note = asks(OptionalQuestion::SafeTimesNote).then(|| {
         let (f, g, _, input) = text_field(
             "safe_times_note",
-            "Anything else about safe times (optional)",
-            Some("For example: not when the children are home."),
+            t("callback.safe_times_note.label"),
+            Some(t("callback.safe_times_note.hint")),
         );
         add(f, g);
         input
@@ -225,16 +230,19 @@ pub fn callback_form(
     let (f, g, leave_message) = choices(
         "leave_message",
         "radio",
-        "Can we leave a voicemail or message?",
-        Some("If you are not sure, choose no."),
-        &["No", "Yes"],
+        t("callback.leave_message.legend"),
+        Some(t("callback.leave_message.hint")),
+        &[
+            t("callback.leave_message.no"),
+            t("callback.leave_message.yes"),
+        ],
         Some(0),
     );
     add(f, g);
     let (f, g, someone_else) = choices(
         "if_someone_else_answers",
         "radio",
-        "If someone else answers, what should we do?",
+        t("callback.if_someone_else_answers.legend"),
         None,
         &labels(&ANSWERS),
         None,
@@ -243,8 +251,8 @@ pub fn callback_form(
     let name_to_ask_for = asks(OptionalQuestion::NameToAskFor).then(|| {
         let (f, g, _, input) = text_field(
             "name_to_ask_for",
-            "The name to ask for (optional)",
-            Some("It does not have to be your real name."),
+            t("callback.name_to_ask_for.label"),
+            Some(t("callback.name_to_ask_for.hint")),
         );
         add(f, g);
         input
@@ -254,7 +262,7 @@ pub fn callback_form(
             let (f, g, inputs) = choices(
                 "officer_gender",
                 "radio",
-                "Would you like to speak to a woman or a man?",
+                t("callback.officer_gender.legend"),
                 None,
                 &labels(&GENDERS),
                 Some(0),
@@ -268,15 +276,15 @@ pub fn callback_form(
         true => {
             let (f, g, _, interpreter) = text_field(
                 "interpreter_language",
-                "If you need an interpreter, which language? (optional)",
-                Some("We use professional interpreters, never family or friends."),
+                t("callback.interpreter_language.label"),
+                Some(t("callback.interpreter_language.hint")),
             );
             add(f, g);
-            let (f, g, bsl) = checkbox("bsl", "I need a British Sign Language (BSL) interpreter");
+            let (f, g, bsl) = checkbox("bsl", t("callback.bsl.label"));
             add(f, g);
             let (f, g, _, other) = text_field(
                 "other_access_needs",
-                "Anything else that would help us contact you (optional)",
+                t("callback.other_access_needs.label"),
                 None,
             );
             add(f, g);
@@ -284,35 +292,27 @@ pub fn callback_form(
         }
         false => (None, None, None),
     };
-    let name = &profile.name;
-    let (f, g, consent) = checkbox(
-        "consent",
-        &format!("I agree that {name} can use these details to contact me about support."),
-    );
+    let landlord = [("landlord", profile.name.as_str())];
+    let (f, g, consent) = checkbox("consent", &fill(t("callback.consent.label"), &landlord));
     add(f, g);
     let privacy = el("p").class("form-hint").el();
     match settings.privacy_notice.as_ref().and_then(|c| c.href()) {
         Some(href) => {
-            let _ = privacy.append_child(&link(
-                &href,
-                &format!("How {name} looks after your information"),
-            ));
+            let text = fill(t("callback.privacy.link"), &landlord);
+            let _ = privacy.append_child(&link(&href, &text));
         }
-        None => crate::dom::append_text(
-            &privacy,
-            &format!("You can ask {name} how it looks after your information."),
-        ),
+        None => append_text(&privacy, &fill(t("callback.privacy.ask"), &landlord)),
     }
     let _ = form.append_child(&privacy);
     let submit = el("button")
         .attr("type", "submit")
         .class("button")
-        .text("Send request")
+        .text(t("callback.button.send"))
         .el();
     let clear = el("button")
         .attr("type", "button")
         .class("button button-secondary")
-        .text("Clear form")
+        .text(t("callback.button.clear"))
         .el();
     let _ = form.append_child(
         &el("div")
@@ -326,31 +326,23 @@ pub fn callback_form(
     let sent_note = el("div")
         .class("panel-success")
         .attr("tabindex", "-1")
-        .child(&el("h4").text("Your request has been sent").el())
+        .child(&el("h4").text(t("callback.sent.heading")).el())
         .child(&el("p").text(&settings.next_steps).el())
-        .child(
-            &el("p")
-                .text("What you typed has been cleared from this page.")
-                .el(),
-        )
-        .child(&el("p").text("If you are in danger now, call 999.").el())
+        .child(&el("p").text(t("callback.sent.cleared")).el())
+        .child(&el("p").text(t("callback.note.in_danger")).el())
         .el();
     set_hidden(&sent_note, true);
     let failed_text = el("p").el();
     let failed_note = el("div")
         .class("send-failed")
         .attr("tabindex", "-1")
-        .child(&el("h4").text("Your request has not been sent").el())
+        .child(&el("h4").text(t("callback.failed.heading")).el())
         .child(&failed_text)
-        .child(
-            &el("p")
-                .text("If you would rather talk to someone now:")
-                .el(),
-        )
+        .child(&el("p").text(t("callback.failed.talk_now")).el())
         .child(&service_list(
             profile.landlord_contacts.iter().chain(helpline),
         ))
-        .child(&el("p").text("If you are in danger now, call 999.").el())
+        .child(&el("p").text(t("callback.note.in_danger")).el())
         .el();
     set_hidden(&failed_note, true);
     let summary_list = el("ul").el();
@@ -358,19 +350,12 @@ pub fn callback_form(
         .class("error-summary")
         .attr("tabindex", "-1")
         .attr("role", "alert")
-        .child(&el("h4").text("There is a problem").el())
+        .child(&el("h4").text(t("callback.errors.heading")).el())
         .child(&summary_list)
         .el();
     summary_links(&summary, &form, listeners);
     let editing = el("div")
-        .child(
-            &el("p")
-                .text(
-                    "We ask for as little as we can, so that there is less for anyone else to find. \
-                     Do not tell us here what has happened: we will ask when we talk, in a way that is safe for you.",
-                )
-                .el(),
-        )
+        .child(&el("p").text(t("callback.intro")).el())
         .child(&form)
         .child(&failed_note)
         .el();
@@ -565,12 +550,19 @@ impl Form {
         );
         set_hidden(&self.failed_note, !failed);
         let text = match stage {
-            Stage::NotSealed => "We could not protect your request on this device, so we did not send it. What you typed is still here.".to_string(),
-            Stage::Later { minutes } => format!(
-                "Too many requests are being sent just now. What you typed is still here. You can send it again in {}.",
-                if minutes <= 1 { "a minute".to_string() } else { format!("{minutes} minutes") }
-            ),
-            _ => "What you typed is still here. You can try again in a few minutes.".to_string(),
+            Stage::NotSealed => t("callback.failed.not_sealed").into(),
+            Stage::Later { minutes } => {
+                let wait = match minutes {
+                    0 | 1 => t("callback.failed.busy.one_minute").into(),
+                    // format! rather than to_string, whose integer code the wasm would carry twice.
+                    _ => fill(
+                        t("callback.failed.busy.minutes"),
+                        &[("minutes", &format!("{minutes}"))],
+                    ),
+                };
+                fill(t("callback.failed.busy"), &[("wait", &wait)])
+            }
+            _ => t("callback.failed.try_again").into(),
         };
         self.failed_text.set_text_content(Some(&text));
         let sending = stage == Stage::Sending;
@@ -579,7 +571,9 @@ impl Form {
             true => self.submit.set_attribute("aria-disabled", "true"),
             false => self.submit.remove_attribute("aria-disabled"),
         };
-        self.submit
-            .set_text_content(Some(if sending { "Sending" } else { "Send request" }));
+        self.submit.set_text_content(Some(t(match sending {
+            true => "callback.button.sending",
+            false => "callback.button.send",
+        })));
     }
 }

@@ -168,6 +168,8 @@ test('a landlord team reads and acts on a request in the browser, and only they 
   await lead.page.getByLabel('Their work email address').fill(OFFICER.email);
   await lead.page.getByLabel(/^Officer/).check();
   await lead.page.getByRole('button', { name: 'Create invite link' }).click();
+  // The link is drawn when the endpoint answers, after the click has returned.
+  await lead.page.locator('main').getByText(INVITE_LINK).waitFor();
   const officerInvite = (await lead.page.locator('main').innerText()).match(INVITE_LINK)?.[0];
   assert.ok(officerInvite, 'the lead sees the invite link');
   const officer = await staffPage({ width: 360, height: 740 });
