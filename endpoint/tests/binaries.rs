@@ -9,15 +9,6 @@ use std::process::{Command, Output};
 use common::*;
 use reqwest::StatusCode;
 
-fn staff(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_safe-contact-staff"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 /// Runs the endpoint binary with `config` and `args` until it exits.
 fn endpoint(config: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_safe-contact-endpoint"))
@@ -47,7 +38,7 @@ async fn staff_cli_lists_reads_marks_and_purges() {
     let id = body["request_id"].as_str().unwrap().to_owned();
     assert_eq!(post(&c, &s, &body).await.status, StatusCode::CREATED);
 
-    let o = staff(&config, &["list", "livin"]);
+    let o = staff_cli(&config, &["list", "livin"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stdout(&o).contains(&id) && stdout(&o).contains("darlington"),
@@ -55,43 +46,43 @@ async fn staff_cli_lists_reads_marks_and_purges() {
         stdout(&o)
     );
     assert_eq!(
-        stdout(&staff(&config, &["list", "star-housing"])).trim(),
+        stdout(&staff_cli(&config, &["list", "star-housing"])).trim(),
         "no requests"
     );
 
-    let o = staff(&config, &["show", "livin", &id]);
+    let o = staff_cli(&config, &["show", "livin", &id]);
     assert!(o.status.success(), "{}", stderr(&o));
     let shown: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(shown["request"]["contact"], "07700900123");
     // Another landlord cannot see it.
-    let o = staff(&config, &["show", "star-housing", &id]);
+    let o = staff_cli(&config, &["show", "star-housing", &id]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no such request"));
 
-    assert!(staff(&config, &["mark", "livin", &id, "contacted"])
+    assert!(staff_cli(&config, &["mark", "livin", &id, "contacted"])
         .status
         .success());
-    assert!(stdout(&staff(&config, &["list", "livin", "contacted"])).contains(&id));
+    assert!(stdout(&staff_cli(&config, &["list", "livin", "contacted"])).contains(&id));
     assert_eq!(
-        stdout(&staff(&config, &["list", "livin"])).trim(),
+        stdout(&staff_cli(&config, &["list", "livin"])).trim(),
         "no requests"
     );
-    assert!(!staff(&config, &["mark", "livin", &id, "new"])
+    assert!(!staff_cli(&config, &["mark", "livin", &id, "new"])
         .status
         .success());
 
-    let o = staff(&config, &["purge", "livin", &id]);
+    let o = staff_cli(&config, &["purge", "livin", &id]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
-        stdout(&staff(&config, &["list", "livin", "all"])).trim(),
+        stdout(&staff_cli(&config, &["list", "livin", "all"])).trim(),
         "no requests"
     );
-    assert!(staff(&config, &["sweep"]).status.success());
+    assert!(staff_cli(&config, &["sweep"]).status.success());
 
-    let o = staff(&config, &["list", "nowhere"]);
+    let o = staff_cli(&config, &["list", "nowhere"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no landlord \"nowhere\""));
-    assert_eq!(staff(&config, &["frobnicate"]).status.code(), Some(2));
+    assert_eq!(staff_cli(&config, &["frobnicate"]).status.code(), Some(2));
 
     let conn = rusqlite::Connection::open(&s.db).unwrap();
     let cli_actions: i64 = conn
@@ -197,7 +188,7 @@ fn demo_keys_and_plaintext_are_refused_outside_a_demo() {
             assert!(err.contains(e), "{e:?} is not in {err}");
         }
         // The staff tool reads the same config and refuses it the same way.
-        let o = staff(&config, &["list", "livin"]);
+        let o = staff_cli(&config, &["list", "livin"]);
         assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains(expected[1]), "{}", stderr(&o));
     }
@@ -219,7 +210,7 @@ fn staff_tool_warns_when_others_can_read_the_config() {
     );
     for (mode, warned) in [(0o644, true), (0o640, true), (0o604, true), (0o600, false)] {
         std::fs::set_permissions(&config, std::fs::Permissions::from_mode(mode)).unwrap();
-        let o = staff(&config, &["list", "livin"]);
+        let o = staff_cli(&config, &["list", "livin"]);
         assert!(o.status.success(), "{}", stderr(&o));
         assert_eq!(
             stderr(&o).contains(&warning),

@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use common::*;
 use reqwest::StatusCode;
@@ -13,15 +12,6 @@ use safe_contact_endpoint::clock::unix_now;
 use serde_json::{json, Value};
 
 const REFUSED: &str = "The email, passphrase or code is not right. Check them and try again.";
-
-fn staff_cli(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_safe-contact-staff"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn audit_rows(db: &Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).unwrap();

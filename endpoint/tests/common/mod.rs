@@ -13,6 +13,16 @@ use safe_contact_seal::rand_core::UnwrapErr;
 use safe_contact_seal::{Envelope, PublicKeyInfo};
 use serde_json::{json, Value};
 
+/// Runs the staff tool with `config` and `args` until it exits.
+pub fn staff_cli(config: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_safe-contact-staff"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 pub const ORIGIN_LIVIN: &str = "https://www.livin.example";
 pub const ORIGIN_STAR: &str = "https://www.star.example";
 pub const TOKEN_LIVIN: &str = "test-staff-token-livin";
