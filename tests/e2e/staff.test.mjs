@@ -207,6 +207,14 @@ test('a landlord team reads and acts on a request in the browser, and only they 
   // server had already ended.
   const expected = new Map([[lead, []], [officer, []], [other, [`404 GET /staff/api/requests/${requestId}`]]]);
   for (const [p, refusals] of expected) {
+    // Keys and opened requests live in the app's memory only, never in any browser storage.
+    const stored = await p.page.evaluate(async () => ({
+      local: localStorage.length, session: sessionStorage.length,
+      databases: (await indexedDB.databases()).length, caches: (await caches.keys()).length,
+    }));
+    assert.deepEqual(stored, { local: 0, session: 0, databases: 0, caches: 0 }, 'nothing in browser storage');
+    assert.deepEqual((await p.context.cookies()).map((c) => c.name).filter((n) => n !== '__Host-safe-contact-staff'), [],
+      'no cookie but the session');
     assert.deepEqual(p.foreign, [], 'nothing was requested from another origin');
     assert.deepEqual(p.errors.filter((e) => e !== '401 DELETE /staff/api/session'), refusals, 'no other errors in the page');
     await p.context.close();
