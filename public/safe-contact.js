@@ -171,7 +171,7 @@
       // Drawing the app takes a while on a slow phone: let the fallback's 999 advice and
       // helpline reach the screen first, even when the app was already here.
       requestAnimationFrame(function () {
-        setTimeout(function () { if (g == gen) view = r[0].mount(body, r[1], opts.endpoint); });
+        setTimeout(function () { if (g == gen) view = r[0].mount(body, r[1], opts.endpoint, base, exitLink); });
       });
     }, function () {
       if (g != gen) return;

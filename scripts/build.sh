@@ -12,6 +12,7 @@ terser public/safe-contact.js --ecma 2015 --compress passes=3,unsafe,unsafe_arro
 # wasm-bindgen's glue is loaded with the panel on every first open: minified, it is a third smaller.
 terser dist/safe-contact-widget.js --module --compress passes=2 --mangle --output dist/safe-contact-widget.js
 # After Trunk, which empties dist/ first.
+node scripts/catalogues.mjs dist
 scripts/build-inbox.sh
 # Last, so the compressed copies match the final files, the minified loader included.
 node scripts/precompress.mjs dist

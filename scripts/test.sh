@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+# fonts-noto-core holds system fonts for Urdu (Nastaliq) and Arabic: the widget fetches no
+# web font, so the languages tests need the page's own fonts to draw those panels.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+  || ! fc-list :lang=ur family | grep -q .; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-core >/dev/null
 fi
 
 scripts/build.sh

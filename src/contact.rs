@@ -2,7 +2,7 @@ use safe_contact_profile::{Contact, ContactKind, Service};
 use web_sys::Element;
 
 use crate::dom::el;
-use crate::text::t;
+use crate::text::{current, own_words, t};
 
 /// Said before any list of numbers: the log and the bill are traces no web page can remove.
 pub fn call_log_hint() -> Element {
@@ -22,10 +22,15 @@ fn service_item(service: &Service) -> Element {
     for contact in &service.contacts {
         let _ = contacts.append_child(&contact_line(contact));
     }
+    // A service goes by its own name in every language: the name a person says on the phone.
+    let name = match current().language.code {
+        "en" => el("h4"),
+        _ => el("h4").attr("lang", "en"),
+    };
     el("li")
         .class("service")
-        .child(&el("h4").text(&service.name).el())
-        .child(&el("p").text(&service.about).el())
+        .child(&name.text(&service.name).el())
+        .child(&own_words("p", &service.about, &service.translations))
         .child(&contacts)
         .el()
 }

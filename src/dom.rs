@@ -55,8 +55,81 @@ impl El {
     }
 }
 
+/// In a right-to-left language each number of several groups, such as 0808 2000 247, goes in
+/// its own left-to-right span: the spaces between its groups would otherwise let the groups
+/// come out in reverse order.
 pub fn append_text(parent: &Element, text: &str) {
-    let _ = parent.append_child(&document().create_text_node(text));
+    let runs = match crate::text::current().language.rtl {
+        true => grouped_numbers(text),
+        false => Vec::new(),
+    };
+    let mut at = 0;
+    for (start, end) in runs {
+        add_text(parent, &text[at..start]);
+        let number = document().create_element("span").expect("a valid tag");
+        let _ = number.set_attribute("dir", "ltr");
+        add_text(&number, &text[start..end]);
+        let _ = parent.append_child(&number);
+        at = end;
+    }
+    add_text(parent, &text[at..]);
+}
+
+fn add_text(parent: &Element, text: &str) {
+    if !text.is_empty() {
+        let _ = parent.append_child(&document().create_text_node(text));
+    }
+}
+
+/// Where `text` has runs of digit groups joined by single spaces, such as `0808 2000 247`, as
+/// byte ranges. A lone number needs no help: its digits already read left to right.
+pub fn grouped_numbers(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        let mut groups = 0;
+        loop {
+            while end < b.len() && b[end].is_ascii_digit() {
+                end += 1;
+            }
+            groups += 1;
+            if end + 1 < b.len() && b[end] == b' ' && b[end + 1].is_ascii_digit() {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        if groups > 1 {
+            runs.push((start, end));
+        }
+        i = end;
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped_numbers;
+
+    #[test]
+    fn only_numbers_of_several_groups_are_isolated() {
+        let text = "اتصل 999 أو 0808 2000 247، أو 07700 900123.";
+        let runs: Vec<&str> = grouped_numbers(text)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(runs, ["0808 2000 247", "07700 900123"]);
+        assert!(grouped_numbers("press 55 then 1 ").is_empty());
+        assert_eq!(grouped_numbers("1 2"), [(0, 3)]);
+        assert!(grouped_numbers("").is_empty());
+    }
 }
 
 /// Replaces everything in `parent` with `children`.

@@ -3,14 +3,14 @@ use web_sys::Element;
 
 use crate::contact::link;
 use crate::dom::{append_text, el};
-use crate::text::{append_filled, fill, t};
+use crate::text::{append_filled, fill, lacks_translation, own_words, t};
 
 /// The landlord's own promises, summarised from its policy, with a way to read the whole policy.
 pub fn landlord_commitments(profile: &Profile) -> Vec<Element> {
     let policy = &profile.policy;
     let list = el("ul").el();
     for c in &profile.commitments {
-        let _ = list.append_child(&el("li").text(&c.text).el());
+        let _ = list.append_child(&own_words("li", &c.text, &c.translations));
     }
     let full = el("p").el();
     match policy.link.as_ref().and_then(|l| l.href()) {
@@ -36,5 +36,10 @@ pub fn landlord_commitments(profile: &Profile) -> Vec<Element> {
             ),
         ),
     }
-    vec![list, full]
+    let mut parts = vec![list, full];
+    if lacks_translation(profile.commitments.iter().map(|c| &c.translations)) {
+        let note = fill(t("landlord.in_english"), &[("landlord", &profile.name)]);
+        parts.insert(0, el("p").class("hint").text(&note).el());
+    }
+    parts
 }

@@ -11,14 +11,18 @@ mod contact;
 mod dom;
 mod fold;
 mod landlord;
+mod language;
 mod local_support;
 mod panel;
 mod section;
 mod text;
+mod view;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
-use safe_contact_profile::{national, Profile};
+use std::rc::Rc;
+
+use safe_contact_profile::Profile;
 use wasm_bindgen::prelude::*;
 
 /// The system allocator, but every block is zeroed as it is freed. Answers dropped on close,
@@ -48,8 +52,7 @@ static ALLOCATOR: ZeroOnFree = ZeroOnFree;
 /// everything it held.
 #[wasm_bindgen]
 pub struct Mounted {
-    parent: web_sys::HtmlElement,
-    _listeners: dom::Listeners,
+    view: Rc<view::View>,
 }
 
 #[wasm_bindgen]
@@ -59,10 +62,8 @@ impl Mounted {
 }
 
 impl Drop for Mounted {
-    // The inputs hold the answers until Send, so the panel goes with the handle, whatever
-    // the loader then draws in its place.
     fn drop(&mut self) {
-        self.parent.set_text_content(None);
+        self.view.clear();
     }
 }
 
@@ -70,23 +71,19 @@ impl Drop for Mounted {
 ///
 /// `profile_json` is the profile text the loader fetched, or nothing when that failed.
 /// Whatever is wrong with it, the national content still shows. `endpoint` is the embed
-/// snippet's `data-endpoint`, which wins over the profile's.
+/// snippet's `data-endpoint`, which wins over the profile's. `base` is the loader's own
+/// address, beside which the language catalogues are; `exit` is the quick exit's link, whose
+/// label follows the panel's language.
 #[wasm_bindgen]
 pub fn mount(
     parent: web_sys::HtmlElement,
     profile_json: Option<String>,
     endpoint: Option<String>,
+    base: Option<String>,
+    exit: Option<web_sys::Element>,
 ) -> Mounted {
-    let national = national();
     let profile = profile_json.and_then(|text| Profile::read_json(&text).ok());
-    let mut listeners = dom::Listeners::default();
-    let parts = panel::panel(&national, profile, endpoint, &mut listeners);
-    parent.set_text_content(None);
-    for part in &parts {
-        let _ = parent.append_child(part);
-    }
     Mounted {
-        parent,
-        _listeners: listeners,
+        view: view::View::open(parent, profile, endpoint, base, exit),
     }
 }

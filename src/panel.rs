@@ -3,7 +3,7 @@ use std::rc::Rc;
 use safe_contact_profile::{National, Profile};
 use web_sys::Element;
 
-use crate::callback::callback_form;
+use crate::callback::{callback_form, Form, FormCarry};
 use crate::clares_law::police_force;
 use crate::contact::{call_log_hint, service_list};
 use crate::dom::{el, input, replace_children, target, Listeners};
@@ -19,10 +19,14 @@ const CSS: &str = include_str!("../style/widget.css");
 /// sections a person can open one at a time. `profile` is `None` when it failed to load.
 pub fn panel(
     national: &National,
-    profile: Option<Profile>,
+    profile: Option<Rc<Profile>>,
     endpoint: Option<String>,
-    listeners: &mut Listeners,
-) -> [Element; 2] {
+    listeners: Listeners,
+    carry: Option<FormCarry>,
+) -> ([Element; 2], Drawn) {
+    let mut owned = listeners;
+    let listeners = &mut owned;
+    let mut form = None;
     let style = el("style").text(CSS).el();
     let sc = el("div").class("sc").el();
     let add = |e: &Element| {
@@ -54,7 +58,6 @@ pub fn panel(
     let _ = urgent.append_child(&service_list(national.helplines.iter().take(1)));
     add(&urgent);
 
-    let profile = profile.map(Rc::new);
     // Filled for the area picked: shared by local support and Clare's Law.
     let services = el("div").el();
     let force = el("div").el();
@@ -62,13 +65,20 @@ pub fn panel(
         // The form needs a landlord that takes requests and somewhere to send them.
         if let Some(settings) = &p.callback {
             if let Some(endpoint) = endpoint.or_else(|| settings.endpoint.clone()) {
-                let form =
-                    callback_form(p, settings, endpoint, national.helplines.first(), listeners);
+                let (part, handle) = callback_form(
+                    p,
+                    settings,
+                    endpoint,
+                    national.helplines.first(),
+                    listeners,
+                    carry,
+                );
+                form = Some(handle);
                 add(&fold(
                     "callback",
                     t("panel.fold.callback"),
                     false,
-                    &[form],
+                    &[part],
                     listeners,
                 ));
             }
@@ -133,7 +143,20 @@ pub fn panel(
             listeners,
         ));
     }
-    [style, sc]
+    (
+        [style, sc],
+        Drawn {
+            _listeners: owned,
+            form,
+        },
+    )
+}
+
+/// What a drawn panel holds on to: dropping it removes every listener and frees what they
+/// hold, the call-back form's answers among it.
+pub struct Drawn {
+    _listeners: Listeners,
+    pub form: Option<Rc<Form>>,
 }
 
 fn show_area(profile: &Profile, picked: Option<&str>, services: &Element, force: &Element) {

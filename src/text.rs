@@ -1,36 +1,150 @@
-//! Every word of the panel's own interface, looked up by key in a catalogue, so that other
-//! languages can replace the English without touching the components (issue 11). The national
-//! content and the landlord's profile carry their own text and are not in here.
+//! Every word of the panel, looked up by key in the chosen language's catalogue, so that other
+//! languages replace the English without touching the components (issue 11).
 //!
 //! A catalogue is `profile/content/ui.<lang>.json`: its `lang`, `name`, `dir` and `reviewed`,
-//! then `ui`, an object from dotted keys to text with `{placeholders}`. It is read with the workspace's own JSON
-//! reader, since serde would cost the wasm more than the whole catalogue.
+//! then `ui`, an object from dotted keys to text with `{placeholders}`. The build joins each
+//! language but English with its `national.<lang>.json` into one file, `lang/<lang>.json`,
+//! fetched only when that language is chosen. English is built in. Catalogues are read with the
+//! workspace's own JSON reader, since serde would cost the wasm more than a whole catalogue.
 
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 use safe_contact_json::{parse, Value};
+use safe_contact_profile::{
+    language_for_tag, national, Block, Language, National, Translations, LANGUAGES,
+};
 use web_sys::Element;
 
-use crate::dom::append_text;
+use crate::dom::{append_text, el};
 
 /// Built in, so that the English panel never waits for a request and is the fallback for any
 /// other language.
 const ENGLISH: &str = include_str!("../profile/content/ui.en.json");
 
-/// Parsed at the first lookup and kept while the page is open, since every open of the panel
-/// needs it; lookups can then hand out plain `&str`. A broken catalogue reads as empty, so
-/// every lookup shows its key: the tests refuse one, and the 999 advice does not depend on it.
-static CATALOGUE: OnceLock<Value> = OnceLock::new();
+/// One language's text: the panel's own words and the national content.
+pub struct Catalogue {
+    pub language: &'static Language,
+    /// Checked by a fluent speaker. Until then the panel says so, in the language itself.
+    pub reviewed: bool,
+    ui: Value,
+    pub national: National,
+}
 
-/// The text for `key`, or the key itself when the catalogue lacks it: a visible defect to
-/// report rather than a panic that would take the whole panel, and its 999 advice, with it.
+impl Catalogue {
+    /// Reads a catalogue for `code`. `national` is English's built-in content, or `None` to read
+    /// the content from the catalogue's own `national` member.
+    pub fn read(code: &str, text: &str, national: Option<National>) -> Result<Catalogue, String> {
+        let value = parse(text).map_err(|e| e.message().to_owned())?;
+        let language = value
+            .get("lang")
+            .and_then(Value::as_str)
+            .filter(|lang| *lang == code)
+            .and_then(language_for_tag)
+            .ok_or("the catalogue is for another language")?;
+        let national = match national {
+            Some(n) => n,
+            None => {
+                let mut n =
+                    National::read_value(value.get("national").ok_or("no national content")?)?;
+                written_in(&mut n, code);
+                n
+            }
+        };
+        Ok(Catalogue {
+            language,
+            reviewed: value.get("reviewed").and_then(Value::as_bool) == Some(true),
+            ui: value.get("ui").cloned().ok_or("no `ui` texts")?,
+            national,
+        })
+    }
+
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.ui.get(key).and_then(Value::as_str)
+    }
+}
+
+/// Records that each national service's description in a catalogue is already in that
+/// catalogue's language, so [`own_words`] does not mark it as English.
+fn written_in(national: &mut National, code: &str) {
+    let sections = [
+        &mut national.danger_now,
+        &mut national.clares_law,
+        &mut national.covering_tracks,
+        &mut national.worried_about_someone,
+        &mut national.own_behaviour,
+        &mut national.children,
+    ];
+    let in_sections = sections
+        .into_iter()
+        .flat_map(|s| s.blocks.iter_mut())
+        .filter_map(|b| match b {
+            Block::Services(services) => Some(services.iter_mut()),
+            _ => None,
+        })
+        .flatten();
+    for service in national.helplines.iter_mut().chain(in_sections) {
+        service
+            .translations
+            .0
+            .push((code.to_owned(), service.about.clone()));
+    }
+}
+
+/// Parsed at the first lookup and kept while the page is open. A broken English catalogue
+/// reads as empty, so every lookup shows its key: the tests refuse one, and the 999 advice
+/// does not depend on it.
+pub fn english() -> &'static Catalogue {
+    static EN: OnceLock<Catalogue> = OnceLock::new();
+    EN.get_or_init(|| {
+        Catalogue::read("en", ENGLISH, Some(national())).unwrap_or_else(|_| Catalogue {
+            language: &LANGUAGES[0],
+            reviewed: true,
+            ui: Value::Null,
+            national: national(),
+        })
+    })
+}
+
+thread_local! {
+    /// The language the panel is drawn in. Catalogues live as long as the page, so lookups can
+    /// hand out plain `&'static str`; at most one per shipped language is ever read.
+    static CURRENT: Cell<Option<&'static Catalogue>> = const { Cell::new(None) };
+}
+
+pub fn current() -> &'static Catalogue {
+    CURRENT.with(Cell::get).unwrap_or_else(english)
+}
+
+pub fn set_current(catalogue: &'static Catalogue) {
+    CURRENT.with(|c| c.set(Some(catalogue)));
+}
+
+/// The text for `key` in the current language, else in English, else the key itself: a
+/// visible defect to report rather than a panic that would take the whole panel, and its
+/// 999 advice, with it.
 pub fn t(key: &'static str) -> &'static str {
-    CATALOGUE
-        .get_or_init(|| parse(ENGLISH).unwrap_or(Value::Null))
-        .get("ui")
-        .and_then(|ui| ui.get(key))
-        .and_then(Value::as_str)
+    current()
+        .text(key)
+        .or_else(|| english().text(key))
         .unwrap_or(key)
+}
+
+/// A landlord's or a service's own words, in the current language where the profile has them.
+/// Otherwise the English stands in, marked as English so a screen reader speaks it as English.
+pub fn own_words(tag: &str, english: &str, translations: &Translations) -> Element {
+    let code = current().language.code;
+    match translations.get(code) {
+        Some(text) if code != "en" => el(tag).text(text).el(),
+        _ if code == "en" => el(tag).text(english).el(),
+        _ => el(tag).attr("lang", "en").text(english).el(),
+    }
+}
+
+/// Whether some of these own words have no translation into the current language.
+pub fn lacks_translation<'a>(all: impl IntoIterator<Item = &'a Translations>) -> bool {
+    let code = current().language.code;
+    code != "en" && all.into_iter().any(|t| !t.contains(code))
 }
 
 // The searches below go byte by byte: braces are ASCII, so every cut falls between
@@ -103,6 +217,14 @@ mod tests {
         parse(ENGLISH).expect("ui.en.json is valid JSON")
     }
 
+    #[test]
+    fn english_reads_as_a_reviewed_catalogue() {
+        let en = Catalogue::read("en", ENGLISH, Some(national())).unwrap();
+        assert!(en.reviewed);
+        assert_eq!(en.language.code, "en");
+        assert!(Catalogue::read("pl", ENGLISH, Some(national())).is_err());
+    }
+
     fn catalogue_keys() -> Vec<String> {
         match catalogue().get("ui") {
             Some(Value::Object(members)) => members.iter().map(|(k, _)| k.clone()).collect(),
@@ -136,10 +258,16 @@ mod tests {
 
     #[test]
     fn every_key_in_the_sources_is_in_the_catalogue_and_every_catalogue_key_is_used() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut used = BTreeSet::new();
-        keys_in_sources(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut used,
+        keys_in_sources(&root.join("src"), &mut used);
+        // The call-back crate's content rules name the keys of their own messages.
+        let mut rules = BTreeSet::new();
+        keys_in_sources(&root.join("callback/src"), &mut rules);
+        used.extend(
+            rules
+                .into_iter()
+                .filter(|k| k.starts_with("callback.error.")),
         );
         let keys: BTreeSet<String> = catalogue_keys().into_iter().collect();
         assert!(used.len() > 50, "the scan found too few keys: {used:?}");
@@ -148,7 +276,7 @@ mod tests {
         let unused: Vec<_> = keys.difference(&used).collect();
         assert!(
             unused.is_empty(),
-            "in ui.en.json but not used in src/: {unused:?}"
+            "in ui.en.json but not used in src/ or callback/src/: {unused:?}"
         );
     }
 

@@ -49,6 +49,7 @@ pub fn field_errors_from_json(body: &str) -> Option<Vec<FieldError>> {
         out.push(FieldError {
             field: error.get("field")?.as_str()?.to_owned(),
             message: error.get("message")?.as_str()?.to_owned(),
+            key: "",
         });
     }
     Some(out)

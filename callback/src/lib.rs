@@ -530,4 +530,108 @@ mod tests {
             "address"
         );
     }
+
+    /// Every message the content rules give has a key in the widget's English catalogue whose
+    /// text is the same message, so the other languages' catalogues translate what the person
+    /// would read in English, and every such key is one the rules can give.
+    #[test]
+    fn every_message_is_keyed_to_the_same_english_in_the_catalogue() {
+        let catalogue: Value =
+            serde_json::from_str(include_str!("../../profile/content/ui.en.json")).unwrap();
+        let long = |n: usize| json!("x".repeat(n + 1));
+        let changes: Vec<(Box<dyn FnOnce(&mut Value)>, &[&str])> = vec![
+            (Box::new(set("schema_version", json!(2))), &[]),
+            (Box::new(set("request_id", json!("x"))), &[]),
+            (Box::new(set("landlord", json!("Not An Id"))), &[]),
+            (Box::new(|_: &mut Value| {}), LIVIN),
+            (Box::new(set("contact", json!(""))), &[]),
+            (Box::new(set("contact", json!("12"))), &[]),
+            (
+                Box::new(|v: &mut Value| {
+                    v["contact_method"] = json!("text");
+                    v["contact"] = json!("");
+                }),
+                &[],
+            ),
+            (
+                Box::new(|v: &mut Value| {
+                    v["contact_method"] = json!("text");
+                    v["contact"] = json!("0114 496 0123");
+                }),
+                &[],
+            ),
+            (
+                Box::new(|v: &mut Value| {
+                    v["contact_method"] = json!("email");
+                    v["contact"] = json!("");
+                }),
+                &[],
+            ),
+            (
+                Box::new(|v: &mut Value| {
+                    v["contact_method"] = json!("email");
+                    v["contact"] = json!("no");
+                }),
+                &[],
+            ),
+            (Box::new(set("safe_days", json!([]))), &[]),
+            (Box::new(set("safe_days", json!(["monday", "monday"]))), &[]),
+            (Box::new(set("safe_times", json!([]))), &[]),
+            (
+                Box::new(set("safe_times", json!(["morning", "morning"]))),
+                &[],
+            ),
+            (
+                Box::new(set("safe_times_note", long(limits::SAFE_TIMES_NOTE))),
+                &[],
+            ),
+            (Box::new(set("safe_times_note", json!("a\nb"))), &[]),
+            (
+                Box::new(set("name_to_ask_for", long(limits::NAME_TO_ASK_FOR))),
+                &[],
+            ),
+            (Box::new(set("name_to_ask_for", json!("a\u{202e}b"))), &[]),
+            (
+                Box::new(set("if_someone_else_answers", json!("ask_for_name"))),
+                &[],
+            ),
+            (
+                Box::new(set(
+                    "interpreter_language",
+                    long(limits::INTERPRETER_LANGUAGE),
+                )),
+                &[],
+            ),
+            (Box::new(set("interpreter_language", json!("a\tb"))), &[]),
+            (
+                Box::new(set("other_access_needs", long(limits::OTHER_ACCESS_NEEDS))),
+                &[],
+            ),
+            (Box::new(set("other_access_needs", json!("a\rb"))), &[]),
+            (Box::new(set("consent", json!(false))), &[]),
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for (change, areas) in changes {
+            for e in errors_with(change, areas) {
+                assert!(!e.key.is_empty(), "{} has no key: {}", e.field, e.message);
+                let text = catalogue["ui"][e.key]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{} is not in ui.en.json", e.key));
+                let max = limits::of(&e.field)
+                    .map(|m| m.to_string())
+                    .unwrap_or_default();
+                assert_eq!(text.replace("{max}", &max), e.message, "{}", e.key);
+                seen.insert(e.key);
+            }
+        }
+        let all: Vec<&str> = catalogue["ui"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .filter(|k| k.starts_with("callback.error."))
+            .collect();
+        let unseen: Vec<_> = all.iter().filter(|k| !seen.contains(*k)).collect();
+        assert!(unseen.is_empty(), "keys no rule gives: {unseen:?}");
+    }
 }

@@ -53,6 +53,7 @@ pub fn parse(body: &[u8]) -> Result<CallbackRequest, ParseError> {
         errors.push(FieldError {
             field: name,
             message: "This is not part of the form".into(),
+            key: "",
         });
     }
     if !errors.is_empty() {

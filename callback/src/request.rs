@@ -141,18 +141,38 @@ pub enum OfficerGender {
 }
 
 /// One problem with one field, in words the person can act on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FieldError {
     /// The field's name in the JSON, which is also the form input it belongs to.
     pub field: String,
+    /// In English, as the endpoint answers.
     pub message: String,
+    /// The widget's catalogue key for the message in other languages, where `{max}` stands
+    /// for the field's length limit. Empty for an error read from an endpoint's answer, which
+    /// is shown as written.
+    #[serde(skip)]
+    pub key: &'static str,
 }
+
+/// The same problem whichever language it is told in.
+impl PartialEq for FieldError {
+    fn eq(&self, other: &Self) -> bool {
+        self.field == other.field && self.message == other.message
+    }
+}
+
+impl Eq for FieldError {}
 
 impl FieldError {
     pub(crate) fn new(field: &str, message: impl Into<String>) -> Self {
+        Self::keyed(field, "", message)
+    }
+
+    pub(crate) fn keyed(field: &str, key: &'static str, message: impl Into<String>) -> Self {
         FieldError {
             field: field.to_owned(),
             message: message.into(),
+            key,
         }
     }
 }

@@ -12,6 +12,17 @@ pub mod limits {
     pub const INTERPRETER_LANGUAGE: usize = 50;
     pub const OTHER_ACCESS_NEEDS: usize = 200;
     pub const ID: usize = 64;
+
+    /// The length limit of a free-text field, by its name in the JSON.
+    pub fn of(field: &str) -> Option<usize> {
+        match field {
+            "safe_times_note" => Some(SAFE_TIMES_NOTE),
+            "name_to_ask_for" => Some(NAME_TO_ASK_FOR),
+            "interpreter_language" => Some(INTERPRETER_LANGUAGE),
+            "other_access_needs" => Some(OTHER_ACCESS_NEEDS),
+            _ => None,
+        }
+    }
 }
 
 pub const PHONE_MESSAGE: &str = "Enter a UK phone number, like 07700 900123 or 0114 496 0123";
@@ -34,23 +45,26 @@ impl CallbackRequest {
         let mut out = self.clone();
 
         if self.schema_version != SCHEMA_VERSION {
-            errors.push(FieldError::new(
+            errors.push(FieldError::keyed(
                 "schema_version",
+                "callback.error.schema_version",
                 "This form is out of date. Reload the page and try again",
             ));
         }
 
         match normalise_request_id(&self.request_id) {
             Some(id) => out.request_id = id,
-            None => errors.push(FieldError::new(
+            None => errors.push(FieldError::keyed(
                 "request_id",
+                "callback.error.request_id",
                 "The request ID must be a random UUID, like 3f2b8c1e-9d4a-4e6b-8f0a-2c5d7e9b1a34",
             )),
         }
 
         if !is_id(&self.landlord) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::keyed(
                 "landlord",
+                "callback.error.landlord",
                 "The landlord is not one this service knows",
             ));
         }
@@ -64,63 +78,98 @@ impl CallbackRequest {
         match area {
             Some(a) if area_known(a) => out.area = Some(a.to_owned()),
             None if area_ids.len() <= 1 => out.area = None,
-            _ => errors.push(FieldError::new("area", "Choose your council area")),
+            _ => errors.push(FieldError::keyed(
+                "area",
+                "callback.error.area",
+                "Choose your council area",
+            )),
         }
 
         match self.contact_method {
             ContactMethod::Call | ContactMethod::Text => {
                 let wanted_mobile = self.contact_method == ContactMethod::Text;
                 match normalise_uk_phone(&self.contact) {
-                    _ if self.contact.trim().is_empty() => errors.push(FieldError::new(
-                        "contact",
-                        if wanted_mobile {
-                            "Enter the mobile number we can safely text"
-                        } else {
-                            "Enter the phone number we can safely call"
-                        },
-                    )),
+                    _ if self.contact.trim().is_empty() => errors.push(if wanted_mobile {
+                        FieldError::keyed(
+                            "contact",
+                            "callback.error.contact_text_missing",
+                            "Enter the mobile number we can safely text",
+                        )
+                    } else {
+                        FieldError::keyed(
+                            "contact",
+                            "callback.error.contact_call_missing",
+                            "Enter the phone number we can safely call",
+                        )
+                    }),
                     Some((_, PhoneKind::Landline)) if wanted_mobile => {
-                        errors.push(FieldError::new("contact", MOBILE_MESSAGE))
+                        errors.push(FieldError::keyed(
+                            "contact",
+                            "callback.error.contact_mobile",
+                            MOBILE_MESSAGE,
+                        ))
                     }
                     Some((number, _)) => out.contact = number,
-                    None => errors.push(FieldError::new(
-                        "contact",
-                        if wanted_mobile {
-                            MOBILE_MESSAGE
-                        } else {
-                            PHONE_MESSAGE
-                        },
-                    )),
+                    None => errors.push(if wanted_mobile {
+                        FieldError::keyed(
+                            "contact",
+                            "callback.error.contact_mobile",
+                            MOBILE_MESSAGE,
+                        )
+                    } else {
+                        FieldError::keyed("contact", "callback.error.contact_phone", PHONE_MESSAGE)
+                    }),
                 }
             }
             ContactMethod::Email => match normalise_email(&self.contact) {
-                _ if self.contact.trim().is_empty() => errors.push(FieldError::new(
+                _ if self.contact.trim().is_empty() => errors.push(FieldError::keyed(
                     "contact",
+                    "callback.error.contact_email_missing",
                     "Enter the email address we can safely use",
                 )),
                 Some(address) => out.contact = address,
-                None => errors.push(FieldError::new("contact", EMAIL_MESSAGE)),
+                None => errors.push(FieldError::keyed(
+                    "contact",
+                    "callback.error.contact_email",
+                    EMAIL_MESSAGE,
+                )),
             },
         }
 
         check_choices(
             &self.safe_days,
             "safe_days",
-            "Choose at least one day when it is safe to contact you",
-            "Choose each day only once",
+            (
+                "callback.error.safe_days_missing",
+                "Choose at least one day when it is safe to contact you",
+            ),
+            (
+                "callback.error.safe_days_repeated",
+                "Choose each day only once",
+            ),
             &mut errors,
         );
         check_choices(
             &self.safe_times,
             "safe_times",
-            "Choose at least one time of day when it is safe to contact you",
-            "Choose each time of day only once",
+            (
+                "callback.error.safe_times_missing",
+                "Choose at least one time of day when it is safe to contact you",
+            ),
+            (
+                "callback.error.safe_times_repeated",
+                "Choose each time of day only once",
+            ),
             &mut errors,
         );
         out.safe_times_note = check_text(
             &self.safe_times_note,
             "safe_times_note",
             "Safe times",
+            [
+                "callback.error.safe_times_note_too_long",
+                "callback.error.safe_times_note_one_line",
+            ],
             limits::SAFE_TIMES_NOTE,
             &mut errors,
         );
@@ -129,6 +178,10 @@ impl CallbackRequest {
             &self.name_to_ask_for,
             "name_to_ask_for",
             "The name",
+            [
+                "callback.error.name_to_ask_for_too_long",
+                "callback.error.name_to_ask_for_one_line",
+            ],
             limits::NAME_TO_ASK_FOR,
             &mut errors,
         );
@@ -136,8 +189,9 @@ impl CallbackRequest {
             && out.name_to_ask_for.is_none()
             && !errors.iter().any(|e| e.field == "name_to_ask_for")
         {
-            errors.push(FieldError::new(
+            errors.push(FieldError::keyed(
                 "name_to_ask_for",
+                "callback.error.name_to_ask_for_missing",
                 "Enter the name we should ask for",
             ));
         }
@@ -146,6 +200,10 @@ impl CallbackRequest {
             &self.interpreter_language,
             "interpreter_language",
             "The language",
+            [
+                "callback.error.interpreter_language_too_long",
+                "callback.error.interpreter_language_one_line",
+            ],
             limits::INTERPRETER_LANGUAGE,
             &mut errors,
         );
@@ -153,13 +211,18 @@ impl CallbackRequest {
             &self.other_access_needs,
             "other_access_needs",
             "Other access needs",
+            [
+                "callback.error.other_access_needs_too_long",
+                "callback.error.other_access_needs_one_line",
+            ],
             limits::OTHER_ACCESS_NEEDS,
             &mut errors,
         );
 
         if !self.consent {
-            errors.push(FieldError::new(
+            errors.push(FieldError::keyed(
                 "consent",
+                "callback.error.consent",
                 "Tick the box to agree that we can use these details to contact you",
             ));
         }
@@ -193,18 +256,18 @@ pub fn normalise_request_id(s: &str) -> Option<String> {
 fn check_choices<T: PartialEq>(
     values: &[T],
     field: &str,
-    empty: &str,
-    repeated: &str,
+    (empty_key, empty): (&'static str, &str),
+    (repeated_key, repeated): (&'static str, &str),
     errors: &mut Vec<FieldError>,
 ) {
     if values.is_empty() {
-        errors.push(FieldError::new(field, empty));
+        errors.push(FieldError::keyed(field, empty_key, empty));
     } else if values
         .iter()
         .enumerate()
         .any(|(i, v)| values[..i].contains(v))
     {
-        errors.push(FieldError::new(field, repeated));
+        errors.push(FieldError::keyed(field, repeated_key, repeated));
     }
 }
 
@@ -213,20 +276,23 @@ fn check_text(
     value: &Option<String>,
     field: &str,
     label: &str,
+    [too_long, one_line]: [&'static str; 2],
     max: usize,
     errors: &mut Vec<FieldError>,
 ) -> Option<String> {
     let text = value.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
     if text.chars().count() > max {
-        errors.push(FieldError::new(
+        errors.push(FieldError::keyed(
             field,
+            too_long,
             format!("{label} must be {max} characters or fewer"),
         ));
         return None;
     }
     if text.chars().any(is_disallowed_char) {
-        errors.push(FieldError::new(
+        errors.push(FieldError::keyed(
             field,
+            one_line,
             format!("{label} must be on one line, without special characters"),
         ));
         return None;

@@ -5,11 +5,13 @@
 
 mod area;
 mod contact;
+mod language;
 mod national;
 mod read;
 mod types;
 
 pub use area::AreaChoice;
+pub use language::{language_for_tag, Language, LANGUAGES};
 pub use national::{national, National, NATIONAL_JSON};
 pub use types::*;
 
@@ -28,5 +30,20 @@ impl Profile {
             ));
         }
         Ok(profile)
+    }
+}
+
+impl Profile {
+    /// The languages the panel offers, English first: those listed that the widget ships in,
+    /// or all of them when none are listed.
+    pub fn offered_languages(&self) -> Vec<&'static Language> {
+        LANGUAGES
+            .iter()
+            .filter(|l| {
+                l.code == "en"
+                    || self.languages.is_empty()
+                    || self.languages.iter().any(|c| c == l.code)
+            })
+            .collect()
     }
 }

@@ -30,6 +30,12 @@ impl National {
     pub fn read_json(text: &str) -> Result<National, String> {
         national(&document(text)?)
     }
+
+    /// Reads the national content from a document already parsed, such as a language's
+    /// catalogue, which carries it beside the interface's text.
+    pub fn read_value(value: &Value) -> Result<National, String> {
+        national(value)
+    }
 }
 
 fn document(text: &str) -> Result<Value, String> {
@@ -88,6 +94,26 @@ fn version(object: &Value) -> Result<u32, String> {
         .ok_or_else(|| "schema_version must be a whole number".into())
 }
 
+/// Text in other languages: an object from language code to text. Like any defaulted
+/// collection, a missing field is empty and `null` is refused.
+fn translations(object: &Value, key: &str) -> Result<Translations, String> {
+    let Some(value) = object.get(key) else {
+        return Ok(Translations::default());
+    };
+    let Value::Object(members) = value else {
+        return Err(named("expected an object for", key));
+    };
+    let mut out: Vec<(String, String)> = Vec::with_capacity(members.len());
+    for (code, text_value) in members {
+        // serde would keep the last of two; a profile saying two things is refused instead.
+        if out.iter().any(|(c, _)| c == code) {
+            return Err(named("duplicate field", code));
+        }
+        out.push((code.clone(), text(text_value)?));
+    }
+    Ok(Translations(out))
+}
+
 fn list<T>(value: &Value, item: fn(&Value) -> Result<T, String>) -> Result<Vec<T>, String> {
     let items = value.as_array().ok_or("expected an array")?;
     let mut out = Vec::with_capacity(items.len());
@@ -110,6 +136,7 @@ fn profile(v: &Value) -> Result<Profile, String> {
             "commitments",
             "landlord_contacts",
             "areas",
+            "languages",
             "callback",
         ],
     )?;
@@ -123,6 +150,10 @@ fn profile(v: &Value) -> Result<Profile, String> {
         commitments: list(field(v, "commitments")?, commitment)?,
         landlord_contacts: list(field(v, "landlord_contacts")?, service)?,
         areas: list(field(v, "areas")?, area)?,
+        languages: match v.get("languages") {
+            Some(codes) => list(codes, text)?,
+            None => Vec::new(),
+        },
         callback: optional(v, "callback").map(callback).transpose()?,
     })
 }
@@ -133,6 +164,7 @@ fn callback(v: &Value) -> Result<CallbackSettings, String> {
         &[
             "endpoint",
             "next_steps",
+            "next_steps_translations",
             "privacy_notice",
             "not_asked",
             "seal",
@@ -141,6 +173,7 @@ fn callback(v: &Value) -> Result<CallbackSettings, String> {
     Ok(CallbackSettings {
         endpoint: opt_string(v, "endpoint")?,
         next_steps: string(v, "next_steps")?,
+        next_steps_translations: translations(v, "next_steps_translations")?,
         privacy_notice: optional(v, "privacy_notice").map(contact).transpose()?,
         // A defaulted Vec, unlike an Option, does not take null.
         not_asked: match v.get("not_asked") {
@@ -180,9 +213,10 @@ fn policy(v: &Value) -> Result<Policy, String> {
 }
 
 fn commitment(v: &Value) -> Result<Commitment, String> {
-    let v = object(v, &["text", "policy_ref"])?;
+    let v = object(v, &["text", "translations", "policy_ref"])?;
     Ok(Commitment {
         text: string(v, "text")?,
+        translations: translations(v, "translations")?,
         policy_ref: string(v, "policy_ref")?,
     })
 }
@@ -206,10 +240,11 @@ fn police_force(v: &Value) -> Result<PoliceForce, String> {
 }
 
 fn service(v: &Value) -> Result<Service, String> {
-    let v = object(v, &["name", "about", "contacts"])?;
+    let v = object(v, &["name", "about", "translations", "contacts"])?;
     Ok(Service {
         name: string(v, "name")?,
         about: string(v, "about")?,
+        translations: translations(v, "translations")?,
         contacts: list(field(v, "contacts")?, contact)?,
     })
 }

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "schema")]
@@ -31,6 +33,10 @@ pub struct Profile {
     pub landlord_contacts: Vec<Service>,
     /// The council areas the landlord's homes are in. With more than one, the person picks theirs.
     pub areas: Vec<Area>,
+    /// The languages the panel offers, by code (`en`, `pl`, `ur`, `ar`). Without it, every
+    /// language the widget ships in. English is always offered, as the fallback.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
     /// The safe call-back request form. Without it (and without an endpoint in the embed
     /// snippet) the panel shows no form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,6 +54,10 @@ pub struct CallbackSettings {
     /// What happens after a request is sent, in the landlord's own words from its policy,
     /// for example when it aims to make contact.
     pub next_steps: String,
+    /// `next_steps` in other languages, by language code.
+    #[serde(default, skip_serializing_if = "Translations::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
+    pub next_steps_translations: Translations,
     /// The landlord's privacy notice, linked beside the consent box, once its address is checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy_notice: Option<Contact>,
@@ -116,6 +126,11 @@ pub struct Policy {
 #[serde(deny_unknown_fields)]
 pub struct Commitment {
     pub text: String,
+    /// `text` in other languages, by language code, for example `{"pl": "..."}`. Where a
+    /// language has none, the panel shows the English, marked as English.
+    #[serde(default, skip_serializing_if = "Translations::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
+    pub translations: Translations,
     /// Where in the policy it is said, for example "section 9.3".
     pub policy_ref: String,
 }
@@ -150,6 +165,10 @@ pub struct Service {
     pub name: String,
     /// Who it helps and how, in one or two short sentences.
     pub about: String,
+    /// `about` in other languages, by language code. The name stays as the service uses it.
+    #[serde(default, skip_serializing_if = "Translations::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
+    pub translations: Translations,
     pub contacts: Vec<Contact>,
 }
 
@@ -222,4 +241,40 @@ pub struct Source {
     /// The date the source itself gives, if it gives one, as YYYY-MM-DD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_date: Option<String>,
+}
+
+/// Text in other languages, by language code: in JSON an object such as `{"pl": "..."}`.
+/// A list rather than a map in memory, since the widget's wasm would otherwise carry a whole
+/// B-tree for the two or three entries one text ever has.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "BTreeMap<String, String>", into = "BTreeMap<String, String>")]
+pub struct Translations(pub Vec<(String, String)>);
+
+impl Translations {
+    pub fn get(&self, code: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, text)| text.as_str())
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.get(code).is_some()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<BTreeMap<String, String>> for Translations {
+    fn from(map: BTreeMap<String, String>) -> Self {
+        Translations(map.into_iter().collect())
+    }
+}
+
+impl From<Translations> for BTreeMap<String, String> {
+    fn from(t: Translations) -> Self {
+        t.0.into_iter().collect()
+    }
 }

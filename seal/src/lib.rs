@@ -133,6 +133,7 @@ impl Envelope {
             errors.push(FieldError {
                 field: key.chars().take(40).collect(),
                 message: "This is not part of a sealed request".into(),
+                key: "",
             });
         }
         if !errors.is_empty() {
@@ -219,6 +220,7 @@ fn problem(field: &str, message: &str) -> FieldError {
     FieldError {
         field: field.to_owned(),
         message: message.to_owned(),
+        key: "",
     }
 }
 

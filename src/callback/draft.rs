@@ -96,6 +96,7 @@ impl Draft {
             errors.push(FieldError {
                 field: "contact_method".into(),
                 message: t("callback.contact_method.error_missing").into(),
+                key: "callback.contact_method.error_missing",
             });
         }
         if self.if_someone_else_answers.is_none() {
@@ -103,6 +104,7 @@ impl Draft {
             errors.push(FieldError {
                 field: "if_someone_else_answers".into(),
                 message: t("callback.if_someone_else_answers.error_missing").into(),
+                key: "callback.if_someone_else_answers.error_missing",
             });
         }
         let order = |e: &FieldError| {

@@ -10,10 +10,10 @@ mod sealing;
 mod send;
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use safe_contact_callback::{
-    ContactMethod, Day, FieldError, IfSomeoneElseAnswers, OfficerGender, TimeOfDay,
+    limits, ContactMethod, Day, FieldError, IfSomeoneElseAnswers, OfficerGender, TimeOfDay,
 };
 use safe_contact_profile::{CallbackSettings, OptionalQuestion, Profile, SealKey, Service};
 use wasm_bindgen::JsCast;
@@ -22,7 +22,7 @@ use web_sys::{Element, HtmlFormElement, HtmlInputElement};
 
 use crate::contact::{link, service_list};
 use crate::dom::{append_text, el, focus, replace_children, set_hidden, Listeners};
-use crate::text::{fill, t};
+use crate::text::{fill, own_words, t};
 use draft::{Attempt, Draft, Sealed};
 use fields::{checkbox, choices, chosen, input_id, summary_links, text_field, ticked, Field};
 use send::Outcome;
@@ -125,7 +125,7 @@ fn text(input: &Option<HtmlInputElement>) -> String {
     input.as_ref().map(|i| i.value()).unwrap_or_default()
 }
 
-struct Form {
+pub struct Form {
     inputs: Inputs,
     fields: Vec<Field>,
     form: HtmlFormElement,
@@ -144,6 +144,31 @@ struct Form {
     /// The last attempt, so that a retry with the same answers sends the same request.
     sending: RefCell<Option<Attempt>>,
     stage: RefCell<Stage>,
+    /// The errors on show, so a redraw in another language can tell them again.
+    errors: RefCell<Vec<FieldError>>,
+    /// Where a send in flight reports its outcome: this form, or the one that replaced it
+    /// when the person changed language meanwhile.
+    home: Rc<RefCell<Weak<Form>>>,
+}
+
+/// What a form drawn again in another language takes over from the one it replaces: where
+/// the request has got to, and the last attempt, so that a retry stays the same request.
+pub struct FormCarry {
+    stage: Stage,
+    sending: Option<Attempt>,
+    errors: Vec<FieldError>,
+    home: Rc<RefCell<Weak<Form>>>,
+}
+
+/// An error in the panel's language. Errors from the endpoint carry no key, and show as sent.
+fn said(error: &FieldError) -> String {
+    if error.key.is_empty() {
+        return error.message.clone();
+    }
+    let max = limits::of(&error.field)
+        .map(|m| format!("{m}"))
+        .unwrap_or_default();
+    fill(t(error.key), &[("max", &max)])
 }
 
 /// The call-back form, with the notes shown after a send.
@@ -153,7 +178,8 @@ pub fn callback_form(
     endpoint: String,
     helpline: Option<&Service>,
     listeners: &mut Listeners,
-) -> Element {
+    carry: Option<FormCarry>,
+) -> (Element, Rc<Form>) {
     let asks = |q: OptionalQuestion| !settings.not_asked.contains(&q);
     // Session-replay tools skip what carries these, so no recording holds the answers.
     let form = el("form")
@@ -327,7 +353,11 @@ pub fn callback_form(
         .class("panel-success")
         .attr("tabindex", "-1")
         .child(&el("h4").text(t("callback.sent.heading")).el())
-        .child(&el("p").text(&settings.next_steps).el())
+        .child(&own_words(
+            "p",
+            &settings.next_steps,
+            &settings.next_steps_translations,
+        ))
         .child(&el("p").text(t("callback.sent.cleared")).el())
         .child(&el("p").text(t("callback.note.in_danger")).el())
         .el();
@@ -393,7 +423,18 @@ pub fn callback_form(
         endpoint,
         sending: RefCell::new(None),
         stage: RefCell::new(Stage::Editing),
+        errors: RefCell::new(Vec::new()),
+        home: carry.as_ref().map(|c| c.home.clone()).unwrap_or_default(),
     });
+    *me.home.borrow_mut() = Rc::downgrade(&me);
+    if let Some(carry) = carry {
+        me.sending.replace(carry.sending);
+        me.set_stage(carry.stage);
+        if !carry.errors.is_empty() {
+            me.show_errors(&carry.errors);
+        }
+    }
+    let handle = me.clone();
     {
         let me = me.clone();
         listeners.on(&form, "submit", move |ev| {
@@ -413,14 +454,24 @@ pub fn callback_form(
         me.reset();
         me.set_stage(Stage::Editing);
     });
-    el("div")
+    let part = el("div")
         .class("callback")
         .child(&sent_note)
         .child(&editing)
-        .el()
+        .el();
+    (part, handle)
 }
 
 impl Form {
+    pub fn carry(&self) -> FormCarry {
+        FormCarry {
+            stage: *self.stage.borrow(),
+            sending: self.sending.borrow().clone(),
+            errors: self.errors.borrow().clone(),
+            home: self.home.clone(),
+        }
+    }
+
     /// Reads the answers from the inputs.
     fn draft(&self) -> Draft {
         let i = &self.inputs;
@@ -471,12 +522,14 @@ impl Form {
         self.set_stage(Stage::Sending);
         // Only the request itself travels with the send: if the panel is closed meanwhile,
         // the form and its inputs are freed at once, and the outcome goes nowhere.
-        let me = Rc::downgrade(self);
+        let home = self.home.clone();
         let endpoint = self.endpoint.clone();
         spawn_local(async move {
             let outcome = send::send(&endpoint, &attempt).await;
             drop(attempt);
-            let Some(me) = me.upgrade() else { return };
+            let Some(me) = home.borrow().upgrade() else {
+                return;
+            };
             match outcome {
                 Outcome::Sent => {
                     me.note(Stage::Sent);
@@ -506,9 +559,10 @@ impl Form {
     /// Each field's error beside it, and all of them in the summary above the form, which
     /// takes focus so that a screen reader reads them first.
     fn show_errors(&self, errors: &[FieldError]) {
+        self.errors.replace(errors.to_vec());
         for field in &self.fields {
-            let message = errors.iter().find(|e| e.field == field.name);
-            field.show(message.map(|e| e.message.as_str()));
+            let message = errors.iter().find(|e| e.field == field.name).map(said);
+            field.show(message.as_deref());
         }
         if errors.is_empty() {
             self.summary.remove();
@@ -519,7 +573,7 @@ impl Form {
             .map(|e| {
                 let href = format!("#{}", input_id(&e.field));
                 el("li")
-                    .child(&el("a").attr("href", &href).text(&e.message).el())
+                    .child(&el("a").attr("href", &href).text(&said(e)).el())
                     .el()
             })
             .collect();

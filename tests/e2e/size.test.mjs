@@ -37,3 +37,16 @@ test(`the full widget is at most ${TOTAL_BUDGET / 1000} KB gzipped (level 9)`, (
   t.diagnostic(line);
   assert.ok(total <= TOTAL_BUDGET, line);
 });
+
+// Issue 11: a language other than English costs one fetch of its catalogue, and only when chosen.
+const CATALOGUE_BUDGET = 15_000;
+test(`each language catalogue is at most ${CATALOGUE_BUDGET / 1000} KB gzipped (level 9)`, (t) => {
+  const catalogues = readdirSync(path.join(DIST, 'lang')).filter((f) => f.endsWith('.json'));
+  assert.deepEqual(catalogues.sort(), ['ar.json', 'pl.json', 'ur.json']);
+  for (const f of catalogues) {
+    const gz = gzipped(`lang/${f}`);
+    const line = `lang/${f}: ${gz} bytes gzipped (budget ${CATALOGUE_BUDGET}, ${CATALOGUE_BUDGET - gz} to spare)`;
+    t.diagnostic(line);
+    assert.ok(gz <= CATALOGUE_BUDGET, line);
+  }
+});

@@ -22,6 +22,7 @@ const MAX_SOURCE_AGE_YEARS: i64 = 3;
 
 pub fn check(value: &Value, today: Date, report: &mut Report) {
     policy_review(value, today, report);
+    crate::languages::check(value, report);
     walk(value, "", None, today, report);
 }
 

@@ -29,6 +29,41 @@ pub struct Findings<'a> {
     pub national: &'a [Problem],
 }
 
+/// Each language the panel offers, and for each but English, the landlord's own words that
+/// have no translation into it and so show in English.
+fn languages(profile: &Profile) -> Part {
+    let offered: Vec<String> = profile
+        .offered_languages()
+        .iter()
+        .map(|l| format!("{} ({})", l.name, l.code))
+        .collect();
+    let mut entries = vec![Entry::Text(format!(
+        "The panel offers: {}. The widget's own words and the national content come translated; \
+         the landlord's own words show in English wherever the profile has no translation.",
+        offered.join(", ")
+    ))];
+    for gaps in crate::languages::gaps(profile) {
+        entries.push(Entry::Group(format!(
+            "{} ({})",
+            gaps.language.name, gaps.language.code
+        )));
+        entries.push(match gaps.missing.is_empty() {
+            true => Entry::Text("Everything the landlord wrote is translated.".into()),
+            false => Entry::Points(
+                gaps.missing
+                    .into_iter()
+                    .map(|m| format!("No translation: {m}"))
+                    .collect(),
+            ),
+        });
+    }
+    Part {
+        heading: "Languages".into(),
+        about: "Which languages the panel offers, and what shows in English in each.".into(),
+        entries,
+    }
+}
+
 /// One heading's worth of the report.
 struct Part {
     heading: String,
@@ -71,7 +106,11 @@ impl ContentReport {
         let all = || findings.profile.iter().chain(findings.national);
         let errors = all().filter(|p| p.severity == Severity::Error).count();
         let warnings = all().count() - errors;
-        let mut parts = vec![before_you_sign_off(findings), about_the_profile(profile)];
+        let mut parts = vec![
+            before_you_sign_off(findings),
+            about_the_profile(profile),
+            languages(profile),
+        ];
         let mut panel = vec![danger_now(national)];
         panel.extend(profile.callback.as_ref().map(|c| callback(name, c)));
         panel.push(support_near_you(profile));

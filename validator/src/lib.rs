@@ -11,6 +11,7 @@ pub mod content_report;
 pub mod date;
 pub mod demo_keys;
 pub mod formats;
+pub mod languages;
 pub mod lines;
 pub mod report;
 pub mod schema;

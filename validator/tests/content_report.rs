@@ -92,6 +92,7 @@ fn sections_come_in_the_order_the_panel_shows_them() {
         [
             "Before you sign off".to_owned(),
             "About this profile".to_owned(),
+            "Languages".to_owned(),
             format!("1. {}", national.danger_now.heading),
             "2. Ask us to contact you safely".to_owned(),
             "3. Support near you".to_owned(),
@@ -173,4 +174,51 @@ fn a_profile_the_widget_cannot_read_gets_no_report() {
         problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
         ["36: /landlord_contacts/0/contacts/1/checked: missing field `checked`"]
     );
+}
+
+/// The report says, for each language the landlord offers, what shows in English.
+#[test]
+fn the_report_lists_what_each_language_lacks() {
+    let text = report_for(&fixture("translations.json")).to_text();
+    let part = text
+        .split("\nLanguages\n")
+        .nth(1)
+        .expect("a Languages part")
+        .split("\n1. ")
+        .next()
+        .unwrap();
+    assert!(
+        part.contains("The panel offers: English (en), Polski (pl), العربية (ar)."),
+        "{part}"
+    );
+    let polski = part
+        .split("\nPolski (pl):")
+        .nth(1)
+        .unwrap()
+        .split("\nالعربية (ar):")
+        .next()
+        .unwrap();
+    assert!(
+        !polski.contains("commitments"),
+        "Polish has its commitment: {polski}"
+    );
+    assert!(
+        polski.contains(
+            "No translation: the descriptions of North Domestic Abuse Service, South Women's Aid"
+        ),
+        "{polski}"
+    );
+    assert!(!polski.contains("Example Homes tenancy team"), "{polski}");
+    let arabic = part.split("\nالعربية (ar):").nth(1).unwrap();
+    assert!(
+        arabic.contains("No translation: 1 of 1 commitments"),
+        "{arabic}"
+    );
+    assert!(
+        arabic.contains(
+            "No translation: the descriptions of North Domestic Abuse Service, South Women's Aid"
+        ),
+        "{arabic}"
+    );
+    assert!(!part.contains("(ur)"), "Urdu is not offered: {part}");
 }

@@ -255,3 +255,23 @@ fn the_demo_public_keys_are_those_in_endpoint_demo_keys() {
     listed.sort();
     assert_eq!(listed, in_files);
 }
+
+#[test]
+fn languages_must_be_shipped_once_each_and_translations_offered() {
+    assert_eq!(check("translations.json"), Vec::<String>::new());
+    let problems = check("bad-languages.json");
+    let expected = [
+        "/languages/2: \"fr\" is not a language the widget ships: use one of en, pl, ur, ar",
+        "/languages/3: \"pl\" is listed twice",
+        "/commitments/0/translations/en: \"en\" is not a language to translate into: use one of pl, ur, ar",
+        "/commitments/0/translations/ur: warning: a translation into \"ur\", which `languages` does not offer: the panel never shows it",
+        "/landlord_contacts/0/translations/ar: warning: a translation into \"ar\", which `languages` does not offer: the panel never shows it",
+    ];
+    for e in expected {
+        assert!(
+            problems.iter().any(|p| p.ends_with(e)),
+            "{e}\nnot in {problems:#?}"
+        );
+    }
+    assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+}

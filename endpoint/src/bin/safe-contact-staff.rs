@@ -280,6 +280,7 @@ fn failed_checks(request: &Value, areas: Option<&[String]>) -> Vec<FieldError> {
         Err(ParseError::Malformed(message)) => vec![FieldError {
             field: "request".into(),
             message: message.into(),
+            key: "",
         }],
     }
 }
