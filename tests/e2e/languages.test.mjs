@@ -84,8 +84,13 @@ describe('languages', () => {
   for (const l of LANGUAGES) {
     describe(l.code, () => {
       test('with the browser set to it, the panel opens in it, with its notes and exit label', async () => {
-        const { context, page } = await openIn(browser, l);
+        const { context, page, offsite } = await openIn(browser, l);
         try {
+          assert.deepEqual(offsite, [], 'the catalogue comes from the widget\'s own origin');
+          assert.ok(
+            await page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.includes('/lang/'))),
+            'the catalogue was fetched',
+          );
           const heading = await page.locator(`${APP} .danger h3`).textContent();
           assert.equal(heading, l.national.danger_now.heading);
           assert.equal(
