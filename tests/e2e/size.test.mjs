@@ -13,9 +13,8 @@ import { DIST } from './harness.mjs';
 // README's "Weight"), so this budget holds the line where it is.
 const BUDGET = 3150;
 // Issue 9 asks for 120 KB: loader, glue, wasm (the CSS is inside it) and the largest profile,
-// 1 KB = 1000 B. The languages (issue 11) took the English first open to 121.2 KB, so until the
-// wasm is trimmed back under 120 this holds the line at 122 KB, and issue 11 stays open.
-const TOTAL_BUDGET = 122_000;
+// 1 KB = 1000 B.
+const TOTAL_BUDGET = 120_000;
 
 const gzipped = (file) => gzipSync(readFileSync(path.join(DIST, file)), { level: constants.Z_BEST_COMPRESSION }).length;
 
