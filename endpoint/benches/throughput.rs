@@ -140,7 +140,9 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let config = config(dir.path());
-        let db = config.database.clone();
+        let safe_contact_endpoint::config::Database::Sqlite(db) = config.database.clone() else {
+            unreachable!("the config above names a file")
+        };
         let running = start(config).await.expect("the server starts");
         let url = Arc::new(format!("http://{}/v1/callbacks", running.addr));
         let conn = rusqlite::Connection::open(&db).unwrap();

@@ -18,10 +18,71 @@ use serde::Deserialize;
 
 use crate::notify::Timing;
 
+/// Where requests are kept: an SQLite file (the default, for one instance) or a PostgreSQL
+/// database (for several instances behind a proxy).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    /// The connection string as written, password included: never logged or shown whole.
+    Postgres(String),
+}
+
+impl Database {
+    fn parse(text: &str, base: &Path) -> Result<Database, ConfigError> {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            text.parse::<tokio_postgres::Config>().map_err(|_| {
+                ConfigError(
+                    "database: not a PostgreSQL connection string (postgres://user@host:port/name)"
+                        .into(),
+                )
+            })?;
+            Ok(Database::Postgres(text.to_owned()))
+        } else if text.contains("://") {
+            Err(ConfigError(
+                "database: give a file path for SQLite or a postgres:// address".into(),
+            ))
+        } else {
+            Ok(Database::Sqlite(base.join(text)))
+        }
+    }
+
+    /// For messages: the file, or PostgreSQL's host, port and database, without the user or
+    /// password.
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Sqlite(path) => path.display().to_string(),
+            Database::Postgres(url) => match url.parse::<tokio_postgres::Config>() {
+                Ok(c) => {
+                    let hosts: Vec<String> = c
+                        .get_hosts()
+                        .iter()
+                        .map(|h| match h {
+                            tokio_postgres::config::Host::Tcp(name) => name.clone(),
+                            tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+                        })
+                        .collect();
+                    let ports: Vec<String> = c.get_ports().iter().map(u16::to_string).collect();
+                    format!(
+                        "PostgreSQL database {} on {} port {}",
+                        c.get_dbname().unwrap_or("(default)"),
+                        hosts.join(","),
+                        if ports.is_empty() {
+                            "5432".into()
+                        } else {
+                            ports.join(",")
+                        }
+                    )
+                }
+                Err(_) => "PostgreSQL".into(),
+            },
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub bind: SocketAddr,
-    pub database: PathBuf,
+    pub database: Database,
     pub static_dir: Option<PathBuf>,
     /// Only connections from these addresses may say, with X-Forwarded-For, who the client is.
     pub trusted_proxies: Vec<IpAddr>,
@@ -201,7 +262,7 @@ impl std::error::Error for ConfigError {}
 struct RawConfig {
     #[serde(default = "default_bind")]
     bind: String,
-    database: PathBuf,
+    database: String,
     static_dir: Option<PathBuf>,
     #[serde(default)]
     trusted_proxies: Vec<String>,
@@ -455,7 +516,7 @@ impl Config {
 
         Ok(Config {
             bind,
-            database: base.join(raw.database),
+            database: Database::parse(&raw.database, base)?,
             static_dir,
             trusted_proxies,
             request_timeout: Duration::from_secs(raw.request_timeout_seconds),
@@ -696,7 +757,7 @@ seal_key_ids = ["livin-2026-05"]
     #[test]
     fn good_config_with_defaults() {
         let c = Config::from_toml(&base(""), Path::new("/srv")).unwrap();
-        assert_eq!(c.database, Path::new("/srv/x.db"));
+        assert_eq!(c.database, Database::Sqlite("/srv/x.db".into()));
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
         let l = c.landlord("livin").unwrap();
         assert_eq!((l.retention_days, l.closed_retention_days), (90, 30));
@@ -709,6 +770,25 @@ seal_key_ids = ["livin-2026-05"]
         assert_eq!(c.rate_limit.max_clients, 100_000);
         assert!(c.staff.is_none(), "no inbox unless configured");
         assert!(l.staff_guidance.is_empty());
+    }
+
+    #[test]
+    fn database_is_a_file_or_a_postgres_address() {
+        let with =
+            |db: &str| base("").replace("database = \"x.db\"", &format!("database = \"{db}\""));
+        let url = "postgres://safe:pw@db.example:5433/contact?sslmode=require";
+        let c = Config::from_toml(&with(url), Path::new("/srv")).unwrap();
+        assert_eq!(c.database, Database::Postgres(url.into()));
+        let said = c.database.describe();
+        assert_eq!(said, "PostgreSQL database contact on db.example port 5433");
+        assert!(!said.contains("pw") && !said.contains("safe"));
+        let c = Config::from_toml(&with("postgresql://h/x"), Path::new("/srv")).unwrap();
+        assert_eq!(
+            c.database.describe(),
+            "PostgreSQL database x on h port 5432"
+        );
+        assert!(problem(&with("postgres://h:notaport/x")).contains("PostgreSQL connection string"));
+        assert!(problem(&with("mysql://h/x")).contains("postgres://"));
     }
 
     #[test]

@@ -5,51 +5,80 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use rusqlite::{params, Connection, ErrorCode, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode};
 
+use crate::args;
 use crate::clock::{unix_now, DAY};
 use crate::config::Config;
+use crate::store::sql::{self, Db};
 use crate::store::{Store, BUSY_TIMEOUT};
 
 /// For rows of a landlord that has since left the config: the default period still applies, so
 /// removing a landlord never means keeping its requests for ever.
 const DEFAULT_DAYS: i64 = 90;
 
-/// Deletes everything due at `now` and returns how many requests went.
-pub fn sweep(conn: &mut Connection, config: &Config, now: i64) -> rusqlite::Result<usize> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut deleted = 0;
-    for l in &config.landlords {
-        deleted += tx.execute(
-            "DELETE FROM requests WHERE landlord = ?1 AND (received_at <= ?2 OR (status = 'closed' AND status_at <= ?3))",
-            params![
-                l.id,
-                now - i64::from(l.retention_days) * DAY,
-                now - i64::from(l.closed_retention_days) * DAY
-            ],
+/// Held for the length of a sweep on PostgreSQL, so that of several instances one sweeps and
+/// the others skip that round.
+pub const SWEEP_LOCK: i64 = 0x005a_fec0_0002;
+
+/// Deletes everything due at `now` and returns how many requests went, or `None` when another
+/// instance is sweeping the same PostgreSQL database.
+pub fn sweep(db: &mut Db, config: &Config, now: i64) -> sql::Result<Option<u64>> {
+    let deleted = db.transaction(|tx| {
+        if tx.is_postgres() {
+            let locked: i64 = tx
+                .query_one(
+                    "SELECT CASE WHEN pg_try_advisory_xact_lock(?1) THEN 1 ELSE 0 END",
+                    args![SWEEP_LOCK],
+                )?
+                .ok_or(sql::Error::Invalid("the lock query gave no row"))?
+                .get(0)?;
+            if locked == 0 {
+                return Ok(None);
+            }
+        }
+        let mut deleted = 0;
+        for l in &config.landlords {
+            deleted += tx.execute(
+                "DELETE FROM requests WHERE landlord = ?1 AND (received_at <= ?2 OR (status = 'closed' AND status_at <= ?3))",
+                args![
+                    &l.id,
+                    now - i64::from(l.retention_days) * DAY,
+                    now - i64::from(l.closed_retention_days) * DAY
+                ],
+            )?;
+        }
+        let configured: HashSet<&str> = config.landlords.iter().map(|l| l.id.as_str()).collect();
+        let present = tx
+            .query("SELECT DISTINCT landlord FROM requests", &[])?
+            .iter()
+            .map(|r| r.get::<String>(0))
+            .collect::<sql::Result<Vec<_>>>()?;
+        for gone in present.iter().filter(|l| !configured.contains(l.as_str())) {
+            deleted += tx.execute(
+                "DELETE FROM requests WHERE landlord = ?1 AND received_at <= ?2",
+                args![gone, now - DEFAULT_DAYS * DAY],
+            )?;
+        }
+        // An expired invite can never be used, but it still holds an email and a TOTP secret.
+        tx.execute("DELETE FROM invites WHERE expires_at <= ?1", args![now])?;
+        tx.execute(
+            "DELETE FROM audit WHERE at <= ?1",
+            args![now - i64::from(config.retention.audit_days) * DAY],
         )?;
+        Ok(Some(deleted))
+    })?;
+    if deleted.is_none() {
+        return Ok(None);
     }
-    let configured: HashSet<&str> = config.landlords.iter().map(|l| l.id.as_str()).collect();
-    let present: Vec<String> = tx
-        .prepare("SELECT DISTINCT landlord FROM requests")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for gone in present.iter().filter(|l| !configured.contains(l.as_str())) {
-        deleted += tx.execute(
-            "DELETE FROM requests WHERE landlord = ?1 AND received_at <= ?2",
-            params![gone, now - DEFAULT_DAYS * DAY],
-        )?;
+    match db {
+        // Every sweep, not only one that deleted something: a purge whose checkpoint was held
+        // up by a reader left deleted pages in the WAL, and this is where they go.
+        Db::Sqlite(conn) => checkpoint(conn)?,
+        // Outside the transaction, as VACUUM must be. It makes the space of deleted rows free
+        // for reuse; what that does and does not erase is in the README.
+        Db::Postgres { .. } => db.batch("VACUUM requests, invites, sessions, audit")?,
     }
-    // An expired invite can never be used, but it still holds an email and a TOTP secret.
-    tx.execute("DELETE FROM invites WHERE expires_at <= ?1", [now])?;
-    tx.execute(
-        "DELETE FROM audit WHERE at <= ?1",
-        [now - i64::from(config.retention.audit_days) * DAY],
-    )?;
-    tx.commit()?;
-    // Every sweep, not only one that deleted something: a purge whose checkpoint was held up by
-    // a reader left deleted pages in the WAL, and this is where they go.
-    checkpoint(conn)?;
     Ok(deleted)
 }
 
@@ -103,10 +132,7 @@ pub fn spawn(store: Store, config: std::sync::Arc<Config>) -> tokio::task::JoinH
         loop {
             ticks.tick().await;
             let config = std::sync::Arc::clone(&config);
-            if let Ok(deleted) = store
-                .with_conn(move |c| sweep(c, &config, unix_now()))
-                .await
-            {
+            if let Ok(Some(deleted)) = store.with_db(move |c| sweep(c, &config, unix_now())).await {
                 if deleted > 0 {
                     tracing::info!(deleted, "retention sweep");
                 }

@@ -18,7 +18,7 @@ use tokio::sync::{mpsc, watch, Semaphore};
 use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
-use crate::config::Config;
+use crate::config::{Config, Database};
 use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
@@ -51,17 +51,22 @@ impl Running {
 /// Opens the database, binds the address and starts serving in the background.
 pub async fn start(config: Config) -> Result<Running, ConfigError> {
     let config = Arc::new(config);
-    let db = config.database.clone();
-    if let Some(parent) = db.parent() {
-        create_private_dir(parent).map_err(|e| {
-            ConfigError(format!(
-                "cannot create the database folder {}: {e}",
-                parent.display()
-            ))
-        })?;
+    if let Database::Sqlite(path) = &config.database {
+        if let Some(parent) = path.parent() {
+            create_private_dir(parent).map_err(|e| {
+                ConfigError(format!(
+                    "cannot create the database folder {}: {e}",
+                    parent.display()
+                ))
+            })?;
+        }
     }
-    let store = Store::open(&db)
-        .map_err(|e| ConfigError(format!("cannot open the database {}: {e}", db.display())))?;
+    let store = Store::open(&config.database).await.map_err(|e| {
+        ConfigError(format!(
+            "cannot open the database ({}): {e}",
+            config.database.describe()
+        ))
+    })?;
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|e| ConfigError(format!("cannot listen on {}: {e}", config.bind)))?;

@@ -8,7 +8,6 @@ use std::time::Duration;
 use common::*;
 use reqwest::StatusCode;
 use safe_contact_endpoint::clock::{unix_now, DAY};
-use safe_contact_endpoint::{retention, store};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -555,27 +554,17 @@ async fn retention_deletes_for_real() {
     assert!(contains(&disk_bytes(&s.db), "07700900987"));
     assert!(contains(&disk_bytes(&s.db), "07700900654"));
 
-    let mut conn = store::open(&s.db).unwrap();
     let now = unix_now();
-    assert_eq!(retention::sweep(&mut conn, &s.config, now).unwrap(), 0);
+    assert_eq!(sweep(&s.db, &s.config, now), 0);
     // Closed ones go after 30 days, the rest after 90 (the defaults).
-    assert_eq!(
-        retention::sweep(&mut conn, &s.config, now + 31 * DAY).unwrap(),
-        1
-    );
+    assert_eq!(sweep(&s.db, &s.config, now + 31 * DAY), 1);
     assert_eq!(count_rows(&s.db), 1);
     assert!(
         !contains(&disk_bytes(&s.db), "07700900654"),
         "a closed request is still readable on disk"
     );
-    assert_eq!(
-        retention::sweep(&mut conn, &s.config, now + 89 * DAY).unwrap(),
-        0
-    );
-    assert_eq!(
-        retention::sweep(&mut conn, &s.config, now + 91 * DAY).unwrap(),
-        1
-    );
+    assert_eq!(sweep(&s.db, &s.config, now + 89 * DAY), 0);
+    assert_eq!(sweep(&s.db, &s.config, now + 91 * DAY), 1);
     assert_eq!(count_rows(&s.db), 0);
     assert!(
         !contains(&disk_bytes(&s.db), "07700900987"),
@@ -583,7 +572,6 @@ async fn retention_deletes_for_real() {
     );
 
     // Star keeps requests for 7 days only.
-    drop(conn);
     s.running.shutdown().await;
     let dir2 = tempdir();
     let toml = config_toml(dir2.path(), "").replace(
@@ -614,12 +602,9 @@ async fn retention_deletes_for_real() {
     )
     .await;
     assert_eq!(a.status, StatusCode::CREATED);
-    let mut conn = store::open(&config.database).unwrap();
-    assert_eq!(
-        retention::sweep(&mut conn, &config, now + 8 * DAY).unwrap(),
-        1
-    );
-    assert_eq!(count_rows(&config.database), 1);
+    let db = sqlite_path(&config.database);
+    assert_eq!(sweep(&db, &config, now + 8 * DAY), 1);
+    assert_eq!(count_rows(&db), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,7 +12,6 @@ use common::*;
 use reqwest::StatusCode;
 use safe_contact_endpoint::clock::{unix_now, DAY};
 use safe_contact_endpoint::keys::KeyFile;
-use safe_contact_endpoint::{retention, store};
 use safe_contact_seal::Envelope;
 use serde_json::{json, Value};
 
@@ -667,16 +666,11 @@ async fn sealed_requests_are_deleted_for_real() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 
-    let mut conn = store::open(&s.db).unwrap();
-    assert_eq!(
-        retention::sweep(&mut conn, &s.config, unix_now() + 31 * DAY).unwrap(),
-        1
-    );
+    assert_eq!(sweep(&s.db, &s.config, unix_now() + 31 * DAY), 1);
     assert!(
         !holds(&disk_bytes(&s.db), &sample(&a)),
         "a swept sealed request is still on disk"
     );
-    drop(conn);
     let o = staff(&config, &["purge", "livin", &b.request_id]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(count_rows(&s.db), 0);

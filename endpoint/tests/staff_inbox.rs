@@ -779,8 +779,7 @@ async fn expired_invites_are_swept_and_enrolling_keeps_other_landlords_invites()
             sha256_hex(invite_token(&star))
         ),
     );
-    let mut conn = safe_contact_endpoint::store::open(&s.config.database).unwrap();
-    safe_contact_endpoint::retention::sweep(&mut conn, &s.config, now).unwrap();
+    sweep(&s.db, &s.config, now);
     assert_eq!(invites(), ["livin later@livin.example"]);
 }
 
@@ -991,8 +990,9 @@ async fn no_proof_code_passphrase_or_key_reaches_the_database_or_the_log() {
             && log.contains("POST /staff/api/invites/{token} 201 landlord=livin"),
         "the capture works:\n{log}"
     );
-    let mut stored = std::fs::read(&parsed.database).unwrap();
-    stored.extend(std::fs::read(parsed.database.with_extension("db-wal")).unwrap_or_default());
+    let db = sqlite_path(&parsed.database);
+    let mut stored = std::fs::read(&db).unwrap();
+    stored.extend(std::fs::read(db.with_extension("db-wal")).unwrap_or_default());
     let stored = String::from_utf8_lossy(&stored).into_owned();
     assert!(
         stored.contains("zqx-lead@livin.example"),

@@ -6,7 +6,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use rusqlite::Connection;
 use safe_contact_callback::{is_id, normalise_request_id, parse, FieldError, ParseError};
 use safe_contact_endpoint::clock::{rfc3339, unix_now};
 use safe_contact_endpoint::config::Landlord;
@@ -15,7 +14,9 @@ use safe_contact_endpoint::keys::{
 };
 use safe_contact_endpoint::staff::accounts::{self, Invited, Role};
 use safe_contact_endpoint::staff::{self, Actor, Status};
-use safe_contact_endpoint::{retention, store, Config};
+use safe_contact_endpoint::store::sql::{self, Db};
+use safe_contact_endpoint::store::Store;
+use safe_contact_endpoint::{retention, Config};
 use safe_contact_staff_keys::passphrase::normalise_email;
 use serde_json::Value;
 
@@ -130,15 +131,40 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let mut conn = match store::open(&config.database) {
-        Ok(c) => c,
-        Err(e) => {
-            return fail(&format!(
-                "cannot open the database {}: {e}",
-                config.database.display()
-            ))
-        }
+    let words: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+    let role = args.role.clone();
+    // The store is the server's own, so PostgreSQL is reached the same way, through its pool.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
     };
+    done(runtime.block_on(async move {
+        let store = Store::open(&config.database).await.map_err(|e| {
+            format!(
+                "cannot open the database ({}): {e}",
+                config.database.describe()
+            )
+        })?;
+        store
+            .with_db(move |db| Ok(command(db, &config, &words, role.as_deref(), &keys)))
+            .await
+            .map_err(|_| "the database cannot be reached".to_owned())?
+    }))
+}
+
+/// The commands that work on the database.
+fn command(
+    db: &mut Db,
+    config: &Config,
+    words: &[String],
+    role: Option<&str>,
+    keys: &[KeyFile],
+) -> Result<(), String> {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let landlord = |id: &str| -> Result<&Landlord, String> {
         config
             .landlord(id)
@@ -146,44 +172,45 @@ fn main() -> ExitCode {
     };
     let request_id =
         |s: &str| normalise_request_id(s).ok_or_else(|| format!("{s:?} is not a request id"));
-    let result = match words.as_slice() {
-        ["list", l] => landlord(l).and_then(|l| list(&conn, l, Some(Status::New), &keys)),
-        ["list", l, "all"] => landlord(l).and_then(|l| list(&conn, l, None, &keys)),
+    match words.as_slice() {
+        ["list", l] => landlord(l).and_then(|l| list(db, l, Some(Status::New), keys)),
+        ["list", l, "all"] => landlord(l).and_then(|l| list(db, l, None, keys)),
         ["list", l, s] => match Status::parse(s) {
-            Some(status) => landlord(l).and_then(|l| list(&conn, l, Some(status), &keys)),
+            Some(status) => landlord(l).and_then(|l| list(db, l, Some(status), keys)),
             None => Err(USAGE.to_owned()),
         },
-        ["show", l, id] => landlord(l).and_then(|l| show(&mut conn, l, &request_id(id)?, &keys)),
+        ["show", l, id] => landlord(l).and_then(|l| show(db, l, &request_id(id)?, keys)),
         ["mark", l, id, s @ ("contacted" | "closed")] => landlord(l).and_then(|l| {
             let status = Status::parse(s).unwrap_or(Status::Closed);
             let rid = request_id(id)?;
             found(
-                staff::mark(&mut conn, &l.id, &rid, status, None, Actor::Cli, unix_now()),
+                staff::mark(db, &l.id, &rid, status, None, Actor::Cli, unix_now()),
                 &format!("marked {s}"),
             )
         }),
         ["purge", l, id] => landlord(l).and_then(|l| {
             let rid = request_id(id)?;
             found(
-                staff::purge(&mut conn, &l.id, &rid, Actor::Cli, unix_now()),
+                staff::purge(db, &l.id, &rid, Actor::Cli, unix_now()),
                 "purged",
             )
         }),
         ["invite", l, email] => landlord(l).and_then(|l| {
-            let role = args
-                .role
-                .as_deref()
+            let role = role
                 .and_then(Role::parse)
                 .ok_or("--role must be officer or lead")?;
-            invite(&mut conn, &config, l, email, role)
+            invite(db, config, l, email, role)
         }),
-        ["grant", l, email] => landlord(l).and_then(|l| grant(&mut conn, l, email, &keys)),
-        ["sweep"] => retention::sweep(&mut conn, &config, unix_now())
-            .map(|n| println!("deleted {n} requests past their retention period"))
-            .map_err(db_error),
+        ["grant", l, email] => landlord(l).and_then(|l| grant(db, l, email, keys)),
+        ["sweep"] => match retention::sweep(db, config, unix_now()).map_err(db_error)? {
+            Some(n) => {
+                println!("deleted {n} requests past their retention period");
+                Ok(())
+            }
+            None => Err("another instance is sweeping now; try again in a minute".into()),
+        },
         _ => Err(USAGE.to_owned()),
-    };
-    done(result)
+    }
 }
 
 fn load_keys(paths: &[PathBuf]) -> Result<Vec<KeyFile>, String> {
@@ -304,19 +331,19 @@ fn flagged(mut answer: Value, areas: Option<&[String]>) -> Value {
 }
 
 fn list(
-    conn: &Connection,
+    db: &mut Db,
     landlord: &Landlord,
     status: Option<Status>,
     keys: &[KeyFile],
 ) -> Result<(), String> {
-    let rows = staff::list(conn, &landlord.id, status).map_err(db_error)?;
+    let rows = staff::list(db, &landlord.id, status).map_err(db_error)?;
     if rows.is_empty() {
         println!("no requests");
     }
     for r in rows {
         let area = match r.sealed {
             false => r.area.unwrap_or_else(|| "-".into()),
-            true => sealed_area(conn, landlord, &r.request_id, keys)?,
+            true => sealed_area(db, landlord, &r.request_id, keys)?,
         };
         println!(
             "{}  {:<9}  {}  {}",
@@ -332,12 +359,12 @@ fn list(
 /// The area of a sealed request if one of `keys` opens it, else a note of why not. Opening it
 /// is audited, and a request that fails the form's checks is marked.
 fn sealed_area(
-    conn: &Connection,
+    db: &mut Db,
     landlord: &Landlord,
     request_id: &str,
     keys: &[KeyFile],
 ) -> Result<String, String> {
-    let envelope = staff::envelope(conn, &landlord.id, request_id)
+    let envelope = staff::envelope(db, &landlord.id, request_id)
         .map_err(db_error)?
         .ok_or("a sealed request vanished while being listed")?;
     if key_for(&envelope, keys).is_err() {
@@ -346,7 +373,7 @@ fn sealed_area(
     let Ok(request) = open_request(&envelope, &landlord.id, keys) else {
         return Ok("(sealed, cannot be opened: see show)".into());
     };
-    staff::record_opened_in_list(conn, &landlord.id, request_id, unix_now()).map_err(db_error)?;
+    staff::record_opened_in_list(db, &landlord.id, request_id, unix_now()).map_err(db_error)?;
     let area = request["area"].as_str().unwrap_or("-");
     Ok(
         if failed_checks(&request, Some(&landlord.areas)).is_empty() {
@@ -358,17 +385,17 @@ fn sealed_area(
 }
 
 fn show(
-    conn: &mut Connection,
+    db: &mut Db,
     landlord: &Landlord,
     request_id: &str,
     keys: &[KeyFile],
 ) -> Result<(), String> {
     let id = landlord.id.as_str();
     // Without the right key the request cannot be read, so nothing is read or audited.
-    if let Some(envelope) = staff::envelope(conn, id, request_id).map_err(db_error)? {
+    if let Some(envelope) = staff::envelope(db, id, request_id).map_err(db_error)? {
         key_for(&envelope, keys)?;
     }
-    let full = staff::read(conn, id, request_id, Actor::Cli, unix_now())
+    let full = staff::read(db, id, request_id, Actor::Cli, unix_now())
         .map_err(db_error)?
         .ok_or("there is no such request")?;
     let mut answer = serde_json::to_value(&full).map_err(|e| e.to_string())?;
@@ -379,13 +406,13 @@ fn show(
 }
 
 fn invite(
-    conn: &mut Connection,
+    db: &mut Db,
     config: &Config,
     landlord: &Landlord,
     email: &str,
     role: Role,
 ) -> Result<(), String> {
-    match accounts::invite_member(conn, config, &landlord.id, email, role, &Actor::Cli, unix_now())
+    match accounts::invite_member(db, config, &landlord.id, email, role, &Actor::Cli, unix_now())
         .map_err(db_error)?
     {
         Invited::Link { url, expires_at } => {
@@ -408,12 +435,7 @@ fn invite(
 }
 
 /// Seals the key in the one key file to the member's public key and stores the grant.
-fn grant(
-    conn: &mut Connection,
-    landlord: &Landlord,
-    email: &str,
-    keys: &[KeyFile],
-) -> Result<(), String> {
+fn grant(db: &mut Db, landlord: &Landlord, email: &str, keys: &[KeyFile]) -> Result<(), String> {
     let [key] = keys else {
         return Err("grant needs exactly one --key FILE: the landlord key to give".into());
     };
@@ -426,7 +448,7 @@ fn grant(
         ));
     }
     let email = normalise_email(email);
-    let member = accounts::account(conn, &email)
+    let member = accounts::account(db, &email)
         .map_err(db_error)?
         .filter(|a| a.landlord == landlord.id)
         .ok_or_else(|| {
@@ -437,7 +459,7 @@ fn grant(
         })?;
     let sealed = key.seal_grant(&landlord.id, &email, &member.public_key)?;
     let stored = accounts::store_grant(
-        conn,
+        db,
         &landlord.id,
         &member.member_id,
         &key.key_id,
@@ -466,7 +488,7 @@ fn print_json(value: &serde_json::Value) -> Result<(), String> {
     Ok(())
 }
 
-fn found(result: rusqlite::Result<bool>, done: &str) -> Result<(), String> {
+fn found(result: sql::Result<bool>, done: &str) -> Result<(), String> {
     match result.map_err(db_error)? {
         true => {
             println!("{done}");
@@ -476,7 +498,7 @@ fn found(result: rusqlite::Result<bool>, done: &str) -> Result<(), String> {
     }
 }
 
-fn db_error(e: rusqlite::Error) -> String {
+fn db_error(e: sql::Error) -> String {
     format!("database error: {e}")
 }
 

@@ -5,11 +5,12 @@
 //! Invite and session tokens are stored only as SHA-256: a copy of the database lets no one in.
 //! Proofs are stored only as an Argon2id hash, made by the caller off the async threads.
 
+use crate::args;
+use crate::store::sql::{self, Db};
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use getrandom::SysRng;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use safe_contact_seal::rand_core::UnwrapErr;
 use safe_contact_staff_keys::passphrase::normalise_email;
 use safe_contact_staff_keys::totp;
@@ -109,14 +110,10 @@ pub struct Invite {
 
 /// Whether the email may be invited: one member row per email across the whole endpoint, so
 /// sign-in needs no landlord.
-pub fn is_member(conn: &Connection, email: &str) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT 1 FROM members WHERE email = ?1",
-        [email],
-        |_| Ok(()),
-    )
-    .optional()
-    .map(|found| found.is_some())
+pub fn is_member(db: &mut Db, email: &str) -> sql::Result<bool> {
+    Ok(db
+        .query_one("SELECT 1 FROM members WHERE email = ?1", args![email])?
+        .is_some())
 }
 
 pub enum Invited {
@@ -132,14 +129,14 @@ pub enum Invited {
 
 /// Makes a one-use enrolment link for `email` at `landlord`, valid for `invite_hours`.
 pub fn invite_member(
-    conn: &mut Connection,
+    db: &mut Db,
     config: &Config,
     landlord: &str,
     email: &str,
     role: Role,
     by: &Actor,
     now: i64,
-) -> rusqlite::Result<Invited> {
+) -> sql::Result<Invited> {
     let Some(staff) = config.staff.as_ref() else {
         return Ok(Invited::NotSetUp);
     };
@@ -147,7 +144,7 @@ pub fn invite_member(
     if !is_email(&email) {
         return Ok(Invited::BadEmail);
     }
-    if is_member(conn, &email)? {
+    if is_member(db, &email)? {
         return Ok(Invited::AlreadyMember);
     }
     let token = random_token();
@@ -158,7 +155,7 @@ pub fn invite_member(
         totp_secret: totp::new_secret(&mut UnwrapErr(SysRng)).to_vec(),
         expires_at: now + i64::from(staff.invite_hours) * 3600,
     };
-    create_invite(conn, &token_hash(&token), &invite, by, now)?;
+    create_invite(db, &token_hash(&token), &invite, by, now)?;
     Ok(Invited::Link {
         url: format!("{}#invite={token}", staff.inbox_url()),
         expires_at: invite.expires_at,
@@ -183,57 +180,57 @@ fn is_email(email: &str) -> bool {
 /// Stores a new invite and an "invited" audit row. An earlier unused invite for the same email
 /// at the same landlord is replaced, so only the newest link works.
 fn create_invite(
-    conn: &mut Connection,
+    db: &mut Db,
     token_sha256: &[u8; 32],
     invite: &Invite,
     by: &Actor,
     now: i64,
-) -> rusqlite::Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute(
-        "DELETE FROM invites WHERE email = ?1 AND landlord = ?2",
-        params![invite.email, invite.landlord],
-    )?;
-    tx.execute(
-        "INSERT INTO invites (token_sha256, landlord, email, role, totp_secret, expires_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            &token_sha256[..],
-            invite.landlord,
-            invite.email,
-            invite.role.as_str(),
-            invite.totp_secret,
-            invite.expires_at,
-            by.as_str()
-        ],
-    )?;
-    audit(
-        &tx,
-        &invite.landlord,
-        by,
-        &format!("invited ({})", invite.role.as_str()),
-        None,
-        Some(&invite.email),
-        now,
-    )?;
-    tx.commit()
+) -> sql::Result<()> {
+    db.transaction(|tx| {
+        tx.execute(
+            "DELETE FROM invites WHERE email = ?1 AND landlord = ?2",
+            args![&invite.email, &invite.landlord],
+        )?;
+        tx.execute(
+            "INSERT INTO invites (token_sha256, landlord, email, role, totp_secret, expires_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            args![
+                token_sha256,
+                &invite.landlord,
+                &invite.email,
+                invite.role.as_str(),
+                &invite.totp_secret,
+                invite.expires_at,
+                by.as_str()
+            ],
+        )?;
+        audit(
+            tx,
+            &invite.landlord,
+            by,
+            &format!("invited ({})", invite.role.as_str()),
+            None,
+            Some(&invite.email),
+            now,
+        )
+    })
 }
 
-pub fn invite(conn: &Connection, token_sha256: &[u8; 32]) -> rusqlite::Result<Option<Invite>> {
-    conn.query_row(
+pub fn invite(db: &mut Db, token_sha256: &[u8; 32]) -> sql::Result<Option<Invite>> {
+    db.query_one(
         "SELECT landlord, email, role, totp_secret, expires_at FROM invites WHERE token_sha256 = ?1",
-        [&token_sha256[..]],
-        |row| {
-            Ok(Invite {
-                landlord: row.get(0)?,
-                email: row.get(1)?,
-                role: role_column(&row.get::<_, String>(2)?),
-                totp_secret: row.get(3)?,
-                expires_at: row.get(4)?,
-            })
-        },
-    )
-    .optional()
+        args![token_sha256],
+    )?
+    .map(|row| {
+        Ok(Invite {
+            landlord: row.get(0)?,
+            email: row.get(1)?,
+            role: role_column(&row.get::<String>(2)?),
+            totp_secret: row.get(3)?,
+            expires_at: row.get(4)?,
+        })
+    })
+    .transpose()
 }
 
 /// What the enrolling browser sends, with the proof already hashed.
@@ -257,58 +254,67 @@ pub enum Enrolled {
     AlreadyMember,
 }
 
-/// Turns an invite into a member, once: the invite is deleted in the same transaction.
+/// Turns an invite into a member, once: the invite is deleted in the same transaction, before
+/// the member is added, so of two enrolments racing with one link (even on two instances) the
+/// second finds it gone.
 pub fn enrol(
-    conn: &mut Connection,
+    db: &mut Db,
     token_sha256: &[u8; 32],
     member: &NewMember,
     now: i64,
-) -> rusqlite::Result<Enrolled> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some(invite) = invite(&tx, token_sha256)? else {
-        return Ok(Enrolled::NoInvite);
-    };
-    if invite.expires_at <= now {
-        return Ok(Enrolled::Expired);
-    }
-    if is_member(&tx, &invite.email)? {
-        return Ok(Enrolled::AlreadyMember);
-    }
-    tx.execute(
-        "INSERT INTO members (member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, totp_last_step, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            member.member_id,
-            invite.landlord,
-            invite.email,
-            invite.role.as_str(),
-            member.proof_hash,
-            member.public_key,
-            member.wrapped_key,
-            invite.totp_secret,
-            member.totp_last_step as i64,
-            now
-        ],
-    )?;
-    // Only this landlord's: another landlord's invite to the same email is theirs to withdraw,
-    // and enrolment already refuses it while this account exists.
-    tx.execute(
-        "DELETE FROM invites WHERE email = ?1 AND landlord = ?2",
-        params![invite.email, invite.landlord],
-    )?;
-    let actor = Actor::Member(invite.email.clone());
-    audit(
-        &tx,
-        &invite.landlord,
-        &actor,
-        "enrolled",
-        None,
-        Some(&invite.email),
-        now,
-    )?;
-    tx.commit()?;
-    Ok(Enrolled::Done {
-        email: invite.email,
+) -> sql::Result<Enrolled> {
+    db.transaction(|tx| {
+        let Some(invite) = invite(tx, token_sha256)? else {
+            return Ok(Enrolled::NoInvite);
+        };
+        if invite.expires_at <= now {
+            return Ok(Enrolled::Expired);
+        }
+        if is_member(tx, &invite.email)? {
+            return Ok(Enrolled::AlreadyMember);
+        }
+        if tx.execute(
+            "DELETE FROM invites WHERE token_sha256 = ?1",
+            args![token_sha256],
+        )? == 0
+        {
+            return Ok(Enrolled::NoInvite);
+        }
+        tx.execute(
+            "INSERT INTO members (member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, totp_last_step, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            args![
+                &member.member_id,
+                &invite.landlord,
+                &invite.email,
+                invite.role.as_str(),
+                &member.proof_hash,
+                &member.public_key,
+                &member.wrapped_key,
+                &invite.totp_secret,
+                member.totp_last_step as i64,
+                now
+            ],
+        )?;
+        // Only this landlord's: another landlord's invite to the same email is theirs to
+        // withdraw, and enrolment already refuses it while this account exists.
+        tx.execute(
+            "DELETE FROM invites WHERE email = ?1 AND landlord = ?2",
+            args![&invite.email, &invite.landlord],
+        )?;
+        let actor = Actor::Member(invite.email.clone());
+        audit(
+            tx,
+            &invite.landlord,
+            &actor,
+            "enrolled",
+            None,
+            Some(&invite.email),
+            now,
+        )?;
+        Ok(Enrolled::Done {
+            email: invite.email,
+        })
     })
 }
 
@@ -325,49 +331,49 @@ pub struct Account {
     pub totp_last_step: Option<u64>,
 }
 
-pub fn account(conn: &Connection, email: &str) -> rusqlite::Result<Option<Account>> {
-    conn.query_row(
+pub fn account(db: &mut Db, email: &str) -> sql::Result<Option<Account>> {
+    db.query_one(
         "SELECT member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, totp_last_step
          FROM members WHERE email = ?1",
-        [email],
-        |row| {
-            Ok(Account {
-                member_id: row.get(0)?,
-                landlord: row.get(1)?,
-                email: row.get(2)?,
-                role: role_column(&row.get::<_, String>(3)?),
-                proof_hash: row.get(4)?,
-                public_key: row.get(5)?,
-                wrapped_key: row.get(6)?,
-                totp_secret: row.get(7)?,
-                totp_last_step: row.get::<_, Option<i64>>(8)?.map(|s| s as u64),
-            })
-        },
-    )
-    .optional()
+        args![email],
+    )?
+    .map(|row| {
+        Ok(Account {
+            member_id: row.get(0)?,
+            landlord: row.get(1)?,
+            email: row.get(2)?,
+            role: role_column(&row.get::<String>(3)?),
+            proof_hash: row.get(4)?,
+            public_key: row.get(5)?,
+            wrapped_key: row.get(6)?,
+            totp_secret: row.get(7)?,
+            totp_last_step: row.get::<Option<i64>>(8)?.map(|s| s as u64),
+        })
+    })
+    .transpose()
 }
 
 /// Records the TOTP step just used, unless that step or a later one was used already: the
 /// compare and the write are one statement, so two sign-ins racing with one code cannot both win.
-pub fn use_totp_step(conn: &Connection, member_id: &str, step: u64) -> rusqlite::Result<bool> {
-    let changed = conn.execute(
+pub fn use_totp_step(db: &mut Db, member_id: &str, step: u64) -> sql::Result<bool> {
+    let changed = db.execute(
         "UPDATE members SET totp_last_step = ?2
          WHERE member_id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
-        params![member_id, step as i64],
+        args![member_id, step as i64],
     )?;
     Ok(changed == 1)
 }
 
 pub fn create_session(
-    conn: &Connection,
+    db: &mut Db,
     token_sha256: &[u8; 32],
     member_id: &str,
     csrf: &str,
     now: i64,
-) -> rusqlite::Result<()> {
-    conn.execute(
+) -> sql::Result<()> {
+    db.execute(
         "INSERT INTO sessions (token_sha256, member_id, csrf, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![&token_sha256[..], member_id, csrf, now],
+        args![token_sha256, member_id, csrf, now],
     )?;
     Ok(())
 }
@@ -385,45 +391,45 @@ pub struct SignedIn {
 /// The session's member if it was used within `idle_secs`, marking it used now. An idle session
 /// is deleted, so it cannot come back.
 pub fn touch_session(
-    conn: &Connection,
+    db: &mut Db,
     token_sha256: &[u8; 32],
     idle_secs: i64,
     now: i64,
-) -> rusqlite::Result<Option<SignedIn>> {
-    conn.execute(
+) -> sql::Result<Option<SignedIn>> {
+    db.execute(
         "DELETE FROM sessions WHERE last_seen <= ?1",
-        [now - idle_secs],
+        args![now - idle_secs],
     )?;
-    let found = conn
-        .query_row(
+    let found = db
+        .query_one(
             "SELECT m.member_id, m.landlord, m.email, m.role, s.csrf
              FROM sessions s JOIN members m ON m.member_id = s.member_id
              WHERE s.token_sha256 = ?1",
-            [&token_sha256[..]],
-            |row| {
-                Ok(SignedIn {
-                    member_id: row.get(0)?,
-                    landlord: row.get(1)?,
-                    email: row.get(2)?,
-                    role: role_column(&row.get::<_, String>(3)?),
-                    csrf: row.get(4)?,
-                })
-            },
-        )
-        .optional()?;
+            args![token_sha256],
+        )?
+        .map(|row| {
+            Ok::<_, sql::Error>(SignedIn {
+                member_id: row.get(0)?,
+                landlord: row.get(1)?,
+                email: row.get(2)?,
+                role: role_column(&row.get::<String>(3)?),
+                csrf: row.get(4)?,
+            })
+        })
+        .transpose()?;
     if found.is_some() {
-        conn.execute(
+        db.execute(
             "UPDATE sessions SET last_seen = ?2 WHERE token_sha256 = ?1",
-            params![&token_sha256[..], now],
+            args![token_sha256, now],
         )?;
     }
     Ok(found)
 }
 
-pub fn end_session(conn: &Connection, token_sha256: &[u8; 32]) -> rusqlite::Result<()> {
-    conn.execute(
+pub fn end_session(db: &mut Db, token_sha256: &[u8; 32]) -> sql::Result<()> {
+    db.execute(
         "DELETE FROM sessions WHERE token_sha256 = ?1",
-        [&token_sha256[..]],
+        args![token_sha256],
     )?;
     Ok(())
 }
@@ -434,16 +440,19 @@ pub struct Grant {
     pub grant: String,
 }
 
-pub fn grants(conn: &Connection, member_id: &str) -> rusqlite::Result<Vec<Grant>> {
-    let mut stmt =
-        conn.prepare("SELECT key_id, grant FROM grants WHERE member_id = ?1 ORDER BY key_id")?;
-    let rows = stmt.query_map([member_id], |row| {
+pub fn grants(db: &mut Db, member_id: &str) -> sql::Result<Vec<Grant>> {
+    db.query(
+        "SELECT key_id, \"grant\" FROM grants WHERE member_id = ?1 ORDER BY key_id",
+        args![member_id],
+    )?
+    .iter()
+    .map(|row| {
         Ok(Grant {
             key_id: row.get(0)?,
             grant: row.get(1)?,
         })
-    })?;
-    rows.collect()
+    })
+    .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -462,23 +471,25 @@ pub struct PendingInvite {
     pub expires_at: String,
 }
 
-pub fn team(conn: &Connection, landlord: &str) -> rusqlite::Result<Vec<TeamMember>> {
-    let mut stmt = conn.prepare(
-        "SELECT member_id, email, role, public_key FROM members WHERE landlord = ?1 ORDER BY email",
-    )?;
-    let mut members = stmt
-        .query_map([landlord], |row| {
+pub fn team(db: &mut Db, landlord: &str) -> sql::Result<Vec<TeamMember>> {
+    let mut members = db
+        .query(
+            "SELECT member_id, email, role, public_key FROM members WHERE landlord = ?1 ORDER BY email",
+            args![landlord],
+        )?
+        .iter()
+        .map(|row| {
             Ok(TeamMember {
                 member_id: row.get(0)?,
                 email: row.get(1)?,
-                role: role_column(&row.get::<_, String>(2)?),
+                role: role_column(&row.get::<String>(2)?),
                 public_key: row.get(3)?,
                 granted_key_ids: Vec::new(),
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        })
+        .collect::<sql::Result<Vec<_>>>()?;
     for m in &mut members {
-        m.granted_key_ids = grants(conn, &m.member_id)?
+        m.granted_key_ids = grants(db, &m.member_id)?
             .into_iter()
             .map(|g| g.key_id)
             .collect();
@@ -487,101 +498,109 @@ pub fn team(conn: &Connection, landlord: &str) -> rusqlite::Result<Vec<TeamMembe
 }
 
 /// Invites not yet used and not yet expired.
-pub fn pending_invites(
-    conn: &Connection,
-    landlord: &str,
-    now: i64,
-) -> rusqlite::Result<Vec<PendingInvite>> {
-    let mut stmt = conn.prepare(
+pub fn pending_invites(db: &mut Db, landlord: &str, now: i64) -> sql::Result<Vec<PendingInvite>> {
+    db.query(
         "SELECT email, role, expires_at FROM invites WHERE landlord = ?1 AND expires_at > ?2 ORDER BY expires_at",
-    )?;
-    let rows = stmt.query_map(params![landlord, now], |row| {
+        args![landlord, now],
+    )?
+    .iter()
+    .map(|row| {
         Ok(PendingInvite {
             email: row.get(0)?,
-            role: role_column(&row.get::<_, String>(1)?),
+            role: role_column(&row.get::<String>(1)?),
             expires_at: rfc3339(row.get(2)?),
         })
-    })?;
-    rows.collect()
+    })
+    .collect()
 }
 
 /// The email of the landlord's member with this id or email, if there is one.
 fn member_email(
-    conn: &Connection,
+    db: &mut Db,
     landlord: &str,
     member_id_or_email: &str,
-) -> rusqlite::Result<Option<(String, String)>> {
-    conn.query_row(
+) -> sql::Result<Option<(String, String)>> {
+    db.query_one(
         "SELECT member_id, email FROM members WHERE landlord = ?1 AND (member_id = ?2 OR email = ?2)",
-        params![landlord, member_id_or_email],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )
-    .optional()
+        args![landlord, member_id_or_email],
+    )?
+    .map(|row| Ok((row.get(0)?, row.get(1)?)))
+    .transpose()
 }
 
 /// Stores (or replaces) a member's grant for `key_id`. False if the landlord has no such member.
 /// `member` is a member id (from the inbox) or an email (from the command line).
 pub fn store_grant(
-    conn: &mut Connection,
+    db: &mut Db,
     landlord: &str,
     member: &str,
     key_id: &str,
     grant: &str,
     by: &Actor,
     now: i64,
-) -> rusqlite::Result<bool> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some((member_id, email)) = member_email(&tx, landlord, member)? else {
-        return Ok(false);
-    };
-    tx.execute(
-        "INSERT OR REPLACE INTO grants (member_id, key_id, grant, granted_by, granted_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![member_id, key_id, grant, by.as_str(), now],
-    )?;
-    audit(
-        &tx,
-        landlord,
-        by,
-        &format!("granted ({key_id})"),
-        None,
-        Some(&email),
-        now,
-    )?;
-    tx.commit()?;
-    Ok(true)
+) -> sql::Result<bool> {
+    db.transaction(|tx| {
+        let Some((member_id, email)) = member_email(tx, landlord, member)? else {
+            return Ok(false);
+        };
+        tx.execute(
+            "INSERT INTO grants (member_id, key_id, \"grant\", granted_by, granted_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (member_id, key_id) DO UPDATE
+             SET \"grant\" = excluded.\"grant\", granted_by = excluded.granted_by, granted_at = excluded.granted_at",
+            args![&member_id, key_id, grant, by.as_str(), now],
+        )?;
+        audit(
+            tx,
+            landlord,
+            by,
+            &format!("granted ({key_id})"),
+            None,
+            Some(&email),
+            now,
+        )?;
+        Ok(true)
+    })
 }
 
 /// Deletes a member with their grants, sessions and the invites they made. Returns how many of the landlord's stored
 /// requests are sealed, all of which the member could open until the landlord key is rotated;
 /// `None` if the landlord has no such member.
 pub fn revoke(
-    conn: &mut Connection,
+    db: &mut Db,
     landlord: &str,
     member_id: &str,
     by: &Actor,
     now: i64,
-) -> rusqlite::Result<Option<i64>> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some((member_id, email)) = member_email(&tx, landlord, member_id)? else {
-        return Ok(None);
-    };
-    tx.execute("DELETE FROM grants WHERE member_id = ?1", [&member_id])?;
-    tx.execute("DELETE FROM sessions WHERE member_id = ?1", [&member_id])?;
-    tx.execute("DELETE FROM members WHERE member_id = ?1", [&member_id])?;
-    // A removed member's pending invites would let them, or whoever they invited, back in.
-    // `created_by` holds the inviting member's email (`Actor::as_str`).
-    tx.execute(
-        "DELETE FROM invites WHERE landlord = ?1 AND created_by = ?2",
-        params![landlord, email],
-    )?;
-    audit(&tx, landlord, by, "revoked", None, Some(&email), now)?;
-    let sealed: i64 = tx.query_row(
-        "SELECT count(*) FROM requests WHERE landlord = ?1 AND key_id IS NOT NULL",
-        [landlord],
-        |row| row.get(0),
-    )?;
-    tx.commit()?;
-    Ok(Some(sealed))
+) -> sql::Result<Option<i64>> {
+    db.transaction(|tx| {
+        let Some((member_id, email)) = member_email(tx, landlord, member_id)? else {
+            return Ok(None);
+        };
+        tx.execute("DELETE FROM grants WHERE member_id = ?1", args![&member_id])?;
+        tx.execute(
+            "DELETE FROM sessions WHERE member_id = ?1",
+            args![&member_id],
+        )?;
+        tx.execute(
+            "DELETE FROM members WHERE member_id = ?1",
+            args![&member_id],
+        )?;
+        // A removed member's pending invites would let them, or whoever they invited, back in.
+        // `created_by` holds the inviting member's email (`Actor::as_str`).
+        tx.execute(
+            "DELETE FROM invites WHERE landlord = ?1 AND created_by = ?2",
+            args![landlord, &email],
+        )?;
+        audit(tx, landlord, by, "revoked", None, Some(&email), now)?;
+        let sealed: i64 = tx
+            .query_one(
+                "SELECT count(*) FROM requests WHERE landlord = ?1 AND key_id IS NOT NULL",
+                args![landlord],
+            )?
+            .ok_or(sql::Error::Invalid("count(*) gave no row"))?
+            .get(0)?;
+        Ok(Some(sealed))
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -594,16 +613,14 @@ pub struct AuditEntry {
 }
 
 /// The landlord's audit trail, newest first, at most `limit` rows.
-pub fn audit_trail(
-    conn: &Connection,
-    landlord: &str,
-    limit: u32,
-) -> rusqlite::Result<Vec<AuditEntry>> {
-    let mut stmt = conn.prepare(
+pub fn audit_trail(db: &mut Db, landlord: &str, limit: u32) -> sql::Result<Vec<AuditEntry>> {
+    db.query(
         "SELECT at, actor, action, request_id, subject FROM audit WHERE landlord = ?1
          ORDER BY at DESC, rowid DESC LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![landlord, limit], |row| {
+        args![landlord, i64::from(limit)],
+    )?
+    .iter()
+    .map(|row| {
         Ok(AuditEntry {
             at: rfc3339(row.get(0)?),
             who: row.get(1)?,
@@ -611,6 +628,6 @@ pub fn audit_trail(
             request_id: row.get(3)?,
             subject: row.get(4)?,
         })
-    })?;
-    rows.collect()
+    })
+    .collect()
 }

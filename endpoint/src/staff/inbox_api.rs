@@ -84,11 +84,7 @@ fn no_member(landlord: &str) -> Response {
 /// The invite a link's token names, or the answer for a link that cannot be used.
 async fn live_invite(app: &AppState, token: &str, now: i64) -> Result<accounts::Invite, Response> {
     let hash = token_hash(token);
-    let Ok(found) = app
-        .store
-        .with_conn(move |c| accounts::invite(c, &hash))
-        .await
-    else {
+    let Ok(found) = app.store.with_db(move |c| accounts::invite(c, &hash)).await else {
         return Err(unavailable());
     };
     let Some(invite) = found else {
@@ -183,7 +179,7 @@ pub async fn enrol(
     let landlord = invite.landlord;
     match app
         .store
-        .with_conn(move |c| accounts::enrol(c, &token_hash(&token), &member, unix_now()))
+        .with_db(move |c| accounts::enrol(c, &token_hash(&token), &member, unix_now()))
         .await
     {
         Ok(Enrolled::Done { email }) => tagged(
@@ -278,7 +274,7 @@ async fn check_sign_in(app: &AppState, idle_seconds: u64, email: &str, s: SignIn
     let lookup = email.to_owned();
     let Ok(account) = app
         .store
-        .with_conn(move |c| accounts::account(c, &lookup))
+        .with_db(move |c| accounts::account(c, &lookup))
         .await
     else {
         return Attempted::Answered(unavailable());
@@ -320,18 +316,17 @@ async fn check_sign_in(app: &AppState, idle_seconds: u64, email: &str, s: SignIn
     );
     let started = app
         .store
-        .with_conn(move |c| {
-            let tx = c.transaction()?;
+        .with_db(move |c| {
             // The step is claimed in the same transaction as the session, so one code makes
             // one session even when two sign-ins race with it.
-            if !accounts::use_totp_step(&tx, &member_id, step)? {
-                return Ok(None);
-            }
-            accounts::create_session(&tx, &hash, &member_id, &csrf_stored, now)?;
-            super::audit(&tx, &landlord, &who, "signed in", None, None, now)?;
-            let grants = accounts::grants(&tx, &member_id)?;
-            tx.commit()?;
-            Ok(Some(grants))
+            c.transaction(|tx| {
+                if !accounts::use_totp_step(tx, &member_id, step)? {
+                    return Ok(None);
+                }
+                accounts::create_session(tx, &hash, &member_id, &csrf_stored, now)?;
+                super::audit(tx, &landlord, &who, "signed in", None, None, now)?;
+                Ok(Some(accounts::grants(tx, &member_id)?))
+            })
         })
         .await;
     let grants = match started {
@@ -368,7 +363,7 @@ fn refused(app: &AppState, member: Option<(String, Actor)>) -> Response {
         let (store, at) = (app.store.clone(), unix_now());
         tokio::spawn(async move {
             let written = store
-                .with_conn(move |c| {
+                .with_db(move |c| {
                     super::audit(c, &landlord, &who, "sign-in refused", None, None, at)
                 })
                 .await;
@@ -391,7 +386,7 @@ pub async fn sign_out(
     };
     if app
         .store
-        .with_conn(move |c| accounts::end_session(c, &hash))
+        .with_db(move |c| accounts::end_session(c, &hash))
         .await
         .is_err()
     {
@@ -408,7 +403,7 @@ pub async fn list(State(app): State<Arc<AppState>>, member: SignedIn) -> Respons
     let Some(l) = landlord(&app, &member).cloned() else {
         return no_request(&member.landlord);
     };
-    match app.store.with_conn(move |c| super::items(c, &l)).await {
+    match app.store.with_db(move |c| super::items(c, &l)).await {
         Ok(requests) => tagged(
             Json(json!({ "requests": requests })).into_response(),
             &member.landlord,
@@ -441,7 +436,7 @@ pub async fn show(
     let who = Actor::Member(member.email.clone());
     let opened = app
         .store
-        .with_conn(move |c| {
+        .with_db(move |c| {
             let Some(item) = super::item(c, &l, &id)? else {
                 return Ok(None);
             };
@@ -477,7 +472,7 @@ async fn mark(
     let who = Actor::Member(member.email.clone());
     let marked = app
         .store
-        .with_conn(move |c| {
+        .with_db(move |c| {
             if !super::mark(c, &l.id, &id, status, outcome, who, unix_now())? {
                 return Ok(None);
             }
@@ -537,7 +532,7 @@ pub async fn purge(
     let (landlord, who) = (member.landlord.clone(), Actor::Member(member.email.clone()));
     match app
         .store
-        .with_conn(move |c| super::purge(c, &landlord, &id, who, unix_now()))
+        .with_db(move |c| super::purge(c, &landlord, &id, who, unix_now()))
         .await
     {
         Ok(true) => tagged(StatusCode::NO_CONTENT.into_response(), &member.landlord),
@@ -554,7 +549,7 @@ pub async fn team(State(app): State<Arc<AppState>>, Lead(member): Lead) -> Respo
     let id = member.landlord.clone();
     let found = app
         .store
-        .with_conn(move |c| {
+        .with_db(move |c| {
             Ok((
                 accounts::team(c, &id)?,
                 accounts::pending_invites(c, &id, unix_now())?,
@@ -597,7 +592,7 @@ pub async fn create_invite(
     let (landlord, who) = (member.landlord.clone(), Actor::Member(member.email.clone()));
     let made = app
         .store
-        .with_conn(move |c| {
+        .with_db(move |c| {
             accounts::invite_member(c, &config, &landlord, &n.email, n.role, &who, unix_now())
         })
         .await;
@@ -658,7 +653,7 @@ pub async fn grant(
     let (landlord, who) = (member.landlord.clone(), Actor::Member(member.email.clone()));
     match app
         .store
-        .with_conn(move |c| {
+        .with_db(move |c| {
             accounts::store_grant(
                 c,
                 &landlord,
@@ -688,7 +683,7 @@ pub async fn revoke(
     let (landlord, who) = (member.landlord.clone(), Actor::Member(member.email.clone()));
     match app
         .store
-        .with_conn(move |c| accounts::revoke(c, &landlord, &member_id, &who, unix_now()))
+        .with_db(move |c| accounts::revoke(c, &landlord, &member_id, &who, unix_now()))
         .await
     {
         Ok(Some(n)) => tagged(
@@ -705,7 +700,7 @@ pub async fn audit(State(app): State<Arc<AppState>>, Lead(member): Lead) -> Resp
     let id = member.landlord.clone();
     match app
         .store
-        .with_conn(move |c| accounts::audit_trail(c, &id, AUDIT_ROWS))
+        .with_db(move |c| accounts::audit_trail(c, &id, AUDIT_ROWS))
         .await
     {
         Ok(entries) => tagged(

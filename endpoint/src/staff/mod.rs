@@ -9,7 +9,8 @@ pub(crate) mod inbox_api;
 pub(crate) mod session;
 pub(crate) mod token_api;
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::args;
+use crate::store::sql::{self, Db, Row};
 use safe_contact_callback::CallbackRequest;
 use safe_contact_seal::Envelope;
 use serde::{Deserialize, Serialize};
@@ -131,20 +132,10 @@ pub enum Stored {
 const CONTENT_COLUMNS: &str = "request, key_id, enc, ciphertext";
 
 /// Reads the four content columns, starting at `first`, of a row of `landlord`.
-fn stored(
-    row: &Row<'_>,
-    first: usize,
-    landlord: &str,
-    request_id: &str,
-) -> rusqlite::Result<Stored> {
-    if let Some(json) = row.get::<_, Option<String>>(first)? {
-        let request = serde_json::from_str(&json).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(
-                first,
-                rusqlite::types::Type::Text,
-                Box::new(e),
-            )
-        })?;
+fn stored(row: &Row, first: usize, landlord: &str, request_id: &str) -> sql::Result<Stored> {
+    if let Some(json) = row.get::<Option<String>>(first)? {
+        let request = serde_json::from_str(&json)
+            .map_err(|_| sql::Error::Invalid("a stored request is not the JSON it should be"))?;
         return Ok(Stored::Request(request));
     }
     let key_id: String = row.get(first + 1)?;
@@ -161,83 +152,74 @@ fn stored(
 
 /// Lists a landlord's requests, oldest first so the longest-waiting person is called first.
 /// `None` lists all of them.
-pub fn list(
-    conn: &Connection,
-    landlord: &str,
-    status: Option<Status>,
-) -> rusqlite::Result<Vec<Summary>> {
-    let mut stmt = conn.prepare(
+pub fn list(db: &mut Db, landlord: &str, status: Option<Status>) -> sql::Result<Vec<Summary>> {
+    let rows = db.query(
         "SELECT request_id, status, received_at, request FROM requests
-         WHERE landlord = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY received_at, rowid",
+         WHERE landlord = ?1 AND (CAST(?2 AS TEXT) IS NULL OR status = ?2) ORDER BY received_at, rowid",
+        args![landlord, status.map(Status::as_str)],
     )?;
-    let rows = stmt.query_map(params![landlord, status.map(Status::as_str)], |row| {
-        let request: Option<String> = row.get(3)?;
-        Ok(Summary {
-            request_id: row.get(0)?,
-            status: read_status(&row.get::<_, String>(1)?),
-            received_at: rfc3339(row.get(2)?),
-            area: request
-                .as_deref()
-                .and_then(|r| serde_json::from_str::<CallbackRequest>(r).ok())
-                .and_then(|r| r.area),
-            sealed: request.is_none(),
+    rows.iter()
+        .map(|row| {
+            let request: Option<String> = row.get(3)?;
+            Ok(Summary {
+                request_id: row.get(0)?,
+                status: read_status(&row.get::<String>(1)?),
+                received_at: rfc3339(row.get(2)?),
+                area: request
+                    .as_deref()
+                    .and_then(|r| serde_json::from_str::<CallbackRequest>(r).ok())
+                    .and_then(|r| r.area),
+                sealed: request.is_none(),
+            })
         })
-    })?;
-    rows.collect()
+        .collect()
 }
 
 /// Reads one request, recording that it was read.
 pub fn read(
-    conn: &mut Connection,
+    db: &mut Db,
     landlord: &str,
     request_id: &str,
     actor: Actor,
     now: i64,
-) -> rusqlite::Result<Option<Full>> {
-    let tx = conn.transaction()?;
-    let full = tx
-        .query_row(
+) -> sql::Result<Option<Full>> {
+    db.transaction(|tx| {
+        let Some(row) = tx.query_one(
             &format!(
                 "SELECT status, received_at, status_at, {CONTENT_COLUMNS} FROM requests
                  WHERE landlord = ?1 AND request_id = ?2"
             ),
-            params![landlord, request_id],
-            |row| {
-                Ok(Full {
-                    request_id: request_id.to_owned(),
-                    status: read_status(&row.get::<_, String>(0)?),
-                    received_at: rfc3339(row.get(1)?),
-                    status_changed_at: rfc3339(row.get(2)?),
-                    content: stored(row, 3, landlord, request_id)?,
-                })
-            },
-        )
-        .optional()?;
-    if full.is_some() {
-        audit(&tx, landlord, &actor, "opened", Some(request_id), None, now)?;
-        tx.commit()?;
-    }
-    Ok(full)
+            args![landlord, request_id],
+        )?
+        else {
+            return Ok(None);
+        };
+        let full = Full {
+            request_id: request_id.to_owned(),
+            status: read_status(&row.get::<String>(0)?),
+            received_at: rfc3339(row.get(1)?),
+            status_changed_at: rfc3339(row.get(2)?),
+            content: stored(&row, 3, landlord, request_id)?,
+        };
+        audit(tx, landlord, &actor, "opened", Some(request_id), None, now)?;
+        Ok(Some(full))
+    })
 }
 
 /// The envelope of a sealed request, without an audit row: the server learns nothing from
 /// handing it out, and only a holder of the private key can read it. `None` if there is no such
 /// request or it is not sealed.
-pub fn envelope(
-    conn: &Connection,
-    landlord: &str,
-    request_id: &str,
-) -> rusqlite::Result<Option<Envelope>> {
-    let found = conn
-        .query_row(
+pub fn envelope(db: &mut Db, landlord: &str, request_id: &str) -> sql::Result<Option<Envelope>> {
+    let found = db
+        .query_one(
             &format!(
                 "SELECT {CONTENT_COLUMNS} FROM requests
                  WHERE landlord = ?1 AND request_id = ?2 AND request IS NULL"
             ),
-            params![landlord, request_id],
-            |row| stored(row, 0, landlord, request_id),
-        )
-        .optional()?;
+            args![landlord, request_id],
+        )?
+        .map(|row| stored(&row, 0, landlord, request_id))
+        .transpose()?;
     Ok(match found {
         Some(Stored::Envelope(e)) => Some(e),
         _ => None,
@@ -247,64 +229,68 @@ pub fn envelope(
 /// Marks a request contacted or closed, with an outcome only when closed. Returns false if the
 /// landlord has no such request.
 pub fn mark(
-    conn: &mut Connection,
+    db: &mut Db,
     landlord: &str,
     request_id: &str,
     status: Status,
     outcome: Option<Outcome>,
     actor: Actor,
     now: i64,
-) -> rusqlite::Result<bool> {
+) -> sql::Result<bool> {
     let outcome = outcome.filter(|_| status == Status::Closed);
-    let tx = conn.transaction()?;
-    let changed = tx.execute(
-        "UPDATE requests SET status = ?3, status_at = ?4, outcome = ?5 WHERE landlord = ?1 AND request_id = ?2",
-        params![landlord, request_id, status.as_str(), now, outcome.map(Outcome::as_str)],
-    )?;
-    if changed == 1 {
-        let action = match outcome {
-            Some(o) => format!("{} ({})", status.as_str(), o.as_str()),
-            None => status.as_str().to_owned(),
-        };
-        audit(&tx, landlord, &actor, &action, Some(request_id), None, now)?;
-    }
-    tx.commit()?;
-    Ok(changed == 1)
+    db.transaction(|tx| {
+        let changed = tx.execute(
+            "UPDATE requests SET status = ?3, status_at = ?4, outcome = ?5 WHERE landlord = ?1 AND request_id = ?2",
+            args![landlord, request_id, status.as_str(), now, outcome.map(Outcome::as_str)],
+        )?;
+        if changed == 1 {
+            let action = match outcome {
+                Some(o) => format!("{} ({})", status.as_str(), o.as_str()),
+                None => status.as_str().to_owned(),
+            };
+            audit(tx, landlord, &actor, &action, Some(request_id), None, now)?;
+        }
+        Ok(changed == 1)
+    })
 }
 
-/// Deletes a request now. With `secure_delete` its bytes are overwritten, not just unlinked.
+/// Deletes a request now. On SQLite, `secure_delete` overwrites its bytes and the WAL is
+/// emptied; on PostgreSQL the next retention sweep's VACUUM frees its space (see the README).
 pub fn purge(
-    conn: &mut Connection,
+    db: &mut Db,
     landlord: &str,
     request_id: &str,
     actor: Actor,
     now: i64,
-) -> rusqlite::Result<bool> {
-    let tx = conn.transaction()?;
-    let deleted = tx.execute(
-        "DELETE FROM requests WHERE landlord = ?1 AND request_id = ?2",
-        params![landlord, request_id],
-    )?;
-    if deleted == 1 {
-        audit(&tx, landlord, &actor, "purged", Some(request_id), None, now)?;
+) -> sql::Result<bool> {
+    let deleted = db.transaction(|tx| {
+        let deleted = tx.execute(
+            "DELETE FROM requests WHERE landlord = ?1 AND request_id = ?2",
+            args![landlord, request_id],
+        )?;
+        if deleted == 1 {
+            audit(tx, landlord, &actor, "purged", Some(request_id), None, now)?;
+        }
+        Ok(deleted == 1)
+    })?;
+    if deleted {
+        if let Db::Sqlite(conn) = db {
+            crate::retention::checkpoint(conn)?;
+        }
     }
-    tx.commit()?;
-    if deleted == 1 {
-        crate::retention::checkpoint(conn)?;
-    }
-    Ok(deleted == 1)
+    Ok(deleted)
 }
 
 /// Records that the staff tool opened a sealed request to list it: opening reads all of it,
 /// even though the list shows only the area.
 pub fn record_opened_in_list(
-    conn: &Connection,
+    db: &mut Db,
     landlord: &str,
     request_id: &str,
     now: i64,
-) -> rusqlite::Result<()> {
+) -> sql::Result<()> {
     audit(
-        conn,
+        db,
         landlord,
         &Actor::Cli,
         "opened in list",
@@ -316,17 +302,17 @@ pub fn record_opened_in_list(
 
 /// One audit row. `subject` is the member a staff change was made to, never a request's content.
 pub(crate) fn audit(
-    conn: &Connection,
+    db: &mut Db,
     landlord: &str,
     actor: &Actor,
     action: &str,
     request_id: Option<&str>,
     subject: Option<&str>,
     now: i64,
-) -> rusqlite::Result<()> {
-    conn.execute(
+) -> sql::Result<()> {
+    db.execute(
         "INSERT INTO audit (at, landlord, actor, action, request_id, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![now, landlord, actor.as_str(), action, request_id, subject],
+        args![now, landlord, actor.as_str(), action, request_id, subject],
     )?;
     Ok(())
 }
@@ -347,54 +333,48 @@ pub struct Item {
 }
 
 /// New first (oldest first, so the longest wait is called first), then contacted, then closed.
-pub fn items(conn: &Connection, landlord: &Landlord) -> rusqlite::Result<Vec<Item>> {
-    item_rows(conn, landlord, None)
+pub fn items(db: &mut Db, landlord: &Landlord) -> sql::Result<Vec<Item>> {
+    item_rows(db, landlord, None)
 }
 
-pub fn item(
-    conn: &Connection,
-    landlord: &Landlord,
-    request_id: &str,
-) -> rusqlite::Result<Option<Item>> {
-    Ok(item_rows(conn, landlord, Some(request_id))?.pop())
+pub fn item(db: &mut Db, landlord: &Landlord, request_id: &str) -> sql::Result<Option<Item>> {
+    Ok(item_rows(db, landlord, Some(request_id))?.pop())
 }
 
-fn item_rows(
-    conn: &Connection,
-    landlord: &Landlord,
-    request_id: Option<&str>,
-) -> rusqlite::Result<Vec<Item>> {
-    let mut stmt = conn.prepare(
+fn item_rows(db: &mut Db, landlord: &Landlord, request_id: Option<&str>) -> sql::Result<Vec<Item>> {
+    let rows = db.query(
         "SELECT request_id, status, received_at, status_at, outcome, key_id FROM requests
-         WHERE landlord = ?1 AND (?2 IS NULL OR request_id = ?2)
+         WHERE landlord = ?1 AND (CAST(?2 AS TEXT) IS NULL OR request_id = ?2)
          ORDER BY CASE status WHEN 'new' THEN 0 WHEN 'contacted' THEN 1 ELSE 2 END, received_at, rowid",
+        args![&landlord.id, request_id],
     )?;
     let kept = i64::from(landlord.retention_days) * DAY;
     let kept_closed = i64::from(landlord.closed_retention_days) * DAY;
-    let rows = stmt.query_map(params![landlord.id, request_id], |row| {
-        let status = read_status(&row.get::<_, String>(1)?);
-        let received_at: i64 = row.get(2)?;
-        let status_at: i64 = row.get(3)?;
-        let mut expires_at = received_at + kept;
-        if status == Status::Closed {
-            expires_at = expires_at.min(status_at + kept_closed);
-        }
-        let key_id: Option<String> = row.get(5)?;
-        Ok(Item {
-            request_id: row.get(0)?,
-            status,
-            received_at: rfc3339(received_at),
-            expires_at: rfc3339(expires_at),
-            status_changed_at: rfc3339(status_at),
-            outcome: row
-                .get::<_, Option<String>>(4)?
-                .as_deref()
-                .and_then(Outcome::parse),
-            sealed: key_id.is_some(),
-            key_id,
+    rows.iter()
+        .map(|row| {
+            let status = read_status(&row.get::<String>(1)?);
+            let received_at: i64 = row.get(2)?;
+            let status_at: i64 = row.get(3)?;
+            let mut expires_at = received_at + kept;
+            if status == Status::Closed {
+                expires_at = expires_at.min(status_at + kept_closed);
+            }
+            let key_id: Option<String> = row.get(5)?;
+            Ok(Item {
+                request_id: row.get(0)?,
+                status,
+                received_at: rfc3339(received_at),
+                expires_at: rfc3339(expires_at),
+                status_changed_at: rfc3339(status_at),
+                outcome: row
+                    .get::<Option<String>>(4)?
+                    .as_deref()
+                    .and_then(Outcome::parse),
+                sealed: key_id.is_some(),
+                key_id,
+            })
         })
-    })?;
-    rows.collect()
+        .collect()
 }
 
 fn read_status(s: &str) -> Status {

@@ -88,7 +88,7 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
         let idle = staff.idle.as_secs() as i64;
         let member = app
             .store
-            .with_conn(move |c| accounts::touch_session(c, &hash, idle, unix_now()))
+            .with_db(move |c| accounts::touch_session(c, &hash, idle, unix_now()))
             .await
             .map_err(|_| unavailable())?
             .ok_or_else(signed_out)?;

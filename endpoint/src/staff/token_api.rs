@@ -78,7 +78,7 @@ pub async fn list(
     let id = landlord.clone();
     let answer = match app
         .store
-        .with_conn(move |c| staff::list(c, &id, status))
+        .with_db(move |c| staff::list(c, &id, status))
         .await
     {
         Ok(requests) => Json(List { requests }).into_response(),
@@ -102,7 +102,7 @@ pub async fn show(
     let id = landlord.clone();
     match app
         .store
-        .with_conn(move |c| staff::read(c, &id, &request_id, Actor::Api, unix_now()))
+        .with_db(move |c| staff::read(c, &id, &request_id, Actor::Api, unix_now()))
         .await
     {
         Ok(Some(full)) => tagged(Json(full).into_response(), &landlord),
@@ -146,7 +146,7 @@ pub async fn mark(
     let (id, rid) = (landlord.clone(), request_id.clone());
     match app
         .store
-        .with_conn(move |c| staff::mark(c, &id, &rid, status, None, Actor::Api, unix_now()))
+        .with_db(move |c| staff::mark(c, &id, &rid, status, None, Actor::Api, unix_now()))
         .await
     {
         Ok(true) => tagged(
@@ -173,7 +173,7 @@ pub async fn purge(
     let id = landlord.clone();
     match app
         .store
-        .with_conn(move |c| staff::purge(c, &id, &request_id, Actor::Api, unix_now()))
+        .with_db(move |c| staff::purge(c, &id, &request_id, Actor::Api, unix_now()))
         .await
     {
         Ok(true) => tagged(StatusCode::NO_CONTENT.into_response(), &landlord),

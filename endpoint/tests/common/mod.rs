@@ -94,7 +94,7 @@ pub async fn serve(dir: &Path, extra: &str) -> Server {
 /// Starts a server from a config a test has changed in code, as with `notify_timing`, which
 /// no file can set.
 pub async fn serve_config(config: Config) -> Server {
-    let db = config.database.clone();
+    let db = sqlite_path(&config.database);
     let running = start(config.clone()).await.unwrap();
     Server {
         base: format!("http://{}", running.addr),
@@ -245,6 +245,26 @@ pub async fn post_sealed(client: &reqwest::Client, server: &Server, envelope: &E
         ORIGIN_LIVIN,
     )
     .await
+}
+
+/// The SQLite file these tests use.
+pub fn sqlite_path(database: &safe_contact_endpoint::config::Database) -> PathBuf {
+    match database {
+        safe_contact_endpoint::config::Database::Sqlite(path) => path.clone(),
+        other => panic!("these tests use SQLite, not {}", other.describe()),
+    }
+}
+
+/// A retention sweep as the staff tool runs it, returning how many requests went.
+pub fn sweep(db: &Path, config: &Config, now: i64) -> u64 {
+    let conn = safe_contact_endpoint::store::open_sqlite(db).unwrap();
+    safe_contact_endpoint::retention::sweep(
+        &mut safe_contact_endpoint::store::sql::Db::Sqlite(&conn),
+        config,
+        now,
+    )
+    .unwrap()
+    .expect("SQLite has one instance, so the sweep always runs")
 }
 
 pub fn count_rows(db: &Path) -> i64 {
@@ -472,9 +492,9 @@ pub fn invite_token(url: &str) -> &str {
 /// An invite made as the staff tool makes it, straight into the server's database.
 pub fn invite(config: &Config, landlord: &str, email: &str, role: &str) -> String {
     use safe_contact_endpoint::staff::accounts::{invite_member, Invited, Role};
-    let mut conn = safe_contact_endpoint::store::open(&config.database).unwrap();
+    let conn = safe_contact_endpoint::store::open_sqlite(&sqlite_path(&config.database)).unwrap();
     let made = invite_member(
-        &mut conn,
+        &mut safe_contact_endpoint::store::sql::Db::Sqlite(&conn),
         config,
         landlord,
         email,

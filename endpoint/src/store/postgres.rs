@@ -1,0 +1,339 @@
+//! The PostgreSQL store, for several instances sharing one database.
+//!
+//! Each request is one `INSERT … ON CONFLICT DO NOTHING` in its own transaction: PostgreSQL
+//! makes a second insert with the same idempotency key or request id wait for the first to
+//! commit and then do nothing, so two instances given the same request at once store it once.
+//! Every session runs with `synchronous_commit = on`, so an insert has reached the disk (the
+//! server's WAL) before it returns and the 201 goes out. Losing the server, or a fail-over,
+//! fails the request with [`StoreError`] (503 with Retry-After); the pool drops broken
+//! connections and makes new ones as requests come.
+
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio::runtime::Handle;
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use super::sql::{self, Db};
+use super::{Content, Earlier, NewRequest, StoreError, Submitted};
+
+/// Connections per instance. Two instances on a two-core machine keep the server busy with
+/// this many; more only queue inside PostgreSQL.
+const POOL_SIZE: usize = 16;
+/// How long a request waits for a connection, or for a new one to be made, before it gets 503.
+const WAIT: Duration = Duration::from_secs(5);
+
+/// Taken while migrating, so instances starting together migrate one at a time.
+const MIGRATION_LOCK: i64 = 0x005a_fec0_0001;
+
+/// The versioned migrations, in order. A database records the ones applied in
+/// `schema_migrations`; a new version of the endpoint appends steps and never edits old ones.
+/// Version 1 is the schema SQLite reached at its own version 3. `rowid` is an identity
+/// column so that statements written once order rows the same way on both databases.
+const MIGRATIONS: &[(i32, &str)] = &[(
+    1,
+    "CREATE TABLE requests (
+    rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+    landlord TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    idempotency_key_hash BYTEA NOT NULL UNIQUE,
+    body_hash BYTEA NOT NULL,
+    request TEXT,
+    key_id TEXT,
+    enc BYTEA,
+    ciphertext BYTEA,
+    status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'contacted', 'closed')),
+    outcome TEXT CHECK (outcome IN ('spoke_safely', 'could_not_reach', 'withdrew', 'referred_on')),
+    received_at BIGINT NOT NULL,
+    status_at BIGINT NOT NULL,
+    PRIMARY KEY (landlord, request_id),
+    CHECK (CASE WHEN request IS NULL
+        THEN key_id IS NOT NULL AND enc IS NOT NULL AND ciphertext IS NOT NULL
+        ELSE key_id IS NULL AND enc IS NULL AND ciphertext IS NULL END)
+);
+CREATE INDEX requests_by_status ON requests (landlord, status, received_at);
+CREATE TABLE audit (
+    rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+    at BIGINT NOT NULL,
+    landlord TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    request_id TEXT,
+    subject TEXT
+);
+CREATE INDEX audit_by_landlord ON audit (landlord, at);
+CREATE TABLE members (
+    member_id TEXT PRIMARY KEY,
+    landlord TEXT NOT NULL,
+    email TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('officer', 'lead')),
+    proof_hash TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    wrapped_key TEXT NOT NULL,
+    totp_secret BYTEA NOT NULL,
+    totp_last_step BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE invites (
+    token_sha256 BYTEA PRIMARY KEY,
+    landlord TEXT NOT NULL,
+    email TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('officer', 'lead')),
+    totp_secret BYTEA NOT NULL,
+    expires_at BIGINT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE TABLE grants (
+    member_id TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    \"grant\" TEXT NOT NULL,
+    granted_by TEXT NOT NULL,
+    granted_at BIGINT NOT NULL,
+    PRIMARY KEY (member_id, key_id)
+);
+CREATE TABLE sessions (
+    token_sha256 BYTEA PRIMARY KEY,
+    member_id TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_seen BIGINT NOT NULL
+);",
+)];
+
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+    runtime: Handle,
+}
+
+impl PgStore {
+    pub async fn open(url: &str) -> Result<PgStore, String> {
+        let mut config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|_| "the PostgreSQL address cannot be read".to_owned())?;
+        // Per session, whatever the server's default: the 201 rests on it.
+        config.options("-c synchronous_commit=on");
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(WAIT);
+        }
+        let manager = Manager::from_config(
+            config,
+            tls()?,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .wait_timeout(Some(WAIT))
+            .create_timeout(Some(WAIT))
+            .recycle_timeout(Some(WAIT))
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .build()
+            .map_err(|e| format!("cannot set up the PostgreSQL pool: {e}"))?;
+        let store = PgStore {
+            pool,
+            runtime: Handle::current(),
+        };
+        let mut client = store
+            .pool
+            .get()
+            .await
+            .map_err(|e| format!("cannot connect to PostgreSQL: {}", pool_error(&e)))?;
+        migrate(&mut client).await.map_err(|e| {
+            format!(
+                "cannot bring the PostgreSQL schema up to date: {}",
+                sql::Error::from(e)
+            )
+        })?;
+        Ok(store)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool.get().await.map_err(|e| {
+            tracing::error!(error = %pool_error(&e), "no PostgreSQL connection");
+            StoreError
+        })
+    }
+
+    pub async fn earlier(&self, key_hash: [u8; 32]) -> Result<Option<Earlier>, StoreError> {
+        let client = self.client().await?;
+        let row = async {
+            let stmt = client
+                .prepare_cached(
+                    "SELECT landlord, request_id, body_hash FROM requests WHERE idempotency_key_hash = $1",
+                )
+                .await?;
+            client.query_opt(&stmt, &[&&key_hash[..]]).await
+        }
+        .await
+        .map_err(failed)?;
+        row.map(|row| {
+            Ok(Earlier {
+                landlord: row.try_get(0).map_err(failed)?,
+                request_id: row.try_get(1).map_err(failed)?,
+                body_hash: hash(row.try_get(2).map_err(failed)?)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn submit(&self, r: NewRequest) -> Result<Submitted, StoreError> {
+        let client = self.client().await?;
+        let (request, key_id, enc, ciphertext) = match &r.content {
+            Content::Plain(json) => (Some(json.as_str()), None, None, None),
+            Content::Sealed {
+                key_id,
+                enc,
+                ciphertext,
+            } => (
+                None,
+                Some(key_id.as_str()),
+                Some(enc.as_slice()),
+                Some(ciphertext.as_slice()),
+            ),
+        };
+        let outcome = async {
+            let insert = client
+                .prepare_cached(
+                    "INSERT INTO requests (landlord, request_id, idempotency_key_hash, body_hash, request, key_id, enc, ciphertext, received_at, status_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT DO NOTHING",
+                )
+                .await?;
+            let by_key = client
+                .prepare_cached("SELECT body_hash FROM requests WHERE idempotency_key_hash = $1")
+                .await?;
+            let by_id = client
+                .prepare_cached(
+                    "SELECT body_hash FROM requests WHERE landlord = $1 AND request_id = $2",
+                )
+                .await?;
+            // The row that blocked an insert may be purged before it is read; then the insert
+            // is tried again, once.
+            for _ in 0..2 {
+                let inserted = client
+                    .execute(
+                        &insert,
+                        &[
+                            &r.landlord,
+                            &r.request_id,
+                            &&r.key_hash[..],
+                            &&r.body_hash[..],
+                            &request,
+                            &key_id,
+                            &enc,
+                            &ciphertext,
+                            &r.received_at,
+                        ],
+                    )
+                    .await?;
+                if inserted == 1 {
+                    return Ok(Some(Submitted::Created));
+                }
+                if let Some(row) = client.query_opt(&by_key, &[&&r.key_hash[..]]).await? {
+                    let stored: &[u8] = row.try_get(0)?;
+                    return Ok(Some(if stored == r.body_hash {
+                        Submitted::Replayed
+                    } else {
+                        Submitted::KeyReused
+                    }));
+                }
+                if let Some(row) = client
+                    .query_opt(&by_id, &[&r.landlord, &r.request_id])
+                    .await?
+                {
+                    let stored: &[u8] = row.try_get(0)?;
+                    return Ok(Some(if stored == r.body_hash {
+                        Submitted::Replayed
+                    } else {
+                        Submitted::RequestIdReused
+                    }));
+                }
+            }
+            Ok::<_, tokio_postgres::Error>(None)
+        }
+        .await
+        .map_err(failed)?;
+        outcome.ok_or_else(|| {
+            tracing::error!("a request was neither stored nor found after two tries");
+            StoreError
+        })
+    }
+
+    pub async fn with_db<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&mut Db<'_>) -> sql::Result<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let client = self.client().await?;
+        let runtime = self.runtime.clone();
+        tokio::task::spawn_blocking(move || {
+            f(&mut Db::Postgres {
+                client: &client,
+                runtime,
+            })
+            .map_err(|e| {
+                tracing::error!(error = %e, "database operation failed");
+                StoreError
+            })
+        })
+        .await
+        .map_err(|_| StoreError)?
+    }
+}
+
+async fn migrate(client: &mut deadpool_postgres::Object) -> Result<(), tokio_postgres::Error> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+    )
+    .await?;
+    let applied: Option<i32> = tx
+        .query_one("SELECT max(version) FROM schema_migrations", &[])
+        .await?
+        .get(0);
+    let applied = applied.unwrap_or(0);
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > applied) {
+        tx.batch_execute(sql).await?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+            &[version, &crate::clock::unix_now()],
+        )
+        .await?;
+    }
+    tx.commit().await
+}
+
+fn tls() -> Result<MakeRustlsConnect, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("cannot set up TLS for PostgreSQL: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(MakeRustlsConnect::new(config))
+}
+
+fn hash(bytes: &[u8]) -> Result<[u8; 32], StoreError> {
+    bytes.try_into().map_err(|_| {
+        tracing::error!("a stored hash is not 32 bytes");
+        StoreError
+    })
+}
+
+fn failed(e: tokio_postgres::Error) -> StoreError {
+    tracing::error!(error = %sql::Error::from(e), "saving or reading a request failed");
+    StoreError
+}
+
+fn pool_error(e: &deadpool_postgres::PoolError) -> String {
+    match e {
+        deadpool_postgres::PoolError::Backend(e) => sql::postgres_error(e),
+        deadpool_postgres::PoolError::Timeout(_) => "timed out".into(),
+        _ => "the pool is closed".into(),
+    }
+}

@@ -1,0 +1,306 @@
+//! The endpoint on PostgreSQL, against a real server: `scripts/postgres.sh` starts a throw-away
+//! one and `scripts/test.sh` passes its address in `SAFE_CONTACT_TEST_POSTGRES`. Each test makes
+//! its own database on it.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use reqwest::StatusCode;
+use safe_contact_endpoint::config::Database;
+use safe_contact_endpoint::store::sql::{self, Db};
+use safe_contact_endpoint::store::Store;
+use safe_contact_endpoint::{start, Config, Running};
+use serde_json::Value;
+
+/// Limits high enough that only the behaviour under test can refuse a request.
+const OPEN_LIMITS: &str = "[rate_limit]\nper_client_per_hour = 1000000\nper_landlord_per_hour = 1000000\nglobal_per_hour = 1000000";
+
+/// A new, empty database on the test server, or `None` (and a note) when there is no server.
+/// `scripts/test.sh` sets `SAFE_CONTACT_REQUIRE_POSTGRES`, so there a missing server fails.
+fn new_database() -> Option<String> {
+    // The endpoint logs why a database call failed (codes only); the test output shows it.
+    let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+    let Ok(admin) = std::env::var("SAFE_CONTACT_TEST_POSTGRES") else {
+        assert!(
+            std::env::var_os("SAFE_CONTACT_REQUIRE_POSTGRES").is_none(),
+            "SAFE_CONTACT_TEST_POSTGRES is not set: scripts/postgres.sh start gives it"
+        );
+        eprintln!("no PostgreSQL server given (SAFE_CONTACT_TEST_POSTGRES): skipped");
+        return None;
+    };
+    let name = format!("t_{}", new_uuid().replace('-', "_"));
+    let made = std::process::Command::new("psql")
+        .args([&admin, "-qXc", &format!("CREATE DATABASE {name}")])
+        .output()
+        .expect("psql runs");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let (server, _) = admin
+        .rsplit_once('/')
+        .expect("the address ends in a database name");
+    Some(format!("{server}/{name}"))
+}
+
+fn postgres_config(dir: &std::path::Path, url: &str, extra: &str) -> Config {
+    let sqlite_line = format!("database = \"{}\"", dir.join("requests.db").display());
+    let toml = config_toml(dir, extra).replace(&sqlite_line, &format!("database = \"{url}\""));
+    let config = Config::from_toml(&toml, dir).unwrap();
+    assert_eq!(config.database, Database::Postgres(url.to_owned()));
+    config
+}
+
+async fn query<R: Send + 'static>(
+    url: &str,
+    work: impl FnOnce(&mut Db<'_>) -> sql::Result<R> + Send + 'static,
+) -> R {
+    let store = Store::open(&Database::Postgres(url.to_owned()))
+        .await
+        .unwrap();
+    store.with_db(work).await.unwrap()
+}
+
+async fn count(url: &str, sql: &'static str) -> i64 {
+    query(url, move |db| db.query_one(sql, &[])?.unwrap().get(0)).await
+}
+
+fn base(running: &Running) -> String {
+    format!("http://{}", running.addr)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_store_each_of_100_pairs_of_identical_requests_once() {
+    let Some(url) = new_database() else { return };
+    let dir = tempdir();
+    let config = postgres_config(dir.path(), &url, OPEN_LIMITS);
+    // Started together, so their migrations race too; the lock makes them take turns.
+    let (a, b) = tokio::join!(start(config.clone()), start(config.clone()));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let client = reqwest::Client::new();
+    let mut pairs = Vec::new();
+    for _ in 0..100 {
+        let body = valid_body().to_string().into_bytes();
+        let key = new_uuid();
+        let (client, ua, ub) = (
+            client.clone(),
+            format!("{}/v1/callbacks", base(&a)),
+            format!("{}/v1/callbacks", base(&b)),
+        );
+        pairs.push(tokio::spawn(async move {
+            let (x, y) = tokio::join!(
+                post_raw(&client, &ua, body.clone(), &key, ORIGIN_LIVIN),
+                post_raw(&client, &ub, body.clone(), &key, ORIGIN_LIVIN),
+            );
+            (x.status, y.status)
+        }));
+    }
+    for pair in pairs {
+        let (x, y) = pair.await.unwrap();
+        assert_eq!((x, y), (StatusCode::CREATED, StatusCode::CREATED));
+    }
+    assert_eq!(count(&url, "SELECT count(*) FROM requests").await, 100);
+
+    // The same key with another body is refused, whichever instance it reaches.
+    let key = new_uuid();
+    let first = post_raw(
+        &client,
+        &format!("{}/v1/callbacks", base(&a)),
+        valid_body().to_string().into_bytes(),
+        &key,
+        ORIGIN_LIVIN,
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let other = post_raw(
+        &client,
+        &format!("{}/v1/callbacks", base(&b)),
+        valid_body().to_string().into_bytes(),
+        &key,
+        ORIGIN_LIVIN,
+    )
+    .await;
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        other.json
+    );
+    assert_eq!(count(&url, "SELECT count(*) FROM requests").await, 101);
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_staff_api_the_staff_tool_and_retention_work_on_postgres() {
+    let Some(url) = new_database() else { return };
+    let dir = tempdir();
+    let config = postgres_config(dir.path(), &url, "");
+    let s = start(config.clone()).await.unwrap();
+    let client = reqwest::Client::new();
+    let body = valid_body();
+    let id = body["request_id"].as_str().unwrap().to_owned();
+    let sent = post_raw(
+        &client,
+        &format!("{}/v1/callbacks", base(&s)),
+        body.to_string().into_bytes(),
+        &new_uuid(),
+        ORIGIN_LIVIN,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.json);
+
+    let staff = |method: reqwest::Method, path: &str| {
+        client
+            .request(method, format!("{}{path}", base(&s)))
+            .bearer_auth(TOKEN_LIVIN)
+    };
+    let list: Value = staff(reqwest::Method::GET, "/v1/staff/requests")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["requests"][0]["request_id"], id.as_str(), "{list}");
+    let read = staff(reqwest::Method::GET, &format!("/v1/staff/requests/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    let full: Value = read.json().await.unwrap();
+    assert_eq!(full["request"]["phone"], body["phone"]);
+    // Star's token sees nothing of Livin's.
+    let other = client
+        .get(format!("{}/v1/staff/requests/{id}", base(&s)))
+        .bearer_auth(TOKEN_STAR)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let marked = staff(
+        reqwest::Method::POST,
+        &format!("/v1/staff/requests/{id}/status"),
+    )
+    .header("content-type", "application/json")
+    .body(r#"{"status":"closed"}"#)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(marked.status(), StatusCode::OK);
+    let actions = query(&url, |db| {
+        db.query("SELECT action FROM audit ORDER BY rowid", &[])?
+            .iter()
+            .map(|r| r.get::<String>(0))
+            .collect::<sql::Result<Vec<_>>>()
+    })
+    .await;
+    assert_eq!(actions, ["opened", "closed"]);
+
+    // The staff tool reaches the same database through the config.
+    let config_file = dir.path().join("config.toml");
+    let sqlite_line = format!(
+        "database = \"{}\"",
+        dir.path().join("requests.db").display()
+    );
+    std::fs::write(
+        &config_file,
+        config_toml(dir.path(), "").replace(&sqlite_line, &format!("database = \"{url}\"")),
+    )
+    .unwrap();
+    let listed = staff_cli(&config_file, &["list", "livin", "all"]);
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(&id));
+
+    // Closed requests go after 30 days: the sweep deletes it and then vacuums.
+    let now = safe_contact_endpoint::clock::unix_now();
+    let swept = query(&url, {
+        let config = config.clone();
+        move |db| safe_contact_endpoint::retention::sweep(db, &config, now + 31 * 86_400)
+    })
+    .await;
+    assert_eq!(swept, Some(1));
+    assert_eq!(count(&url, "SELECT count(*) FROM requests").await, 0);
+    s.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sweep_runs_on_one_instance_at_a_time() {
+    let Some(url) = new_database() else { return };
+    let dir = tempdir();
+    let config = postgres_config(dir.path(), &url, "");
+    // Opening the store migrates the new database.
+    query(&url, |_| Ok(())).await;
+    // One instance holds the sweep's lock in an open transaction while another sweeps.
+    let store = Store::open(&Database::Postgres(url.clone())).await.unwrap();
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let holder = tokio::spawn({
+        let store = store.clone();
+        async move {
+            store
+                .with_db(move |db| {
+                    db.transaction(|tx| {
+                        tx.execute(
+                            "SELECT pg_advisory_xact_lock(?1)",
+                            safe_contact_endpoint::args![
+                                safe_contact_endpoint::retention::SWEEP_LOCK
+                            ],
+                        )?;
+                        held_tx.send(()).unwrap();
+                        release_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+                        Ok(())
+                    })
+                })
+                .await
+                .unwrap()
+        }
+    });
+    tokio::task::spawn_blocking(move || held_rx.recv().unwrap())
+        .await
+        .unwrap();
+    let now = safe_contact_endpoint::clock::unix_now();
+    let skipped = store
+        .with_db({
+            let config = config.clone();
+            move |db| safe_contact_endpoint::retention::sweep(db, &config, now)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        skipped, None,
+        "a second sweep at the same time does nothing"
+    );
+    release_tx.send(()).unwrap();
+    holder.await.unwrap();
+    let ran = store
+        .with_db(move |db| safe_contact_endpoint::retention::sweep(db, &config, now))
+        .await
+        .unwrap();
+    assert_eq!(ran, Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_server_stops_the_start_and_says_where() {
+    if new_database().is_none() {
+        return;
+    }
+    let dir = tempdir();
+    // Port 1 on loopback: nothing listens there.
+    let config = postgres_config(
+        dir.path(),
+        "postgres://safe:secret-password@127.0.0.1:1/nowhere",
+        "",
+    );
+    let e = start(config).await.err().expect("no database, no start");
+    let message = e.to_string();
+    assert!(message.contains("nowhere on 127.0.0.1 port 1"), "{message}");
+    assert!(!message.contains("secret-password"), "{message}");
+}
