@@ -15,5 +15,13 @@ fi
 scripts/build.sh
 source scripts/setup.sh
 
+# The endpoint's PostgreSQL tests run against a real, throw-away server (installed here if
+# missing), which is stopped and deleted however the run ends.
+PG_DIR="$PWD/target/test-postgres"
+scripts/postgres.sh stop "$PG_DIR" 2>/dev/null || true
+trap 'scripts/postgres.sh stop "$PG_DIR" >/dev/null 2>&1 || true' EXIT
+SAFE_CONTACT_TEST_POSTGRES=$(scripts/postgres.sh start "$PG_DIR")
+export SAFE_CONTACT_TEST_POSTGRES SAFE_CONTACT_TEST_POSTGRES_DIR="$PG_DIR" SAFE_CONTACT_REQUIRE_POSTGRES=1
+
 cargo test --workspace --locked
 node --test --test-concurrency=1 tests/e2e/

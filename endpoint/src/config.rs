@@ -89,6 +89,9 @@ pub struct Config {
     pub request_timeout: Duration,
     pub max_connections: usize,
     pub rate_limit: RateLimit,
+    /// The environment variable that holds the key of the hash standing for a client in the
+    /// rate limits: see [`Config::client_secret`].
+    pub client_secret_env: Option<String>,
     pub retention: Retention,
     pub landlords: Vec<Landlord>,
     /// Whether this is a demo, where public demo keys and plaintext requests are allowed.
@@ -263,6 +266,7 @@ struct RawConfig {
     #[serde(default = "default_bind")]
     bind: String,
     database: String,
+    client_secret_env: Option<String>,
     static_dir: Option<PathBuf>,
     #[serde(default)]
     trusted_proxies: Vec<String>,
@@ -332,6 +336,37 @@ fn default_closed_retention_days() -> u32 {
 }
 
 impl Config {
+    /// The key of the hash that stands for a client in the rate limits, from the environment
+    /// variable `client_secret_env` names: 64 hex digits. Needed on PostgreSQL, where every
+    /// instance must hash a client alike; on SQLite without it, the one instance makes a fresh
+    /// key at each start (`None`). Read when the server starts, not with the file, so the staff
+    /// tool, which limits no one, needs no secret.
+    pub fn client_secret(&self) -> Result<Option<[u8; 32]>, ConfigError> {
+        let Some(var) = &self.client_secret_env else {
+            return match self.database {
+                Database::Postgres(_) => Err(ConfigError(
+                    "client_secret_env is needed with PostgreSQL: the NAME of an environment variable that holds the same 64 hex digits for every instance (make them with: openssl rand -hex 32)".into(),
+                )),
+                Database::Sqlite(_) => Ok(None),
+            };
+        };
+        let value = std::env::var(var).unwrap_or_default();
+        let bytes: Vec<u8> = (0..value.len())
+            .step_by(2)
+            .filter_map(|i| {
+                value
+                    .get(i..i + 2)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
+            .collect();
+        match <[u8; 32]>::try_from(bytes) {
+            Ok(secret) if value.len() == 64 => Ok(Some(secret)),
+            _ => Err(ConfigError(format!(
+                "client_secret_env names {var:?}, but that environment variable does not hold 64 hex digits"
+            ))),
+        }
+    }
+
     /// Reads and checks a config file. Relative paths in it are taken from the file's folder, so
     /// the same file works whatever directory the server is started from.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -514,9 +549,20 @@ impl Config {
             });
         }
 
+        let database = Database::parse(&raw.database, base)?;
         Ok(Config {
             bind,
-            database: Database::parse(&raw.database, base)?,
+            client_secret_env: match raw.client_secret_env {
+                // Says nothing of what was written: a secret put here by mistake must not show.
+                Some(var)
+                    if var.is_empty()
+                        || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+                {
+                    return Err(ConfigError("client_secret_env must be the NAME of an environment variable (letters, digits and _), not the secret itself".into()));
+                }
+                var => var,
+            },
+            database,
             static_dir,
             trusted_proxies,
             request_timeout: Duration::from_secs(raw.request_timeout_seconds),
@@ -774,21 +820,56 @@ seal_key_ids = ["livin-2026-05"]
 
     #[test]
     fn database_is_a_file_or_a_postgres_address() {
-        let with =
-            |db: &str| base("").replace("database = \"x.db\"", &format!("database = \"{db}\""));
+        std::env::set_var("SAFE_CONTACT_TEST_SECRET_GOOD", "ab".repeat(32));
+        std::env::set_var("SAFE_CONTACT_TEST_SECRET_SHORT", "ab".repeat(31));
+        let with = |db: &str, var: &str| {
+            base("").replace(
+                "database = \"x.db\"",
+                &format!("database = \"{db}\"\nclient_secret_env = \"{var}\""),
+            )
+        };
+        let good = |db: &str| with(db, "SAFE_CONTACT_TEST_SECRET_GOOD");
         let url = "postgres://safe:pw@db.example:5433/contact?sslmode=require";
-        let c = Config::from_toml(&with(url), Path::new("/srv")).unwrap();
+        let c = Config::from_toml(&good(url), Path::new("/srv")).unwrap();
         assert_eq!(c.database, Database::Postgres(url.into()));
+        assert_eq!(c.client_secret().unwrap(), Some([0xab; 32]));
         let said = c.database.describe();
         assert_eq!(said, "PostgreSQL database contact on db.example port 5433");
         assert!(!said.contains("pw") && !said.contains("safe"));
-        let c = Config::from_toml(&with("postgresql://h/x"), Path::new("/srv")).unwrap();
+        let c = Config::from_toml(&good("postgresql://h/x"), Path::new("/srv")).unwrap();
         assert_eq!(
             c.database.describe(),
             "PostgreSQL database x on h port 5432"
         );
-        assert!(problem(&with("postgres://h:notaport/x")).contains("PostgreSQL connection string"));
-        assert!(problem(&with("mysql://h/x")).contains("postgres://"));
+        assert!(problem(&good("postgres://h:notaport/x")).contains("PostgreSQL connection string"));
+        assert!(problem(&good("mysql://h/x")).contains("postgres://"));
+        // Instances must share the client key on PostgreSQL; SQLite may make its own.
+        let without = base("").replace("database = \"x.db\"", &format!("database = \"{url}\""));
+        let secret_problem = |text: &str| {
+            Config::from_toml(text, Path::new("/srv"))
+                .unwrap()
+                .client_secret()
+                .unwrap_err()
+                .0
+        };
+        assert!(secret_problem(&without).contains("client_secret_env is needed with PostgreSQL"));
+        assert_eq!(
+            Config::from_toml(&base(""), Path::new("/srv"))
+                .unwrap()
+                .client_secret()
+                .unwrap(),
+            None
+        );
+        let short = secret_problem(&with(url, "SAFE_CONTACT_TEST_SECRET_SHORT"));
+        assert!(
+            short.contains("64 hex digits") && !short.contains("abab"),
+            "{short}"
+        );
+        assert!(
+            secret_problem(&with(url, "SAFE_CONTACT_NO_SUCH_VARIABLE_42"))
+                .contains("64 hex digits")
+        );
+        assert!(problem(&with(url, "abab abab")).contains("NAME of an environment variable"));
     }
 
     #[test]

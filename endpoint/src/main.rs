@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         }
     }
     let path = config_path.unwrap_or_else(|| PathBuf::from("safe-contact.toml"));
-    let config = match Config::load(&path) {
+    let config = match Config::load(&path).and_then(|c| c.client_secret().map(|_| c)) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("safe-contact-endpoint: not starting: {e}");

@@ -51,6 +51,7 @@ impl Running {
 /// Opens the database, binds the address and starts serving in the background.
 pub async fn start(config: Config) -> Result<Running, ConfigError> {
     let config = Arc::new(config);
+    let client_secret = config.client_secret()?;
     if let Database::Sqlite(path) = &config.database {
         if let Some(parent) = path.parent() {
             create_private_dir(parent).map_err(|e| {
@@ -74,14 +75,14 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
         .local_addr()
         .map_err(|e| ConfigError(e.to_string()))?;
 
-    let notifier = Notifier::spawn(Arc::clone(&config))?;
+    let notifier = Notifier::spawn(Arc::clone(&config), store.clone())?;
     let app = Arc::new(AppState {
         all_origins: config
             .landlords
             .iter()
             .flat_map(|l| l.origins.iter().cloned())
             .collect::<HashSet<_>>(),
-        limiter: RateLimiter::new(config.rate_limit),
+        limiter: RateLimiter::new(config.rate_limit, client_secret),
         in_flight: Arc::new(InFlight::default()),
         notifier,
         sign_in: SignInLimiter::new(config.staff.as_ref().map(|s| s.sign_in).unwrap_or_default()),

@@ -30,6 +30,7 @@ fn new_database() -> Option<String> {
         eprintln!("no PostgreSQL server given (SAFE_CONTACT_TEST_POSTGRES): skipped");
         return None;
     };
+    std::env::set_var(SECRET_VAR, "5a".repeat(32));
     let name = format!("t_{}", new_uuid().replace('-', "_"));
     let made = std::process::Command::new("psql")
         .args([&admin, "-qXc", &format!("CREATE DATABASE {name}")])
@@ -46,10 +47,20 @@ fn new_database() -> Option<String> {
     Some(format!("{server}/{name}"))
 }
 
-fn postgres_config(dir: &std::path::Path, url: &str, extra: &str) -> Config {
+/// The endpoint's config on the PostgreSQL database `url`, as a file's text.
+fn postgres_toml(dir: &std::path::Path, url: &str, extra: &str) -> String {
     let sqlite_line = format!("database = \"{}\"", dir.join("requests.db").display());
-    let toml = config_toml(dir, extra).replace(&sqlite_line, &format!("database = \"{url}\""));
-    let config = Config::from_toml(&toml, dir).unwrap();
+    config_toml(dir, extra).replace(
+        &sqlite_line,
+        &format!("database = \"{url}\"\nclient_secret_env = \"{SECRET_VAR}\""),
+    )
+}
+
+/// Every instance reads the same client key from here.
+const SECRET_VAR: &str = "SAFE_CONTACT_TEST_CLIENT_SECRET";
+
+fn postgres_config(dir: &std::path::Path, url: &str, extra: &str) -> Config {
+    let config = Config::from_toml(&postgres_toml(dir, url, extra), dir).unwrap();
     assert_eq!(config.database, Database::Postgres(url.to_owned()));
     config
 }
@@ -303,4 +314,77 @@ async fn an_unreachable_server_stops_the_start_and_says_where() {
     let message = e.to_string();
     assert!(message.contains("nowhere on 127.0.0.1 port 1"), "{message}");
     assert!(!message.contains("secret-password"), "{message}");
+}
+
+async fn send(client: &reqwest::Client, to: &Running) -> StatusCode {
+    post_raw(
+        client,
+        &format!("{}/v1/callbacks", base(to)),
+        valid_body().to_string().into_bytes(),
+        &new_uuid(),
+        ORIGIN_LIVIN,
+    )
+    .await
+    .status
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_landlords_hourly_limit_holds_across_instances() {
+    let Some(url) = new_database() else { return };
+    let dir = tempdir();
+    let limits = "[rate_limit]\nper_client_per_hour = 1000\nper_landlord_per_hour = 3\nglobal_per_hour = 1000";
+    let config = postgres_config(dir.path(), &url, limits);
+    let (a, b) = (
+        start(config.clone()).await.unwrap(),
+        start(config).await.unwrap(),
+    );
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for to in [&a, &b, &a, &b, &a] {
+        statuses.push(send(&client, to).await);
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::CREATED,
+            StatusCode::CREATED,
+            StatusCode::CREATED,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    assert_eq!(count(&url, "SELECT count(*) FROM requests").await, 3);
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_send_one_notice_per_cooldown_between_them() {
+    let Some(url) = new_database() else { return };
+    let dir = tempdir();
+    let (hook, received) = webhook_sink().await;
+    let toml = with_webhook(&postgres_toml(dir.path(), &url, OPEN_LIMITS), hook);
+    let mut config = Config::from_toml(&toml, dir.path()).unwrap();
+    config.notify_timing.cooldown = Duration::from_secs(2);
+    let (a, b) = (
+        start(config.clone()).await.unwrap(),
+        start(config).await.unwrap(),
+    );
+    let client = reqwest::Client::new();
+    // Each instance alone would send two notices for its own requests (one at once, one when
+    // its cooldown ends), three between them. Together they send one at once and one for the
+    // requests that came after it.
+    for to in [&a, &b, &a] {
+        assert_eq!(send(&client, to).await, StatusCode::CREATED);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(received.lock().unwrap().len(), 1, "one notice at once");
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(
+        received.lock().unwrap().len(),
+        2,
+        "one more when the cooldown ended, from one instance"
+    );
+    a.shutdown().await;
+    b.shutdown().await;
 }

@@ -1,8 +1,12 @@
-//! Token buckets in memory: one per client, one per landlord, one for everything.
+//! Token buckets: one per client, one per landlord, one for everything. On SQLite all are in
+//! memory. On PostgreSQL the landlord and global buckets are rows every instance takes from,
+//! and each instance keeps its own per-client buckets in memory, so a client spreading its
+//! requests over N instances gets up to N times its allowance (the README says so).
 //!
-//! Clients are known only by a keyed hash of their address, with a secret made fresh each time
-//! the process starts, so not even a memory dump links a bucket back to an address, and nothing
-//! about clients outlives the process.
+//! Clients are known only by a keyed hash of their address, so not even a memory dump links a
+//! bucket back to an address, and nothing about clients is written anywhere. The key is fresh
+//! each time the process starts, unless the config gives one (`client_secret_env`, needed on
+//! PostgreSQL) so that every instance hashes a client alike.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -14,6 +18,7 @@ use safe_contact_callback::MAX_RETRY_AFTER_SECS;
 use sha2::Sha256;
 
 use crate::config::RateLimit;
+use crate::store::{Level, Store, StoreError};
 
 /// An IPv6 /48 is usually one site or customer, free to hand out its 65,536 /64s. Each /64 gets
 /// the per-client allowance and the whole /48 this many times it: enough for a household or a
@@ -81,9 +86,13 @@ pub struct SharedLimit {
 }
 
 impl RateLimiter {
-    pub fn new(limits: RateLimit) -> Self {
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).expect("the operating system has no random source");
+    /// With no `secret`, a fresh one for this process.
+    pub fn new(limits: RateLimit, secret: Option<[u8; 32]>) -> Self {
+        let secret = secret.unwrap_or_else(|| {
+            let mut fresh = [0u8; 32];
+            getrandom::fill(&mut fresh).expect("the operating system has no random source");
+            fresh
+        });
         RateLimiter {
             secret,
             limits,
@@ -161,6 +170,52 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// [`Self::check_landlord`], but across every instance when the store is PostgreSQL: there
+    /// the two buckets are rows that all instances take from.
+    pub async fn check_landlord_everywhere(
+        &self,
+        store: &Store,
+        landlord: &str,
+    ) -> Result<Result<(), SharedLimit>, StoreError> {
+        let (per_landlord, global) = (
+            self.limits.per_landlord_per_hour,
+            self.limits.global_per_hour,
+        );
+        let Some(taken) = store.take_shared(landlord, per_landlord, global).await else {
+            return Ok(self.check_landlord(landlord, Instant::now()));
+        };
+        let (ok, levels) = taken?;
+        if ok {
+            return Ok(Ok(()));
+        }
+        let wait = |l: &Level| {
+            let per_hour = if l.global { global } else { per_landlord };
+            Bucket {
+                tokens: l.tokens,
+                per_hour,
+                updated: Instant::now(),
+            }
+            .wait()
+        };
+        let short = |global: bool| {
+            levels
+                .iter()
+                .filter(|l| l.global == global)
+                .filter_map(wait)
+                .max()
+        };
+        let (landlord_wait, global_wait) = (short(false), short(true));
+        Ok(Err(SharedLimit {
+            // A bucket row missing (deleted by hand) refuses for a moment rather than letting
+            // everything through.
+            wait: landlord_wait
+                .max(global_wait)
+                .unwrap_or(Duration::from_secs(1)),
+            landlord: landlord_wait.is_some(),
+            global: global_wait.is_some(),
+        }))
+    }
+
     /// The keyed hash that stands for a client elsewhere (the inbox's sign-in limit): its IPv4
     /// address, or its IPv6 /64.
     pub fn client_id(&self, ip: IpAddr) -> [u8; 16] {
@@ -214,12 +269,15 @@ mod tests {
     use super::*;
 
     fn limiter(client: u32, landlord: u32, global: u32) -> RateLimiter {
-        RateLimiter::new(RateLimit {
-            per_client_per_hour: client,
-            per_landlord_per_hour: landlord,
-            global_per_hour: global,
-            max_clients: 1000,
-        })
+        RateLimiter::new(
+            RateLimit {
+                per_client_per_hour: client,
+                per_landlord_per_hour: landlord,
+                global_per_hour: global,
+                max_clients: 1000,
+            },
+            None,
+        )
     }
 
     #[test]
@@ -271,7 +329,7 @@ mod tests {
     fn a_full_table_forgets_the_least_recently_used() {
         let mut limits = limiter(1, 100, 100).limits;
         limits.max_clients = 3;
-        let rl = RateLimiter::new(limits);
+        let rl = RateLimiter::new(limits, None);
         let t = Instant::now();
         let ip = |n: u8| IpAddr::from([192, 0, 2, n]);
         for n in 1..=3 {

@@ -248,9 +248,13 @@ async fn save(
     content: Content,
 ) -> Response {
     let id = landlord.id.as_str();
-    if let Err(limit) = app.limiter.check_landlord(id, Instant::now()) {
-        app.notifier.limit_reached(id, &limit);
-        return tagged(too_many(limit.wait), id);
+    match app.limiter.check_landlord_everywhere(&app.store, id).await {
+        Ok(Ok(())) => {}
+        Ok(Err(limit)) => {
+            app.notifier.limit_reached(id, &limit);
+            return tagged(too_many(limit.wait), id);
+        }
+        Err(_) => return tagged(unavailable(), id),
     }
     let outcome = app
         .store

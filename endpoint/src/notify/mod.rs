@@ -8,11 +8,14 @@
 //! themselves. A limit is reported at most once an hour per landlord (to the webhook or the
 //! log: the team's e-mail is for requests waiting), and the limit for all landlords together
 //! only in the log, at most once an hour: an hour is how long a spent allowance takes to refill.
+//! Several instances on one PostgreSQL database keep these limits together: before sending,
+//! an instance claims the notice in the database (`Store::claim_notice`), so a landlord gets
+//! one notice per minute however many instances took its requests.
 
 mod email;
 mod webhook;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,6 +24,7 @@ use tokio::time::Instant;
 
 use crate::config::Config;
 use crate::intake::rate_limit::SharedLimit;
+use crate::store::{Store, GLOBAL_SCOPE};
 use crate::ConfigError;
 
 const LIMIT_NOTICE_EVERY: Duration = Duration::from_secs(3600);
@@ -65,7 +69,7 @@ pub(crate) enum Kind {
 impl Notifier {
     /// Starts the task that sends notices. Intake only queues events for it, so a slow or
     /// failing webhook or mail server never holds up a request.
-    pub fn spawn(config: Arc<Config>) -> Result<Notifier, ConfigError> {
+    pub fn spawn(config: Arc<Config>, store: Store) -> Result<Notifier, ConfigError> {
         // Config makes sure a landlord with team_email has both.
         let mailer = config
             .smtp
@@ -81,7 +85,7 @@ impl Notifier {
             .transpose()?
             .map(Arc::new);
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(config, mailer, rx));
+        tokio::spawn(run(config, store, mailer, rx));
         Ok(Notifier(tx))
     }
 
@@ -103,6 +107,7 @@ impl Notifier {
 
 async fn run(
     config: Arc<Config>,
+    store: Store,
     mailer: Option<Arc<email::Mailer>>,
     mut rx: mpsc::UnboundedReceiver<Event>,
 ) {
@@ -113,12 +118,13 @@ async fn run(
     };
     let cooldown = config.notify_timing.cooldown;
     let mut last_sent: HashMap<String, Instant> = HashMap::new();
-    let mut pending: HashSet<String> = HashSet::new();
+    // Landlords with requests not yet told of, and when the first of them arrived.
+    let mut pending: HashMap<String, Instant> = HashMap::new();
     // Keyed by landlord; `None` is the limit for all landlords together.
     let mut limit_noticed: HashMap<Option<String>, Instant> = HashMap::new();
     loop {
         let next_due = pending
-            .iter()
+            .keys()
             .filter_map(|l| last_sent.get(l))
             .map(|t| *t + cooldown)
             .min();
@@ -129,19 +135,22 @@ async fn run(
                     None => break,
                     Some(Event::NewRequest(landlord)) => {
                         if last_sent.get(&landlord).is_some_and(|t| now < *t + cooldown) {
-                            pending.insert(landlord);
+                            pending.entry(landlord).or_insert(now);
                         } else {
-                            last_sent.insert(landlord.clone(), now);
-                            out.send(landlord, Kind::NewRequests);
+                            new_requests(&out, &store, &mut last_sent, &mut pending, landlord, now).await;
                         }
                     }
                     Some(Event::LandlordLimit(landlord)) => {
-                        if first_in_a_while(&mut limit_noticed, Some(landlord.clone()), now) {
+                        if first_in_a_while(&mut limit_noticed, Some(landlord.clone()), now)
+                            && claimed(&store, &landlord, "limit", LIMIT_NOTICE_EVERY).await.is_ok()
+                        {
                             out.send(landlord, Kind::LimitReached);
                         }
                     }
                     Some(Event::GlobalLimit) => {
-                        if first_in_a_while(&mut limit_noticed, None, now) {
+                        if first_in_a_while(&mut limit_noticed, None, now)
+                            && claimed(&store, GLOBAL_SCOPE, "limit", LIMIT_NOTICE_EVERY).await.is_ok()
+                        {
                             tracing::warn!("the limit for all landlords together was reached: new requests are turned away for now");
                         }
                     }
@@ -149,18 +158,60 @@ async fn run(
             }
             _ = tokio::time::sleep_until(next_due.unwrap_or_else(Instant::now)), if next_due.is_some() => {
                 let now = Instant::now();
-                let due: Vec<String> = pending
+                let due: Vec<(String, Instant)> = pending
                     .iter()
-                    .filter(|l| last_sent.get(*l).is_none_or(|t| now >= *t + cooldown))
-                    .cloned()
+                    .filter(|(l, _)| last_sent.get(*l).is_none_or(|t| now >= *t + cooldown))
+                    .map(|(l, arrived)| (l.clone(), *arrived))
                     .collect();
-                for landlord in due {
+                for (landlord, arrived) in due {
                     pending.remove(&landlord);
-                    last_sent.insert(landlord.clone(), now);
-                    out.send(landlord, Kind::NewRequests);
+                    new_requests(&out, &store, &mut last_sent, &mut pending, landlord, arrived).await;
                 }
             }
         }
+    }
+}
+
+/// Sends a "requests waiting" notice for requests that arrived from `arrived` on, unless
+/// another instance sharing the database sent one within the cooldown. If that one went after
+/// they arrived, it told of them too; if before, they wait for the end of its cooldown.
+async fn new_requests(
+    out: &Outlets<'_>,
+    store: &Store,
+    last_sent: &mut HashMap<String, Instant>,
+    pending: &mut HashMap<String, Instant>,
+    landlord: String,
+    arrived: Instant,
+) {
+    let now = Instant::now();
+    let cooldown = out.config.notify_timing.cooldown;
+    match claimed(store, &landlord, "new_requests", cooldown).await {
+        Ok(()) => {
+            last_sent.insert(landlord.clone(), now);
+            out.send(landlord, Kind::NewRequests);
+        }
+        Err(ago) => {
+            let other = now.checked_sub(ago).unwrap_or(now);
+            last_sent.insert(landlord.clone(), other);
+            if other < arrived {
+                pending.insert(landlord, arrived);
+            }
+        }
+    }
+}
+
+/// Whether this instance may send the notice: always on SQLite; on PostgreSQL, if no instance
+/// sent it within `every` (else how long ago one did). If the database cannot say, the notice
+/// goes: a second notice is better than none.
+async fn claimed(
+    store: &Store,
+    landlord: &str,
+    kind: &str,
+    every: Duration,
+) -> Result<(), Duration> {
+    match store.claim_notice(landlord, kind, every).await {
+        None | Some(Err(_)) => Ok(()),
+        Some(Ok(claim)) => claim,
     }
 }
 

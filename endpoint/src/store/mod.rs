@@ -10,6 +10,7 @@ mod postgres;
 pub mod sql;
 mod sqlite;
 
+pub use postgres::{Level, GLOBAL_SCOPE};
 pub use sqlite::{open as open_sqlite, BUSY_TIMEOUT};
 
 use crate::config::Database;
@@ -92,6 +93,35 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.submit(request).await,
             Store::Postgres(s) => s.submit(request).await,
+        }
+    }
+
+    /// On PostgreSQL, takes a token from the landlord's and the global bucket that every
+    /// instance shares (see `PgStore::take_shared`); `None` on SQLite, whose one instance keeps
+    /// them in memory.
+    pub async fn take_shared(
+        &self,
+        landlord: &str,
+        per_landlord: u32,
+        global: u32,
+    ) -> Option<Result<(bool, Vec<Level>), StoreError>> {
+        match self {
+            Store::Sqlite(_) => None,
+            Store::Postgres(s) => Some(s.take_shared(landlord, per_landlord, global).await),
+        }
+    }
+
+    /// On PostgreSQL, claims a notice for every instance, or says how long ago another sent
+    /// it; `None` on SQLite, where the one instance's own memory decides.
+    pub async fn claim_notice(
+        &self,
+        landlord: &str,
+        kind: &str,
+        every: std::time::Duration,
+    ) -> Option<Result<Result<(), std::time::Duration>, StoreError>> {
+        match self {
+            Store::Sqlite(_) => None,
+            Store::Postgres(s) => Some(s.claim_notice(landlord, kind, every).await),
         }
     }
 

@@ -8,6 +8,8 @@
 //! fails the request with [`StoreError`] (503 with Retry-After); the pool drops broken
 //! connections and makes new ones as requests come.
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -20,6 +22,8 @@ use super::{Content, Earlier, NewRequest, StoreError, Submitted};
 /// Connections per instance. Two instances on a two-core machine keep the server busy with
 /// this many; more only queue inside PostgreSQL.
 const POOL_SIZE: usize = 16;
+/// Connections per instance for the shared counters: one statement each, quickly done.
+const COUNTER_POOL_SIZE: usize = 4;
 /// How long a request waits for a connection, or for a new one to be made, before it gets 503.
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -30,9 +34,10 @@ const MIGRATION_LOCK: i64 = 0x005a_fec0_0001;
 /// `schema_migrations`; a new version of the endpoint appends steps and never edits old ones.
 /// Version 1 is the schema SQLite reached at its own version 3. `rowid` is an identity
 /// column so that statements written once order rows the same way on both databases.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    "CREATE TABLE requests (
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        "CREATE TABLE requests (
     rowid BIGINT GENERATED ALWAYS AS IDENTITY,
     landlord TEXT NOT NULL,
     request_id TEXT NOT NULL,
@@ -98,42 +103,63 @@ CREATE TABLE sessions (
     created_at BIGINT NOT NULL,
     last_seen BIGINT NOT NULL
 );",
-)];
+    ),
+    // Version 2: what several instances must share. The landlord and global rate limits are
+    // token buckets kept here (the global one under the scope '*'), and each kind of notice
+    // records when any instance last sent it. Neither holds anything about a client.
+    (
+        2,
+        "CREATE TABLE rate_buckets (
+    scope TEXT PRIMARY KEY,
+    tokens DOUBLE PRECISION NOT NULL,
+    updated_ms BIGINT NOT NULL
+);
+CREATE TABLE notices (
+    landlord TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    sent_ms BIGINT NOT NULL,
+    PRIMARY KEY (landlord, kind)
+);",
+    ),
+];
 
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    /// For the shared rate limits and notices only: `synchronous_commit = off`, since losing
+    /// the last moment of a counter in a crash costs nothing, and a request's own commit should
+    /// not wait behind them.
+    counters: Pool,
     runtime: Handle,
+    /// Scopes whose bucket row this instance has made sure exists.
+    buckets: Arc<Mutex<HashSet<String>>>,
+}
+
+/// The database's clock in milliseconds: one clock for every instance, however theirs drift.
+const DB_NOW_MS: &str = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
+/// The global bucket's scope; a landlord id is never `*`.
+pub const GLOBAL_SCOPE: &str = "*";
+
+/// A shared bucket's level after a take, and whether the take happened.
+pub struct Level {
+    pub global: bool,
+    pub tokens: f64,
 }
 
 impl PgStore {
     pub async fn open(url: &str) -> Result<PgStore, String> {
-        let mut config: tokio_postgres::Config = url
+        let config: tokio_postgres::Config = url
             .parse()
             .map_err(|_| "the PostgreSQL address cannot be read".to_owned())?;
         // Per session, whatever the server's default: the 201 rests on it.
-        config.options("-c synchronous_commit=on");
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(WAIT);
-        }
-        let manager = Manager::from_config(
-            config,
-            tls()?,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(POOL_SIZE)
-            .wait_timeout(Some(WAIT))
-            .create_timeout(Some(WAIT))
-            .recycle_timeout(Some(WAIT))
-            .runtime(deadpool_postgres::Runtime::Tokio1)
-            .build()
-            .map_err(|e| format!("cannot set up the PostgreSQL pool: {e}"))?;
+        let pool = new_pool(config.clone(), "-c synchronous_commit=on", POOL_SIZE)?;
+        let counters = new_pool(config, "-c synchronous_commit=off", COUNTER_POOL_SIZE)?;
         let store = PgStore {
             pool,
+            counters,
             runtime: Handle::current(),
+            buckets: Arc::default(),
         };
         let mut client = store
             .pool
@@ -147,6 +173,120 @@ impl PgStore {
             )
         })?;
         Ok(store)
+    }
+
+    /// Takes one token from the landlord's bucket and one from the global bucket, or from
+    /// neither, for every instance at once: one statement locks both rows (in the same order
+    /// everywhere), refills them for the time gone by and takes only if both have a token.
+    /// Returns both levels before the take, and whether it happened.
+    pub async fn take_shared(
+        &self,
+        landlord: &str,
+        per_landlord: u32,
+        global: u32,
+    ) -> Result<(bool, Vec<Level>), StoreError> {
+        let client = self.counters.get().await.map_err(|e| {
+            tracing::error!(error = %pool_error(&e), "no PostgreSQL connection");
+            StoreError
+        })?;
+        let (landlord_cap, global_cap) = (f64::from(per_landlord), f64::from(global));
+        let result = async {
+            let known = self
+                .buckets
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(landlord);
+            if !known {
+                client
+                    .execute(
+                        &format!(
+                            "INSERT INTO rate_buckets (scope, tokens, updated_ms)
+                             VALUES ('*', $3, {DB_NOW_MS}), ($1, $2, {DB_NOW_MS}) ON CONFLICT DO NOTHING"
+                        ),
+                        &[&landlord, &landlord_cap, &global_cap],
+                    )
+                    .await?;
+                self.buckets
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(landlord.to_owned());
+            }
+            let stmt = client
+                .prepare_cached(&format!(
+                    "WITH now AS (SELECT {DB_NOW_MS} AS ms),
+                     locked AS (
+                         SELECT scope, tokens, updated_ms,
+                                CASE WHEN scope = '*' THEN $3::float8 ELSE $2::float8 END AS cap
+                         FROM rate_buckets WHERE scope IN ('*', $1) ORDER BY scope FOR UPDATE
+                     ),
+                     levels AS (
+                         SELECT scope, LEAST(cap, tokens + GREATEST(0, now.ms - updated_ms) * cap / 3600000.0) AS level
+                         FROM locked, now
+                     ),
+                     verdict AS (SELECT count(*) = 2 AND bool_and(level >= 1) AS ok FROM levels)
+                     UPDATE rate_buckets r
+                     SET tokens = l.level - CASE WHEN v.ok THEN 1 ELSE 0 END,
+                         updated_ms = GREATEST(r.updated_ms, now.ms)
+                     FROM levels l, verdict v, now
+                     WHERE r.scope = l.scope
+                     RETURNING r.scope, l.level, v.ok"
+                ))
+                .await?;
+            client
+                .query(&stmt, &[&landlord, &landlord_cap, &global_cap])
+                .await
+        }
+        .await
+        .map_err(failed)?;
+        let ok = result.len() == 2 && result.iter().all(|r| r.get::<_, bool>(2));
+        let levels = result
+            .iter()
+            .map(|r| Level {
+                global: r.get::<_, &str>(0) == GLOBAL_SCOPE,
+                tokens: r.get(1),
+            })
+            .collect();
+        Ok((ok, levels))
+    }
+
+    /// Claims the sending of a notice of `kind` for `landlord`, unless any instance sent one
+    /// within `every`. On a refusal, says how long ago the last one went.
+    pub async fn claim_notice(
+        &self,
+        landlord: &str,
+        kind: &str,
+        every: Duration,
+    ) -> Result<Result<(), Duration>, StoreError> {
+        let client = self.counters.get().await.map_err(|e| {
+            tracing::error!(error = %pool_error(&e), "no PostgreSQL connection");
+            StoreError
+        })?;
+        let every_ms = i64::try_from(every.as_millis()).unwrap_or(i64::MAX);
+        let row = client
+            .query_one(
+                &format!(
+                    "WITH now AS (SELECT {DB_NOW_MS} AS ms),
+                     claimed AS (
+                         INSERT INTO notices AS n (landlord, kind, sent_ms)
+                         SELECT $1, $2, now.ms FROM now
+                         ON CONFLICT (landlord, kind) DO UPDATE SET sent_ms = excluded.sent_ms
+                         WHERE n.sent_ms <= excluded.sent_ms - $3
+                         RETURNING sent_ms
+                     )
+                     SELECT (SELECT count(*) FROM claimed),
+                            now.ms - COALESCE((SELECT sent_ms FROM notices WHERE landlord = $1 AND kind = $2), now.ms)
+                     FROM now"
+                ),
+                &[&landlord, &kind, &every_ms],
+            )
+            .await
+            .map_err(failed)?;
+        let (claimed, ago): (i64, i64) = (row.get(0), row.get(1));
+        Ok(if claimed == 1 {
+            Ok(())
+        } else {
+            Err(Duration::from_millis(ago.max(0) as u64))
+        })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
@@ -304,6 +444,32 @@ async fn migrate(client: &mut deadpool_postgres::Object) -> Result<(), tokio_pos
         .await?;
     }
     tx.commit().await
+}
+
+fn new_pool(
+    mut config: tokio_postgres::Config,
+    options: &str,
+    size: usize,
+) -> Result<Pool, String> {
+    config.options(options);
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(WAIT);
+    }
+    let manager = Manager::from_config(
+        config,
+        tls()?,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(WAIT))
+        .create_timeout(Some(WAIT))
+        .recycle_timeout(Some(WAIT))
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .build()
+        .map_err(|e| format!("cannot set up the PostgreSQL pool: {e}"))
 }
 
 fn tls() -> Result<MakeRustlsConnect, String> {
