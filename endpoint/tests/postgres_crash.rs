@@ -1,0 +1,168 @@
+//! Two endpoint binaries on one PostgreSQL database take requests while one of them is killed
+//! with SIGKILL and started again, round after round. Every request that got a 201 must be in
+//! the database exactly once, and every request left in doubt must be stored exactly once when
+//! its client retries it, with its key, on either instance.
+
+mod common;
+
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::postgres::*;
+use common::*;
+use reqwest::StatusCode;
+
+const ROUNDS: u64 = 5;
+const CLIENTS: usize = 6;
+
+struct Sent {
+    key: String,
+    request_id: String,
+    body: Vec<u8>,
+    confirmed: bool,
+}
+
+async fn stored_once(url: &str, sent: &[Sent], only_confirmed: bool) {
+    let ids: Vec<String> = sent
+        .iter()
+        .filter(|s| s.confirmed || !only_confirmed)
+        .map(|s| s.request_id.clone())
+        .collect();
+    let counts = query(url, move |db| {
+        ids.iter()
+            .map(|id| {
+                let n: i64 = db
+                    .query_one(
+                        "SELECT count(*) FROM requests WHERE request_id = ?1",
+                        safe_contact_endpoint::args![id],
+                    )?
+                    .unwrap()
+                    .get(0)?;
+                Ok((id.clone(), n))
+            })
+            .collect::<safe_contact_endpoint::store::sql::Result<Vec<_>>>()
+    })
+    .await;
+    for (id, n) in counts {
+        assert_eq!(n, 1, "request {id} is stored {n} times");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_201_survives_sigkill_of_one_of_two_instances_exactly_once() {
+    let Some(url) = new_database() else { return };
+    let dir = tempdir();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, postgres_toml(dir.path(), &url, OPEN_LIMITS)).unwrap();
+    let sent: Arc<Mutex<Vec<Sent>>> = Arc::default();
+    // B runs throughout; A is killed and started again each round.
+    let (mut b, b_base) = spawn_endpoint(&config, Stdio::null()).await;
+
+    for round in 0..ROUNDS {
+        let (mut a, a_base) = spawn_endpoint(&config, Stdio::null()).await;
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut clients = Vec::new();
+        for n in 0..CLIENTS {
+            let (stop, sent) = (Arc::clone(&stop), Arc::clone(&sent));
+            let targets = [
+                format!("{a_base}/v1/callbacks"),
+                format!("{b_base}/v1/callbacks"),
+            ];
+            clients.push(tokio::spawn(async move {
+                let client = reqwest::Client::builder()
+                    .timeout(Duration::from_secs(5))
+                    .build()
+                    .unwrap();
+                let mut a_gone = false;
+                let mut turn = n;
+                while !stop.load(Ordering::Relaxed) {
+                    turn += 1;
+                    let to_a = turn % 2 == 0 && !a_gone;
+                    let url = &targets[usize::from(!to_a)];
+                    let body = valid_body();
+                    let request_id = body["request_id"].as_str().unwrap().to_owned();
+                    let (key, body) = (new_uuid(), body.to_string().into_bytes());
+                    let result = client
+                        .post(url)
+                        .header("origin", ORIGIN_LIVIN)
+                        .header("content-type", "application/json")
+                        .header("idempotency-key", &key)
+                        .body(body.clone())
+                        .send()
+                        .await;
+                    let confirmed = matches!(&result, Ok(r) if r.status() == StatusCode::CREATED);
+                    if let Ok(r) = &result {
+                        assert!(
+                            r.status() == StatusCode::CREATED || r.status().is_server_error(),
+                            "{}",
+                            r.status()
+                        );
+                    }
+                    if result.is_err() {
+                        assert!(to_a, "the instance left running failed a request");
+                        a_gone = true;
+                    }
+                    sent.lock().unwrap().push(Sent {
+                        key,
+                        request_id,
+                        body,
+                        confirmed,
+                    });
+                }
+            }));
+        }
+        // Kill at a different moment each round, somewhere in the middle of the traffic.
+        tokio::time::sleep(Duration::from_millis(200 + (round * 97) % 450)).await;
+        a.start_kill().unwrap();
+        a.wait().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        stop.store(true, Ordering::Relaxed);
+        for c in clients {
+            c.await.unwrap();
+        }
+    }
+
+    let sent = std::mem::take(&mut *sent.lock().unwrap());
+    let confirmed = sent.iter().filter(|s| s.confirmed).count();
+    let in_doubt = sent.len() - confirmed;
+    assert!(
+        confirmed > 50,
+        "too little traffic reached the servers: {confirmed}"
+    );
+    // Before any retry could put anything back: every 201 is stored once.
+    stored_once(&url, &sent, true).await;
+
+    // Every client now retries what it never heard back about, with its key, on the survivor.
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    for s in sent.iter().filter(|s| !s.confirmed) {
+        let a = post_raw(
+            &client,
+            &format!("{b_base}/v1/callbacks"),
+            s.body.clone(),
+            &s.key,
+            ORIGIN_LIVIN,
+        )
+        .await;
+        assert_eq!(
+            a.status,
+            StatusCode::CREATED,
+            "retry of {} got {}",
+            s.request_id,
+            a.json
+        );
+        assert_eq!(a.json["request_id"], s.request_id.as_str());
+    }
+    b.start_kill().unwrap();
+    b.wait().await.unwrap();
+    stored_once(&url, &sent, false).await;
+    assert_eq!(
+        count(&url, "SELECT count(*) FROM requests").await as usize,
+        sent.len()
+    );
+    println!("{ROUNDS} kills of one of two instances: {confirmed} requests confirmed, {in_doubt} in doubt and retried; all stored once");
+}
