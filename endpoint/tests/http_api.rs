@@ -501,26 +501,14 @@ async fn staff_api_needs_the_right_landlords_token() {
     );
     assert_eq!(count_rows(&s.db), 0);
 
-    let conn = rusqlite::Connection::open(&s.db).unwrap();
-    let actions: Vec<String> = conn
-        .prepare("SELECT actor || ' ' || action FROM audit ORDER BY rowid")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let actions = texts(
+        &s.db,
+        "SELECT actor || ' ' || action FROM audit ORDER BY rowid",
+    );
     assert_eq!(actions, ["api opened", "api contacted", "api purged"]);
 }
 
 /// Everything the database keeps on disk: the file and its WAL.
-fn disk_bytes(db: &std::path::Path) -> Vec<u8> {
-    let mut bytes = std::fs::read(db).unwrap();
-    if let Ok(wal) = std::fs::read(db.with_extension("db-wal")) {
-        bytes.extend(wal);
-    }
-    bytes
-}
-
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
@@ -551,8 +539,8 @@ async fn retention_deletes_for_real() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(contains(&disk_bytes(&s.db), "07700900987"));
-    assert!(contains(&disk_bytes(&s.db), "07700900654"));
+    assert!(contains(&stored_bytes(&s.db), "07700900987"));
+    assert!(contains(&stored_bytes(&s.db), "07700900654"));
 
     let now = unix_now();
     assert_eq!(sweep(&s.db, &s.config, now), 0);
@@ -560,14 +548,14 @@ async fn retention_deletes_for_real() {
     assert_eq!(sweep(&s.db, &s.config, now + 31 * DAY), 1);
     assert_eq!(count_rows(&s.db), 1);
     assert!(
-        !contains(&disk_bytes(&s.db), "07700900654"),
+        !contains(&stored_bytes(&s.db), "07700900654"),
         "a closed request is still readable on disk"
     );
     assert_eq!(sweep(&s.db, &s.config, now + 89 * DAY), 0);
     assert_eq!(sweep(&s.db, &s.config, now + 91 * DAY), 1);
     assert_eq!(count_rows(&s.db), 0);
     assert!(
-        !contains(&disk_bytes(&s.db), "07700900987"),
+        !contains(&stored_bytes(&s.db), "07700900987"),
         "a deleted request is still readable on disk"
     );
 
@@ -602,9 +590,8 @@ async fn retention_deletes_for_real() {
     )
     .await;
     assert_eq!(a.status, StatusCode::CREATED);
-    let db = sqlite_path(&config.database);
-    assert_eq!(sweep(&db, &config, now + 8 * DAY), 1);
-    assert_eq!(count_rows(&db), 1);
+    assert_eq!(sweep(&config.database, &config, now + 8 * DAY), 1);
+    assert_eq!(count_rows(&config.database), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -221,10 +221,10 @@ async fn log_holds_no_submitted_value() {
         );
     }
 
-    let db = dir.path().join("requests.db");
-    let mut stored = std::fs::read(&db).unwrap();
-    stored.extend(std::fs::read(db.with_extension("db-wal")).unwrap_or_default());
-    let stored = String::from_utf8_lossy(&stored).to_lowercase();
+    let database = safe_contact_endpoint::Config::load(&config)
+        .unwrap()
+        .database;
+    let stored = String::from_utf8_lossy(&stored_bytes(&database)).to_lowercase();
     assert!(
         stored.contains("zqxnamesecret"),
         "the request itself is stored"

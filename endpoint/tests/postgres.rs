@@ -48,7 +48,7 @@ async fn two_instances_store_each_of_100_pairs_of_identical_requests_once() {
         let (x, y) = pair.await.unwrap();
         assert_eq!((x, y), (StatusCode::CREATED, StatusCode::CREATED));
     }
-    assert_eq!(count(&url, "SELECT count(*) FROM requests").await, 100);
+    assert_eq!(count_rows(&pg(&url)), 100);
 
     // The same key with another body is refused, whichever instance it reaches.
     let key = new_uuid();
@@ -75,7 +75,7 @@ async fn two_instances_store_each_of_100_pairs_of_identical_requests_once() {
         "{}",
         other.json
     );
-    assert_eq!(count(&url, "SELECT count(*) FROM requests").await, 101);
+    assert_eq!(count_rows(&pg(&url)), 101);
     a.shutdown().await;
     b.shutdown().await;
 }
@@ -137,26 +137,17 @@ async fn the_staff_api_the_staff_tool_and_retention_work_on_postgres() {
     .await
     .unwrap();
     assert_eq!(marked.status(), StatusCode::OK);
-    let actions = query(&url, |db| {
+    let actions = db_work(&pg(&url), |db| {
         db.query("SELECT action FROM audit ORDER BY rowid", &[])?
             .iter()
             .map(|r| r.get::<String>(0))
             .collect::<sql::Result<Vec<_>>>()
-    })
-    .await;
+    });
     assert_eq!(actions, ["opened", "closed"]);
 
     // The staff tool reaches the same database through the config.
     let config_file = dir.path().join("config.toml");
-    let sqlite_line = format!(
-        "database = \"{}\"",
-        dir.path().join("requests.db").display()
-    );
-    std::fs::write(
-        &config_file,
-        config_toml(dir.path(), "").replace(&sqlite_line, &format!("database = \"{url}\"")),
-    )
-    .unwrap();
+    std::fs::write(&config_file, postgres_toml(&url, "")).unwrap();
     let listed = staff_cli(&config_file, &["list", "livin", "all"]);
     assert!(
         listed.status.success(),
@@ -167,13 +158,12 @@ async fn the_staff_api_the_staff_tool_and_retention_work_on_postgres() {
 
     // Closed requests go after 30 days: the sweep deletes it and then vacuums.
     let now = safe_contact_endpoint::clock::unix_now();
-    let swept = query(&url, {
+    let swept = db_work(&pg(&url), {
         let config = config.clone();
         move |db| safe_contact_endpoint::retention::sweep(db, &config, now + 31 * 86_400)
-    })
-    .await;
+    });
     assert_eq!(swept, Some(1));
-    assert_eq!(count(&url, "SELECT count(*) FROM requests").await, 0);
+    assert_eq!(count_rows(&pg(&url)), 0);
     s.shutdown().await;
 }
 
@@ -183,7 +173,7 @@ async fn a_sweep_runs_on_one_instance_at_a_time() {
     let dir = tempdir();
     let config = postgres_config(dir.path(), &url, "");
     // Opening the store migrates the new database.
-    query(&url, |_| Ok(())).await;
+    db_work(&pg(&url), |_| Ok(()));
     // One instance holds the sweep's lock in an open transaction while another sweeps.
     let store = Store::open(&Database::Postgres(url.clone())).await.unwrap();
     let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
@@ -288,7 +278,7 @@ async fn a_landlords_hourly_limit_holds_across_instances() {
             StatusCode::TOO_MANY_REQUESTS
         ]
     );
-    assert_eq!(count(&url, "SELECT count(*) FROM requests").await, 3);
+    assert_eq!(count_rows(&pg(&url)), 3);
     a.shutdown().await;
     b.shutdown().await;
 }
@@ -298,7 +288,7 @@ async fn instances_send_one_notice_per_cooldown_between_them() {
     let Some(url) = new_database() else { return };
     let dir = tempdir();
     let (hook, received) = webhook_sink().await;
-    let toml = with_webhook(&postgres_toml(dir.path(), &url, OPEN_LIMITS), hook);
+    let toml = with_webhook(&postgres_toml(&url, OPEN_LIMITS), hook);
     let mut config = Config::from_toml(&toml, dir.path()).unwrap();
     config.notify_timing.cooldown = Duration::from_secs(2);
     let (a, b) = (

@@ -24,13 +24,13 @@ struct Sent {
     confirmed: bool,
 }
 
-async fn stored_once(url: &str, sent: &[Sent], only_confirmed: bool) {
+fn stored_once(url: &str, sent: &[Sent], only_confirmed: bool) {
     let ids: Vec<String> = sent
         .iter()
         .filter(|s| s.confirmed || !only_confirmed)
         .map(|s| s.request_id.clone())
         .collect();
-    let counts = query(url, move |db| {
+    let counts = db_work(&pg(url), move |db| {
         ids.iter()
             .map(|id| {
                 let n: i64 = db
@@ -43,8 +43,7 @@ async fn stored_once(url: &str, sent: &[Sent], only_confirmed: bool) {
                 Ok((id.clone(), n))
             })
             .collect::<safe_contact_endpoint::store::sql::Result<Vec<_>>>()
-    })
-    .await;
+    });
     for (id, n) in counts {
         assert_eq!(n, 1, "request {id} is stored {n} times");
     }
@@ -55,7 +54,7 @@ async fn every_201_survives_sigkill_of_one_of_two_instances_exactly_once() {
     let Some(url) = new_database() else { return };
     let dir = tempdir();
     let config = dir.path().join("config.toml");
-    std::fs::write(&config, postgres_toml(dir.path(), &url, OPEN_LIMITS)).unwrap();
+    std::fs::write(&config, postgres_toml(&url, OPEN_LIMITS)).unwrap();
     let sent: Arc<Mutex<Vec<Sent>>> = Arc::default();
     // B runs throughout; A is killed and started again each round.
     let (mut b, b_base) = spawn_endpoint(&config, Stdio::null()).await;
@@ -132,7 +131,7 @@ async fn every_201_survives_sigkill_of_one_of_two_instances_exactly_once() {
         "too little traffic reached the servers: {confirmed}"
     );
     // Before any retry could put anything back: every 201 is stored once.
-    stored_once(&url, &sent, true).await;
+    stored_once(&url, &sent, true);
 
     // Every client now retries what it never heard back about, with its key, on the survivor.
     let client = reqwest::Client::builder()
@@ -159,10 +158,7 @@ async fn every_201_survives_sigkill_of_one_of_two_instances_exactly_once() {
     }
     b.start_kill().unwrap();
     b.wait().await.unwrap();
-    stored_once(&url, &sent, false).await;
-    assert_eq!(
-        count(&url, "SELECT count(*) FROM requests").await as usize,
-        sent.len()
-    );
+    stored_once(&url, &sent, false);
+    assert_eq!(count_rows(&pg(&url)) as usize, sent.len());
     println!("{ROUNDS} kills of one of two instances: {confirmed} requests confirmed, {in_doubt} in doubt and retried; all stored once");
 }

@@ -100,7 +100,7 @@ async fn a_database_restart_costs_503s_and_no_201() {
     );
     assert!(unavailable > 0, "the restart never reached a request");
     let ids = confirmed.clone();
-    let counts = query(&url, move |db| {
+    let counts = db_work(&pg(&url), move |db| {
         ids.iter()
             .map(|id| {
                 db.query_one(
@@ -111,13 +111,9 @@ async fn a_database_restart_costs_503s_and_no_201() {
                 .get::<i64>(0)
             })
             .collect::<safe_contact_endpoint::store::sql::Result<Vec<_>>>()
-    })
-    .await;
+    });
     assert!(counts.iter().all(|n| *n == 1), "{counts:?}");
-    assert_eq!(
-        count(&url, "SELECT count(*) FROM requests").await as usize,
-        confirmed.len()
-    );
+    assert_eq!(count_rows(&pg(&url)) as usize, confirmed.len());
     println!(
         "database restart: {} requests stored once each, {unavailable} answers of 503 on the way",
         confirmed.len()

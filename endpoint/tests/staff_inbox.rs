@@ -4,26 +4,20 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
 use reqwest::StatusCode;
 use safe_contact_endpoint::clock::unix_now;
+use safe_contact_endpoint::config::Database;
 use serde_json::{json, Value};
 
 const REFUSED: &str = "The email, passphrase or code is not right. Check them and try again.";
 
-fn audit_rows(db: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT actor || ' ' || action || ' ' || coalesce(request_id, '-') || ' ' || coalesce(subject, '-') FROM audit ORDER BY rowid")
-        .unwrap();
-    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
-    rows.map(Result::unwrap).collect()
+fn audit_rows(db: &Database) -> Vec<String> {
+    texts(db, "SELECT actor || ' ' || action || ' ' || coalesce(request_id, '-') || ' ' || coalesce(subject, '-') FROM audit ORDER BY rowid")
 }
 
 /// Waits for `n` audit rows equal to `row`: a refused sign-in's row is written after its answer.
-async fn wait_for_audit(db: &Path, row: &str, n: usize) {
+async fn wait_for_audit(db: &Database, row: &str, n: usize) {
     for _ in 0..100 {
         if audit_rows(db).iter().filter(|r| *r == row).count() >= n {
             return;
@@ -33,11 +27,9 @@ async fn wait_for_audit(db: &Path, row: &str, n: usize) {
     panic!("no {n} of {row:?} in {:?}", audit_rows(db));
 }
 
-fn set(db: &Path, sql: &str) {
-    rusqlite::Connection::open(db)
-        .unwrap()
-        .execute_batch(sql)
-        .unwrap();
+fn set(db: &Database, sql: &str) {
+    let sql = sql.to_owned();
+    db_work(db, move |db| db.batch(&sql));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -440,14 +432,7 @@ async fn changes_need_the_csrf_token_and_the_inbox_origin() {
         .await
         .unwrap();
     assert_eq!(sign_in.status(), StatusCode::FORBIDDEN);
-    let statuses: Vec<String> = rusqlite::Connection::open(&s.db)
-        .unwrap()
-        .prepare("SELECT status FROM requests")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let statuses = texts(&s.db, "SELECT status FROM requests");
     assert_eq!(statuses, ["new"], "nothing refused changed anything");
     let a = inbox.post(&path, &json!({})).await;
     assert_eq!(a.status, StatusCode::OK, "with both, it works");
@@ -614,15 +599,16 @@ async fn officers_get_403_on_lead_paths_and_other_landlords_get_404() {
     );
     assert!(rows
         .contains(&"lead@livin.example granted (livin-test-1) - officer@livin.example".to_owned()));
-    let db = rusqlite::Connection::open(&s.db).unwrap();
     for table in ["grants", "sessions"] {
-        let left: i64 = db
-            .query_row(
+        let id = officer_id.clone();
+        let left: i64 = db_work(&s.db, move |db| {
+            db.query_one(
                 &format!("SELECT count(*) FROM {table} WHERE member_id = ?1"),
-                [&officer_id],
-                |r| r.get(0),
-            )
-            .unwrap();
+                safe_contact_endpoint::args![&id],
+            )?
+            .unwrap()
+            .get(0)
+        });
         assert_eq!(left, 0, "{table}");
     }
 }
@@ -760,25 +746,23 @@ async fn expired_invites_are_swept_and_enrolling_keeps_other_landlords_invites()
     let star = invite(&s.config, "star-housing", "both@example.org", "officer");
     let livin = invite(&s.config, "livin", "both@example.org", "officer");
     enrol(&inbox, &livin, "passphrase").await;
-    let invites = || -> Vec<String> {
-        let conn = rusqlite::Connection::open(&s.db).unwrap();
-        let mut stmt = conn
-            .prepare("SELECT landlord || ' ' || email FROM invites ORDER BY landlord, email")
-            .unwrap();
-        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
-        rows.map(Result::unwrap).collect()
+    let invites = || {
+        texts(
+            &s.db,
+            "SELECT landlord || ' ' || email FROM invites ORDER BY landlord, email",
+        )
     };
     assert_eq!(invites(), ["star-housing both@example.org"]);
 
     invite(&s.config, "livin", "later@livin.example", "officer");
     let now = unix_now();
-    set(
-        &s.db,
-        &format!(
-            "UPDATE invites SET expires_at = {now} WHERE token_sha256 = X'{}'",
-            sha256_hex(invite_token(&star))
-        ),
-    );
+    let token = safe_contact_endpoint::staff::token_hash(invite_token(&star));
+    db_work(&s.db, move |db| {
+        db.execute(
+            "UPDATE invites SET expires_at = ?1 WHERE token_sha256 = ?2",
+            safe_contact_endpoint::args![now, &token],
+        )
+    });
     sweep(&s.db, &s.config, now);
     assert_eq!(invites(), ["livin later@livin.example"]);
 }
@@ -808,11 +792,11 @@ async fn an_idle_session_is_gone() {
     let a = inbox.get("/staff/api/requests").await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     assert!(a.json["error"].as_str().unwrap().contains("Sign in again"));
-    let sessions: i64 = rusqlite::Connection::open(&s.db)
-        .unwrap()
-        .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(sessions, 0, "an idle session is deleted, not just refused");
+    let sessions = texts(&s.db, "SELECT member_id FROM sessions");
+    assert!(
+        sessions.is_empty(),
+        "an idle session is deleted, not just refused"
+    );
 }
 
 fn assert_staff_headers(a: &Answer, what: &str) {
@@ -990,10 +974,7 @@ async fn no_proof_code_passphrase_or_key_reaches_the_database_or_the_log() {
             && log.contains("POST /staff/api/invites/{token} 201 landlord=livin"),
         "the capture works:\n{log}"
     );
-    let db = sqlite_path(&parsed.database);
-    let mut stored = std::fs::read(&db).unwrap();
-    stored.extend(std::fs::read(db.with_extension("db-wal")).unwrap_or_default());
-    let stored = String::from_utf8_lossy(&stored).into_owned();
+    let stored = String::from_utf8_lossy(&stored_bytes(&parsed.database)).into_owned();
     assert!(
         stored.contains("zqx-lead@livin.example"),
         "the database capture works"

@@ -4,12 +4,15 @@
 
 pub mod postgres;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use getrandom::SysRng;
 use reqwest::StatusCode;
+use safe_contact_endpoint::config::Database;
 use safe_contact_endpoint::keys::KeyFile;
+use safe_contact_endpoint::store::sql::{self, Db};
+use safe_contact_endpoint::store::Store;
 use safe_contact_endpoint::{start, Config, Running};
 use safe_contact_seal::rand_core::UnwrapErr;
 use safe_contact_seal::{Envelope, PublicKeyInfo};
@@ -30,16 +33,22 @@ pub const ORIGIN_STAR: &str = "https://www.star.example";
 pub const TOKEN_LIVIN: &str = "test-staff-token-livin";
 pub const TOKEN_STAR: &str = "test-staff-token-star";
 
-/// A config with two landlords (one with several areas, one with one), the database in `dir`,
-/// and `extra` appended at the top level (before the landlords) for per-test settings. Both
+/// A config with two landlords (one with several areas, one with one), the database the run
+/// tests (see [`postgres::test_database`]), and `extra` appended at the top level (before the
+/// landlords) for per-test settings. Both
 /// take sealed requests (keys `livin-test-1` and `star-test-1`) and plaintext ones, which only
 /// a demo may do, hence `demo = true`.
 pub fn config_toml(dir: &Path, extra: &str) -> String {
+    config_toml_on(&postgres::test_database(dir), extra)
+}
+
+/// [`config_toml`] with `database` as the config's database lines.
+pub fn config_toml_on(database: &str, extra: &str) -> String {
     format!(
         r#"
 {DEMO_LINE}
 bind = "127.0.0.1:0"
-database = "{db}"
+{database}
 {extra}
 
 [[landlord]]
@@ -59,7 +68,6 @@ staff_token_sha256 = "{star}"
 seal_key_ids = ["star-test-1"]
 allow_plaintext = true
 "#,
-        db = dir.join("requests.db").display(),
         livin = sha256_hex(TOKEN_LIVIN),
         star = sha256_hex(TOKEN_STAR),
     )
@@ -80,7 +88,7 @@ pub struct Server {
     pub running: Running,
     pub base: String,
     pub config: Config,
-    pub db: PathBuf,
+    pub db: Database,
 }
 
 impl Server {
@@ -96,7 +104,7 @@ pub async fn serve(dir: &Path, extra: &str) -> Server {
 /// Starts a server from a config a test has changed in code, as with `notify_timing`, which
 /// no file can set.
 pub async fn serve_config(config: Config) -> Server {
-    let db = sqlite_path(&config.database);
+    let db = config.database.clone();
     let running = start(config.clone()).await.unwrap();
     Server {
         base: format!("http://{}", running.addr),
@@ -249,30 +257,93 @@ pub async fn post_sealed(client: &reqwest::Client, server: &Server, envelope: &E
     .await
 }
 
-/// The SQLite file these tests use.
-pub fn sqlite_path(database: &safe_contact_endpoint::config::Database) -> PathBuf {
-    match database {
-        safe_contact_endpoint::config::Database::Sqlite(path) => path.clone(),
-        other => panic!("these tests use SQLite, not {}", other.describe()),
-    }
+/// Runs database work on the test's database, SQLite or PostgreSQL, from sync or async code.
+pub fn db_work<R: Send + 'static>(
+    database: &Database,
+    work: impl FnOnce(&mut Db<'_>) -> sql::Result<R> + Send + 'static,
+) -> R {
+    let database = database.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let store = Store::open(&database).await.unwrap();
+            store.with_db(work).await.unwrap()
+        })
+    })
+    .join()
+    .unwrap()
 }
 
 /// A retention sweep as the staff tool runs it, returning how many requests went.
-pub fn sweep(db: &Path, config: &Config, now: i64) -> u64 {
-    let conn = safe_contact_endpoint::store::open_sqlite(db).unwrap();
-    safe_contact_endpoint::retention::sweep(
-        &mut safe_contact_endpoint::store::sql::Db::Sqlite(&conn),
-        config,
-        now,
-    )
-    .unwrap()
-    .expect("SQLite has one instance, so the sweep always runs")
+pub fn sweep(db: &Database, config: &Config, now: i64) -> u64 {
+    let config = config.clone();
+    db_work(db, move |db| {
+        safe_contact_endpoint::retention::sweep(db, &config, now)
+    })
+    .expect("no other instance sweeps the test's database")
 }
 
-pub fn count_rows(db: &Path) -> i64 {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
-        .unwrap()
+pub fn count_rows(db: &Database) -> i64 {
+    db_work(db, |db| {
+        db.query_one("SELECT count(*) FROM requests", &[])?
+            .unwrap()
+            .get(0)
+    })
+}
+
+/// The first column of every row `sql` gives, as text.
+pub fn texts(db: &Database, sql: &'static str) -> Vec<String> {
+    db_work(db, move |db| {
+        db.query(sql, &[])?
+            .iter()
+            .map(|r| r.get::<String>(0))
+            .collect()
+    })
+}
+
+/// Everything the database holds, as bytes to search: on SQLite the file and its WAL, which
+/// also hold deleted rows not yet overwritten; on PostgreSQL a dump of every row.
+pub fn stored_bytes(db: &Database) -> Vec<u8> {
+    match db {
+        Database::Sqlite(path) => {
+            let mut bytes = std::fs::read(path).unwrap();
+            bytes.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+            bytes
+        }
+        Database::Postgres(url) => {
+            let dump = std::process::Command::new("pg_dump")
+                .args(["--data-only", url])
+                .output()
+                .expect("pg_dump runs");
+            assert!(
+                dump.status.success(),
+                "{}",
+                String::from_utf8_lossy(&dump.stderr)
+            );
+            dump.stdout
+        }
+    }
+}
+
+/// The file of a test about SQLite's file, once [`sqlite_only`] has let it run.
+pub fn sqlite_path(db: &Database) -> std::path::PathBuf {
+    match db {
+        Database::Sqlite(path) => path.clone(),
+        Database::Postgres(_) => unreachable!("sqlite_only returned first"),
+    }
+}
+
+/// True, with a note, when the run is on PostgreSQL and the test is about SQLite's file.
+pub fn sqlite_only(db: &Database, why: &str) -> bool {
+    let skip = matches!(db, Database::Postgres(_));
+    if skip {
+        eprintln!("skipped on PostgreSQL: {why}");
+    }
+    skip
 }
 
 /// Starts the endpoint binary with `config`, its log going to `log`, and waits for the line
@@ -494,20 +565,22 @@ pub fn invite_token(url: &str) -> &str {
 /// An invite made as the staff tool makes it, straight into the server's database.
 pub fn invite(config: &Config, landlord: &str, email: &str, role: &str) -> String {
     use safe_contact_endpoint::staff::accounts::{invite_member, Invited, Role};
-    let conn = safe_contact_endpoint::store::open_sqlite(&sqlite_path(&config.database)).unwrap();
-    let made = invite_member(
-        &mut safe_contact_endpoint::store::sql::Db::Sqlite(&conn),
-        config,
-        landlord,
-        email,
-        Role::parse(role).unwrap(),
-        &safe_contact_endpoint::staff::Actor::Cli,
-        safe_contact_endpoint::clock::unix_now(),
-    )
-    .unwrap();
+    let (owned, landlord, email) = (config.clone(), landlord.to_owned(), email.to_owned());
+    let role = Role::parse(role).unwrap();
+    let made = db_work(&config.database, move |db| {
+        invite_member(
+            db,
+            &owned,
+            &landlord,
+            &email,
+            role,
+            &safe_contact_endpoint::staff::Actor::Cli,
+            safe_contact_endpoint::clock::unix_now(),
+        )
+    });
     match made {
         Invited::Link { url, .. } => url,
-        _ => panic!("no invite made for {email}"),
+        _ => panic!("no invite made"),
     }
 }
 
@@ -550,14 +623,14 @@ pub async fn enrol(inbox: &Inbox, url: &str, passphrase: &str) -> Member {
 }
 
 /// Lets a member sign in again within the same 30 seconds, as if a new code had come round.
-pub fn forget_totp_step(db: &Path, email: &str) {
-    rusqlite::Connection::open(db)
-        .unwrap()
-        .execute(
+pub fn forget_totp_step(db: &Database, email: &str) {
+    let email = email.to_owned();
+    db_work(db, move |db| {
+        db.execute(
             "UPDATE members SET totp_last_step = NULL WHERE email = ?1",
-            [email],
+            safe_contact_endpoint::args![&email],
         )
-        .unwrap();
+    });
 }
 
 /// Invites, enrols and signs in a member; the inbox keeps the session.

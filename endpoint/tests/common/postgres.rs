@@ -1,13 +1,14 @@
 //! For the tests on PostgreSQL, against a real server: `scripts/postgres.sh` starts a
 //! throw-away one and `scripts/test.sh` passes its address in `SAFE_CONTACT_TEST_POSTGRES`.
-//! Each test makes its own database on it.
+//! Each test makes its own database on it. With `SAFE_CONTACT_TEST_STORE=postgres` every test
+//! of the endpoint runs on PostgreSQL, not only those written for it.
+
+use std::path::Path;
 
 use safe_contact_endpoint::config::Database;
-use safe_contact_endpoint::store::sql::{self, Db};
-use safe_contact_endpoint::store::Store;
 use safe_contact_endpoint::Config;
 
-use super::{config_toml, new_uuid};
+use super::{config_toml_on, new_uuid};
 
 /// Limits high enough that only the behaviour under test can refuse a request.
 pub const OPEN_LIMITS: &str = "[rate_limit]\nper_client_per_hour = 1000000\nper_landlord_per_hour = 1000000\nglobal_per_hour = 1000000";
@@ -15,6 +16,11 @@ pub const OPEN_LIMITS: &str = "[rate_limit]\nper_client_per_hour = 1000000\nper_
 /// A new, empty database on the test server, or `None` (and a note) when there is no server.
 /// `scripts/test.sh` sets `SAFE_CONTACT_REQUIRE_POSTGRES`, so there a missing server fails.
 pub fn new_database() -> Option<String> {
+    database_named(&format!("t_{}", new_uuid().replace('-', "_")))
+}
+
+/// The database `name` on the test server, made if it is not there yet.
+fn database_named(name: &str) -> Option<String> {
     // The endpoint logs why a database call failed (codes only); the test output shows it.
     let _ = tracing_subscriber::fmt().with_test_writer().try_init();
     let Ok(admin) = std::env::var("SAFE_CONTACT_TEST_POSTGRES") else {
@@ -26,50 +32,65 @@ pub fn new_database() -> Option<String> {
         return None;
     };
     std::env::set_var(SECRET_VAR, "5a".repeat(32));
-    let name = format!("t_{}", new_uuid().replace('-', "_"));
-    let made = std::process::Command::new("psql")
-        .args([&admin, "-qXc", &format!("CREATE DATABASE {name}")])
-        .output()
-        .expect("psql runs");
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    let psql = |sql: &str| {
+        let out = std::process::Command::new("psql")
+            .args([&admin, "-qtAXc", sql])
+            .output()
+            .expect("psql runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    if psql(&format!(
+        "SELECT 1 FROM pg_database WHERE datname = '{name}'"
+    ))
+    .is_empty()
+    {
+        psql(&format!("CREATE DATABASE {name}"));
+    }
     let (server, _) = admin
         .rsplit_once('/')
         .expect("the address ends in a database name");
     Some(format!("{server}/{name}"))
 }
 
-/// The endpoint's config on the PostgreSQL database `url`, as a file's text.
-pub fn postgres_toml(dir: &std::path::Path, url: &str, extra: &str) -> String {
-    let sqlite_line = format!("database = \"{}\"", dir.join("requests.db").display());
-    config_toml(dir, extra).replace(
-        &sqlite_line,
-        &format!("database = \"{url}\"\nclient_secret_env = \"{SECRET_VAR}\""),
-    )
+/// The config's database lines for a test: SQLite in `dir`, or, when the run is on
+/// PostgreSQL, a database of `dir`'s own, so every config a test writes for one folder (for
+/// the server and for the staff tool) names the same one.
+pub fn test_database(dir: &Path) -> String {
+    match std::env::var("SAFE_CONTACT_TEST_STORE").as_deref() {
+        Ok("postgres") => {
+            let folder = super::sha256_hex(&dir.display().to_string());
+            postgres_lines(
+                &database_named(&format!("t_{}", &folder[..24]))
+                    .expect("SAFE_CONTACT_TEST_STORE=postgres needs SAFE_CONTACT_TEST_POSTGRES"),
+            )
+        }
+        _ => format!("database = \"{}\"", dir.join("requests.db").display()),
+    }
 }
 
 /// Every instance reads the same client key from here.
 pub const SECRET_VAR: &str = "SAFE_CONTACT_TEST_CLIENT_SECRET";
 
-pub fn postgres_config(dir: &std::path::Path, url: &str, extra: &str) -> Config {
-    let config = Config::from_toml(&postgres_toml(dir, url, extra), dir).unwrap();
-    assert_eq!(config.database, Database::Postgres(url.to_owned()));
+fn postgres_lines(url: &str) -> String {
+    format!("database = \"{url}\"\nclient_secret_env = \"{SECRET_VAR}\"")
+}
+
+pub fn pg(url: &str) -> Database {
+    Database::Postgres(url.to_owned())
+}
+
+/// The endpoint's config on the PostgreSQL database `url`, as a file's text.
+pub fn postgres_toml(url: &str, extra: &str) -> String {
+    config_toml_on(&postgres_lines(url), extra)
+}
+
+pub fn postgres_config(dir: &Path, url: &str, extra: &str) -> Config {
+    let config = Config::from_toml(&postgres_toml(url, extra), dir).unwrap();
+    assert_eq!(config.database, pg(url));
     config
-}
-
-pub async fn query<R: Send + 'static>(
-    url: &str,
-    work: impl FnOnce(&mut Db<'_>) -> sql::Result<R> + Send + 'static,
-) -> R {
-    let store = Store::open(&Database::Postgres(url.to_owned()))
-        .await
-        .unwrap();
-    store.with_db(work).await.unwrap()
-}
-
-pub async fn count(url: &str, sql: &'static str) -> i64 {
-    query(url, move |db| db.query_one(sql, &[])?.unwrap().get(0)).await
 }
