@@ -472,9 +472,25 @@ fn new_pool(
         .map_err(|e| format!("cannot set up the PostgreSQL pool: {e}"))
 }
 
+/// TLS as `sslmode` in the address asks. rustls always checks the server's certificate and
+/// name, so `sslmode=require` here is libpq's `verify-full`. A server with a certificate from a
+/// private CA is trusted through `PGSSLROOTCERT`, libpq's own variable for that file.
 fn tls() -> Result<MakeRustlsConnect, String> {
+    use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    match std::env::var_os("PGSSLROOTCERT") {
+        Some(file) => {
+            for cert in rustls::pki_types::CertificateDer::pem_file_iter(&file)
+                .map_err(|e| format!("cannot read PGSSLROOTCERT: {e}"))?
+            {
+                let cert = cert.map_err(|e| format!("cannot read PGSSLROOTCERT: {e}"))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| format!("PGSSLROOTCERT holds a certificate rustls refuses: {e}"))?;
+            }
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
