@@ -484,9 +484,9 @@ fn tls() -> Result<MakeRustlsConnect, String> {
                 .map_err(|e| format!("cannot read PGSSLROOTCERT: {e}"))?
             {
                 let cert = cert.map_err(|e| format!("cannot read PGSSLROOTCERT: {e}"))?;
-                roots
-                    .add(cert)
-                    .map_err(|e| format!("PGSSLROOTCERT holds a certificate rustls refuses: {e}"))?;
+                roots.add(cert).map_err(|e| {
+                    format!("PGSSLROOTCERT holds a certificate rustls refuses: {e}")
+                })?;
             }
         }
         None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
