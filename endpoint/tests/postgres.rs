@@ -313,3 +313,27 @@ async fn instances_send_one_notice_per_cooldown_between_them() {
     a.shutdown().await;
     b.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrations_are_versioned_and_a_newer_database_is_left_alone() {
+    let Some(url) = new_database() else { return };
+    let versions = || {
+        texts(
+            &pg(&url),
+            "SELECT version::text FROM schema_migrations ORDER BY version",
+        )
+    };
+    db_work(&pg(&url), |_| Ok(()));
+    assert_eq!(versions(), ["1", "2"]);
+    // Opening again applies nothing twice.
+    db_work(&pg(&url), |_| Ok(()));
+    assert_eq!(versions(), ["1", "2"]);
+    db_work(&pg(&url), |db| {
+        db.execute("INSERT INTO schema_migrations VALUES (99, 0)", &[])
+    });
+    let refused = Store::open(&pg(&url))
+        .await
+        .err()
+        .expect("a newer schema is refused");
+    assert!(refused.contains("newer version"), "{refused}");
+}

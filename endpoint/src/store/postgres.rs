@@ -166,12 +166,17 @@ impl PgStore {
             .get()
             .await
             .map_err(|e| format!("cannot connect to PostgreSQL: {}", pool_error(&e)))?;
-        migrate(&mut client).await.map_err(|e| {
-            format!(
-                "cannot bring the PostgreSQL schema up to date: {}",
-                sql::Error::from(e)
-            )
-        })?;
+        migrate(&mut client)
+            .await
+            .map_err(|e| {
+                format!(
+                    "cannot bring the PostgreSQL schema up to date: {}",
+                    sql::Error::from(e)
+                )
+            })?
+            .map_err(|version| {
+                format!("the database was written by a newer version of the endpoint (schema {version})")
+            })?;
         Ok(store)
     }
 
@@ -422,7 +427,11 @@ impl PgStore {
     }
 }
 
-async fn migrate(client: &mut deadpool_postgres::Object) -> Result<(), tokio_postgres::Error> {
+/// Applies the migrations this database lacks. `Err(version)` if a newer endpoint has taken it
+/// past the last one known here: it is left as it is.
+async fn migrate(
+    client: &mut deadpool_postgres::Object,
+) -> Result<Result<(), i32>, tokio_postgres::Error> {
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await?;
@@ -435,6 +444,9 @@ async fn migrate(client: &mut deadpool_postgres::Object) -> Result<(), tokio_pos
         .await?
         .get(0);
     let applied = applied.unwrap_or(0);
+    if MIGRATIONS.iter().all(|(v, _)| *v < applied) {
+        return Ok(Err(applied));
+    }
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > applied) {
         tx.batch_execute(sql).await?;
         tx.execute(
@@ -443,7 +455,7 @@ async fn migrate(client: &mut deadpool_postgres::Object) -> Result<(), tokio_pos
         )
         .await?;
     }
-    tx.commit().await
+    tx.commit().await.map(Ok)
 }
 
 fn new_pool(
