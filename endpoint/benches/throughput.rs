@@ -21,7 +21,7 @@ use safe_contact_endpoint::{start, Config};
 const ORIGIN: &str = "http://127.0.0.1:8080";
 const POSTGRES_VAR: &str = "SAFE_CONTACT_TEST_POSTGRES";
 const SECRET_VAR: &str = "SAFE_CONTACT_BENCH_CLIENT_SECRET";
-/// The goal for several instances on PostgreSQL: accepted requests per second at a p99 of at
+/// The goal for several instances (on PostgreSQL): accepted requests per second at a p99 of at
 /// most this many milliseconds, with no request turned away.
 const GOAL_PER_SECOND: f64 = 1000.0;
 const GOAL_P99_MS: f64 = 50.0;
@@ -195,7 +195,7 @@ fn durability(database: &Database) -> String {
             format!("journal_mode={journal} synchronous={sync} (2 = FULL)")
         }
         // The server's defaults; the endpoint's request sessions set synchronous_commit=on
-        // themselves, but fsync=off on the server would still make every commit a lie.
+        // themselves, but with fsync=off on the server no commit is sure to reach the disk.
         Database::Postgres(url) => {
             let shown = psql(
                 url,
@@ -241,7 +241,8 @@ fn new_postgres_database(admin: &str) -> (String, String) {
     let (server, _) = admin
         .rsplit_once('/')
         .expect("the address ends in a database name");
-    (name.clone(), format!("{server}/{name}"))
+    let url = format!("{server}/{name}");
+    (name, url)
 }
 
 /// Starts `instances` instances on `config`'s database, prints a row per level of concurrency
@@ -313,16 +314,18 @@ fn summary(name: &str, rows: &[Row]) {
     );
 }
 
-fn goal(rows: &[Row]) {
+fn goal(name: &str, rows: &[Row]) {
     let within = rows
         .iter()
         .filter(|r| r.p99_ms <= GOAL_P99_MS && r.failed() == 0)
         .max_by(|a, b| a.per_second.total_cmp(&b.per_second));
-    let goal = format!("goal ≥ {GOAL_PER_SECOND:.0}/s with p99 ≤ {GOAL_P99_MS:.0} ms");
+    print!(
+        "  goal for {name}: ≥ {GOAL_PER_SECOND:.0} accepted/s with p99 ≤ {GOAL_P99_MS:.0} ms \
+         and every answer 201; "
+    );
     match within {
         Some(r) => println!(
-            "  {:<24} {:>6.0} accepted/s with p99 {:.2} ms at concurrency {}, {goal}: {}",
-            "",
+            "best such level {:.0} accepted/s (p99 {:.2} ms) at concurrency {}: {}",
             r.per_second,
             r.p99_ms,
             r.concurrency,
@@ -332,10 +335,7 @@ fn goal(rows: &[Row]) {
                 "not met"
             }
         ),
-        None => println!(
-            "  {:<24} no level had p99 ≤ {GOAL_P99_MS:.0} ms without a refusal, {goal}: not met",
-            ""
-        ),
+        None => println!("no level had p99 ≤ {GOAL_P99_MS:.0} ms with every answer 201: not met"),
     }
 }
 
@@ -363,34 +363,46 @@ fn main() {
             dir.path(),
             &format!("database = \"{}\"", dir.path().join("bench.db").display()),
         );
-        let mut runs = vec![(
-            "SQLite, 1 instance",
-            run("SQLite, 1 instance", sqlite, 1, &[1, 8, 32, 64], seconds).await,
-        )];
-        let Some(admin) = admin else {
-            println!(
-                "\nPostgreSQL runs skipped: {POSTGRES_VAR} is not set (the admin address of a server, e.g. postgres://postgres@127.0.0.1:55432/postgres; scripts/postgres.sh start gives one)"
-            );
-            summary(runs[0].0, &runs[0].1);
-            return;
-        };
-        // Concurrency 1 is left out here: it only measures one commit's round trip, and
-        // leaving it out keeps the whole bench within a few minutes.
-        for (name, instances, levels) in [
-            ("PostgreSQL, 1 instance", 1, &[1, 8, 32, 64, 128][..]),
-            ("PostgreSQL, 2 instances", 2, &[1, 8, 32, 64, 128][..]),
-        ] {
-            let (db_name, url) = new_postgres_database(&admin);
-            let database = format!("database = \"{url}\"\nclient_secret_env = \"{SECRET_VAR}\"");
-            let rows = run(name, config(dir.path(), &database), instances, levels, seconds).await;
-            // FORCE, since an instance's background tasks may still hold a connection.
-            psql(&admin, &["-c", &format!("DROP DATABASE {db_name} WITH (FORCE)")]);
-            runs.push((name, rows));
+        let name = "SQLite, 1 instance";
+        let mut runs = vec![(name, 1, run(name, sqlite, 1, &[1, 8, 32], seconds).await)];
+        match &admin {
+            None => println!(
+                "\nPostgreSQL runs skipped: {POSTGRES_VAR} is not set (the admin address of a \
+                 server, e.g. postgres://postgres@127.0.0.1:55432/postgres; \
+                 scripts/postgres.sh start gives one)"
+            ),
+            Some(admin) => {
+                for (name, instances) in [
+                    ("PostgreSQL, 1 instance", 1),
+                    ("PostgreSQL, 2 instances", 2),
+                ] {
+                    let (db_name, url) = new_postgres_database(admin);
+                    let database =
+                        format!("database = \"{url}\"\nclient_secret_env = \"{SECRET_VAR}\"");
+                    let rows = run(
+                        name,
+                        config(dir.path(), &database),
+                        instances,
+                        // 16 as well: PostgreSQL's p99 nears the goal's 50 ms between 8 and 32.
+                        &[1, 8, 16, 32],
+                        seconds,
+                    )
+                    .await;
+                    // FORCE, since an instance's background tasks may still hold a connection.
+                    psql(
+                        admin,
+                        &["-c", &format!("DROP DATABASE {db_name} WITH (FORCE)")],
+                    );
+                    runs.push((name, instances, rows));
+                }
+            }
         }
         println!("\nbest level of each run:");
-        for (name, rows) in &runs {
+        for (name, instances, rows) in &runs {
             summary(name, rows);
+            if *instances > 1 {
+                goal(name, rows);
+            }
         }
-        goal(&runs[2].1);
     });
 }
