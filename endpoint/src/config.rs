@@ -20,11 +20,18 @@ use crate::notify::Timing;
 
 /// Where requests are kept: an SQLite file (the default, for one instance) or a PostgreSQL
 /// database (for several instances behind a proxy).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum Database {
     Sqlite(PathBuf),
     /// The connection string as written, password included: never logged or shown whole.
     Postgres(String),
+}
+
+/// As [`Database::describe`]: a config printed for debugging must not show the password.
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
 }
 
 impl Database {
@@ -836,6 +843,7 @@ seal_key_ids = ["livin-2026-05"]
         let said = c.database.describe();
         assert_eq!(said, "PostgreSQL database contact on db.example port 5433");
         assert!(!said.contains("pw") && !said.contains("safe"));
+        assert!(!format!("{c:?}").contains("pw"), "Debug shows no password");
         let c = Config::from_toml(&good("postgresql://h/x"), Path::new("/srv")).unwrap();
         assert_eq!(
             c.database.describe(),

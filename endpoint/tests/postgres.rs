@@ -337,3 +337,50 @@ async fn migrations_are_versioned_and_a_newer_database_is_left_alone() {
         .expect("a newer schema is refused");
     assert!(refused.contains("newer version"), "{refused}");
 }
+
+/// What the README's "The database role" says: once the owner has migrated, a role with only
+/// row rights runs the service, cannot change the schema, and leaves VACUUM to the owner.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_with_only_row_rights_runs_the_service() {
+    let Some(url) = new_database() else { return };
+    db_work(&pg(&url), |_| Ok(()));
+    let role = format!("svc_{}", &new_uuid()[..8]);
+    let owner = std::process::Command::new("psql")
+        .args([
+            url.as_str(),
+            "-qXc",
+            &format!(
+                "CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+                 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};"
+            ),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        owner.status.success(),
+        "{}",
+        String::from_utf8_lossy(&owner.stderr)
+    );
+    let service = url.replacen("postgres://postgres@", &format!("postgres://{role}@"), 1);
+    assert_ne!(service, url);
+
+    let dir = tempdir();
+    let config = postgres_config(dir.path(), &service, "");
+    let s = start(config.clone()).await.unwrap();
+    assert_eq!(send(&reqwest::Client::new(), &s).await, StatusCode::CREATED);
+    s.shutdown().await;
+    let now = safe_contact_endpoint::clock::unix_now();
+    let swept = db_work(&pg(&service), move |db| {
+        safe_contact_endpoint::retention::sweep(db, &config, now + 400 * 86_400)
+    });
+    assert_eq!(
+        swept,
+        Some(1),
+        "the sweep deletes, and leaves VACUUM to the owner"
+    );
+    let store = Store::open(&pg(&service)).await.unwrap();
+    let ddl = store
+        .with_db(|db| db.batch("CREATE TABLE x (i integer)"))
+        .await;
+    assert!(ddl.is_err(), "the service role cannot change the schema");
+}

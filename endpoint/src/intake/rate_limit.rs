@@ -206,8 +206,8 @@ impl RateLimiter {
         };
         let (landlord_wait, global_wait) = (short(false), short(true));
         Ok(Err(SharedLimit {
-            // A bucket row missing (deleted by hand) refuses for a moment rather than letting
-            // everything through.
+            // A bucket row missing (a restore, a TRUNCATE) refuses this one request rather than
+            // letting everything through; the store makes the row again for the next.
             wait: landlord_wait
                 .max(global_wait)
                 .unwrap_or(Duration::from_secs(1)),

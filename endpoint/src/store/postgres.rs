@@ -12,8 +12,9 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio::runtime::Handle;
+use tokio::time::timeout;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::sql::{self, Db};
@@ -22,6 +23,9 @@ use super::{Content, Earlier, NewRequest, StoreError, Submitted};
 /// Connections per instance. Two instances on a two-core machine keep the server busy with
 /// this many; more only queue inside PostgreSQL.
 const POOL_SIZE: usize = 16;
+/// How long one call may take before its connection is given up as hung: a server gone
+/// without a word (a pulled cable, a fail-over) must not hold requests until the TCP timeout.
+const QUERY_WAIT: Duration = Duration::from_secs(5);
 /// Connections per instance for the shared counters: one statement each, quickly done.
 const COUNTER_POOL_SIZE: usize = 4;
 /// How long a request waits for a connection, or for a new one to be made, before it gets 503.
@@ -190,12 +194,9 @@ impl PgStore {
         per_landlord: u32,
         global: u32,
     ) -> Result<(bool, Vec<Level>), StoreError> {
-        let client = self.counters.get().await.map_err(|e| {
-            tracing::error!(error = %pool_error(&e), "no PostgreSQL connection");
-            StoreError
-        })?;
+        let client = connection(&self.counters).await?;
         let (landlord_cap, global_cap) = (f64::from(per_landlord), f64::from(global));
-        let result = async {
+        let result = timeout(QUERY_WAIT, async {
             let known = self
                 .buckets
                 .lock()
@@ -240,9 +241,16 @@ impl PgStore {
             client
                 .query(&stmt, &[&landlord, &landlord_cap, &global_cap])
                 .await
+        })
+        .await;
+        let result = settle(client, result)?;
+        if result.len() < 2 {
+            // A bucket row is gone (a restore, a hand-made TRUNCATE): made again next time.
+            self.buckets
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(landlord);
         }
-        .await
-        .map_err(failed)?;
         let ok = result.len() == 2 && result.iter().all(|r| r.get::<_, bool>(2));
         let levels = result
             .iter()
@@ -262,13 +270,9 @@ impl PgStore {
         kind: &str,
         every: Duration,
     ) -> Result<Result<(), Duration>, StoreError> {
-        let client = self.counters.get().await.map_err(|e| {
-            tracing::error!(error = %pool_error(&e), "no PostgreSQL connection");
-            StoreError
-        })?;
+        let client = connection(&self.counters).await?;
         let every_ms = i64::try_from(every.as_millis()).unwrap_or(i64::MAX);
-        let row = client
-            .query_one(
+        let row = timeout(QUERY_WAIT, client.query_one(
                 &format!(
                     "WITH now AS (SELECT {DB_NOW_MS} AS ms),
                      claimed AS (
@@ -283,9 +287,9 @@ impl PgStore {
                      FROM now"
                 ),
                 &[&landlord, &kind, &every_ms],
-            )
-            .await
-            .map_err(failed)?;
+            ))
+            .await;
+        let row = settle(client, row)?;
         let (claimed, ago): (i64, i64) = (row.get(0), row.get(1));
         Ok(if claimed == 1 {
             Ok(())
@@ -294,25 +298,22 @@ impl PgStore {
         })
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        self.pool.get().await.map_err(|e| {
-            tracing::error!(error = %pool_error(&e), "no PostgreSQL connection");
-            StoreError
-        })
+    async fn client(&self) -> Result<Object, StoreError> {
+        connection(&self.pool).await
     }
 
     pub async fn earlier(&self, key_hash: [u8; 32]) -> Result<Option<Earlier>, StoreError> {
         let client = self.client().await?;
-        let row = async {
+        let row = timeout(QUERY_WAIT, async {
             let stmt = client
                 .prepare_cached(
                     "SELECT landlord, request_id, body_hash FROM requests WHERE idempotency_key_hash = $1",
                 )
                 .await?;
             client.query_opt(&stmt, &[&&key_hash[..]]).await
-        }
-        .await
-        .map_err(failed)?;
+        })
+        .await;
+        let row = settle(client, row)?;
         row.map(|row| {
             Ok(Earlier {
                 landlord: row.try_get(0).map_err(failed)?,
@@ -338,7 +339,7 @@ impl PgStore {
                 Some(ciphertext.as_slice()),
             ),
         };
-        let outcome = async {
+        let outcome = timeout(QUERY_WAIT, async {
             let insert = client
                 .prepare_cached(
                     "INSERT INTO requests (landlord, request_id, idempotency_key_hash, body_hash, request, key_id, enc, ciphertext, received_at, status_at)
@@ -396,10 +397,9 @@ impl PgStore {
                 }
             }
             Ok::<_, tokio_postgres::Error>(None)
-        }
-        .await
-        .map_err(failed)?;
-        outcome.ok_or_else(|| {
+        })
+        .await;
+        settle(client, outcome)?.ok_or_else(|| {
             tracing::error!("a request was neither stored nor found after two tries");
             StoreError
         })
@@ -410,14 +410,20 @@ impl PgStore {
         F: FnOnce(&mut Db<'_>) -> sql::Result<R> + Send + 'static,
         R: Send + 'static,
     {
-        let client = self.client().await?;
+        let client = Lent(Some(self.client().await?));
         let runtime = self.runtime.clone();
         tokio::task::spawn_blocking(move || {
-            f(&mut Db::Postgres {
-                client: &client,
+            let mut client = client;
+            let done = f(&mut Db::Postgres {
+                client: client.0.as_ref().expect("lent until dropped"),
                 runtime,
-            })
-            .map_err(|e| {
+            });
+            done.map_err(|e| {
+                if let sql::Error::Postgres(e) = &e {
+                    if broken(e) {
+                        client.close();
+                    }
+                }
                 tracing::error!(error = %e, "database operation failed");
                 StoreError
             })
@@ -425,6 +431,66 @@ impl PgStore {
         .await
         .map_err(|_| StoreError)?
     }
+}
+
+/// A connection lent to blocking work. If the work panics, perhaps part-way through a
+/// transaction, the connection is closed instead of going back to the pool, where the next
+/// request's insert would run inside that transaction.
+struct Lent(Option<Object>);
+
+impl Lent {
+    fn close(&mut self) {
+        if let Some(client) = self.0.take() {
+            drop(Object::take(client));
+        }
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.close();
+        }
+    }
+}
+
+async fn connection(pool: &Pool) -> Result<Object, StoreError> {
+    pool.get().await.map_err(|e| {
+        tracing::error!(error = %pool_error(&e), "no PostgreSQL connection");
+        StoreError
+    })
+}
+
+/// The end of a call made within [`QUERY_WAIT`]. A connection that timed out, or failed so as
+/// to be useless, is closed rather than put back, so the next request gets a fresh one.
+fn settle<T>(
+    client: Object,
+    outcome: Result<Result<T, tokio_postgres::Error>, tokio::time::error::Elapsed>,
+) -> Result<T, StoreError> {
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => {
+            if broken(&e) {
+                drop(Object::take(client));
+            }
+            Err(failed(e))
+        }
+        Err(_) => {
+            drop(Object::take(client));
+            tracing::error!("PostgreSQL did not answer in time");
+            Err(StoreError)
+        }
+    }
+}
+
+/// Closed, gone (SQLSTATE class 08), shutting down (57P) or read-only (25006: after a
+/// fail-over, a connection that still reaches the old primary, now a standby).
+fn broken(e: &tokio_postgres::Error) -> bool {
+    e.is_closed()
+        || e.code().is_some_and(|c| {
+            let c = c.code();
+            c.starts_with("08") || c.starts_with("57P") || c == "25006"
+        })
 }
 
 /// Applies the migrations this database lacks. `Err(version)` if a newer endpoint has taken it
@@ -435,10 +501,18 @@ async fn migrate(
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
-    )
-    .await?;
+    // Only when missing: even IF NOT EXISTS needs the right to create, which a role that only
+    // runs the service may lack.
+    let exists: bool = tx
+        .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])
+        .await?
+        .get(0);
+    if !exists {
+        tx.batch_execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        )
+        .await?;
+    }
     let applied: Option<i32> = tx
         .query_one("SELECT max(version) FROM schema_migrations", &[])
         .await?
@@ -466,6 +540,17 @@ fn new_pool(
     config.options(options);
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(WAIT);
+    }
+    // Unless the address says otherwise, a dead server is noticed within seconds, not the
+    // kernel's two hours of keepalive or fifteen minutes of retransmission.
+    if config.get_tcp_user_timeout().is_none() {
+        config.tcp_user_timeout(Duration::from_secs(10));
+    }
+    if config.get_keepalives_idle() == Duration::from_secs(2 * 60 * 60) {
+        config
+            .keepalives_idle(Duration::from_secs(30))
+            .keepalives_interval(Duration::from_secs(10))
+            .keepalives_retries(3);
     }
     let manager = Manager::from_config(
         config,

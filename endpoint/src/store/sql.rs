@@ -256,6 +256,8 @@ impl Db<'_> {
     /// Runs `work` in one transaction: committed if it returns `Ok`, rolled back otherwise.
     /// On SQLite the write lock is taken at the start (`IMMEDIATE`), so the checks a piece of
     /// work makes still hold when it writes; PostgreSQL's row locks do that for what it changes.
+    /// `work` must pass on every database error: PostgreSQL ends a transaction that met one by
+    /// rolling back even when told to COMMIT.
     pub fn transaction<R>(&mut self, work: impl FnOnce(&mut Db<'_>) -> Result<R>) -> Result<R> {
         let begin = if self.is_postgres() {
             "BEGIN"
@@ -264,10 +266,15 @@ impl Db<'_> {
         };
         self.batch(begin)?;
         match work(self) {
-            Ok(r) => {
-                self.batch("COMMIT")?;
-                Ok(r)
-            }
+            Ok(r) => match self.batch("COMMIT") {
+                Ok(()) => Ok(r),
+                // SQLite can leave the transaction open after a failed COMMIT (a full disk),
+                // holding the write lock that every new request needs.
+                Err(e) => {
+                    let _ = self.batch("ROLLBACK");
+                    Err(e)
+                }
+            },
             Err(e) => {
                 // A failed rollback means the connection is broken: SQLite has already rolled
                 // back, and the pool drops a broken PostgreSQL connection.
