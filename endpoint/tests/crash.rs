@@ -9,19 +9,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::load::*;
 use common::*;
-use reqwest::StatusCode;
 use tokio::process::Child;
 
 const ROUNDS: u64 = 8;
 const CLIENTS: usize = 6;
-
-struct Sent {
-    key: String,
-    request_id: String,
-    body: Vec<u8>,
-    confirmed: bool,
-}
 
 async fn launch(config: &std::path::Path) -> (Child, String) {
     common::spawn_endpoint(config, Stdio::null()).await
@@ -61,32 +54,10 @@ async fn every_201_survives_sigkill_exactly_once() {
                     .build()
                     .unwrap();
                 while !stop.load(Ordering::Relaxed) {
-                    let body = valid_body();
-                    let request_id = body["request_id"].as_str().unwrap().to_owned();
-                    let (key, body) = (new_uuid(), body.to_string().into_bytes());
-                    let result = client
-                        .post(&url)
-                        .header("origin", ORIGIN_LIVIN)
-                        .header("content-type", "application/json")
-                        .header("idempotency-key", &key)
-                        .body(body.clone())
-                        .send()
-                        .await;
-                    let confirmed = matches!(&result, Ok(r) if r.status() == StatusCode::CREATED);
-                    if let Ok(r) = &result {
-                        assert!(
-                            r.status() == StatusCode::CREATED || r.status().is_server_error(),
-                            "{}",
-                            r.status()
-                        );
-                    }
-                    sent.lock().unwrap().push(Sent {
-                        key,
-                        request_id,
-                        body,
-                        confirmed,
-                    });
-                    if result.is_err() {
+                    let result = send_new(&client, &url).await;
+                    let gone = result.is_err();
+                    sent.lock().unwrap().push(result.unwrap_or_else(|s| s));
+                    if gone {
                         break;
                     }
                 }
@@ -128,28 +99,7 @@ async fn every_201_survives_sigkill_exactly_once() {
 
     // Back up once more; every client now retries what it never heard back about, with its key.
     let (mut child, base) = launch(&config).await;
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    for s in &sent {
-        let a = post_raw(
-            &client,
-            &format!("{base}/v1/callbacks"),
-            s.body.clone(),
-            &s.key,
-            ORIGIN_LIVIN,
-        )
-        .await;
-        assert_eq!(
-            a.status,
-            StatusCode::CREATED,
-            "retry of {} got {}",
-            s.request_id,
-            a.json
-        );
-        assert_eq!(a.json["request_id"], s.request_id.as_str());
-    }
+    retry(&base, &sent).await;
     child.start_kill().unwrap();
     child.wait().await.unwrap();
 

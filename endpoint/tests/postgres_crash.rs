@@ -10,19 +10,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::load::*;
 use common::postgres::*;
 use common::*;
-use reqwest::StatusCode;
 
 const ROUNDS: u64 = 5;
 const CLIENTS: usize = 6;
-
-struct Sent {
-    key: String,
-    request_id: String,
-    body: Vec<u8>,
-    confirmed: bool,
-}
 
 fn stored_once(url: &str, sent: &[Sent], only_confirmed: bool) {
     let ids: Vec<String> = sent
@@ -80,35 +73,12 @@ async fn every_201_survives_sigkill_of_one_of_two_instances_exactly_once() {
                     turn += 1;
                     let to_a = turn % 2 == 0 && !a_gone;
                     let url = &targets[usize::from(!to_a)];
-                    let body = valid_body();
-                    let request_id = body["request_id"].as_str().unwrap().to_owned();
-                    let (key, body) = (new_uuid(), body.to_string().into_bytes());
-                    let result = client
-                        .post(url)
-                        .header("origin", ORIGIN_LIVIN)
-                        .header("content-type", "application/json")
-                        .header("idempotency-key", &key)
-                        .body(body.clone())
-                        .send()
-                        .await;
-                    let confirmed = matches!(&result, Ok(r) if r.status() == StatusCode::CREATED);
-                    if let Ok(r) = &result {
-                        assert!(
-                            r.status() == StatusCode::CREATED || r.status().is_server_error(),
-                            "{}",
-                            r.status()
-                        );
-                    }
+                    let result = send_new(&client, url).await;
                     if result.is_err() {
                         assert!(to_a, "the instance left running failed a request");
                         a_gone = true;
                     }
-                    sent.lock().unwrap().push(Sent {
-                        key,
-                        request_id,
-                        body,
-                        confirmed,
-                    });
+                    sent.lock().unwrap().push(result.unwrap_or_else(|s| s));
                 }
             }));
         }
@@ -134,28 +104,7 @@ async fn every_201_survives_sigkill_of_one_of_two_instances_exactly_once() {
     stored_once(&url, &sent, true);
 
     // Every client now retries what it never heard back about, with its key, on the survivor.
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    for s in sent.iter().filter(|s| !s.confirmed) {
-        let a = post_raw(
-            &client,
-            &format!("{b_base}/v1/callbacks"),
-            s.body.clone(),
-            &s.key,
-            ORIGIN_LIVIN,
-        )
-        .await;
-        assert_eq!(
-            a.status,
-            StatusCode::CREATED,
-            "retry of {} got {}",
-            s.request_id,
-            a.json
-        );
-        assert_eq!(a.json["request_id"], s.request_id.as_str());
-    }
+    retry(&b_base, sent.iter().filter(|s| !s.confirmed)).await;
     b.start_kill().unwrap();
     b.wait().await.unwrap();
     stored_once(&url, &sent, false);

@@ -2,6 +2,7 @@
 //! the allow below.
 #![allow(dead_code)]
 
+pub mod load;
 pub mod postgres;
 
 use std::path::Path;
