@@ -5,8 +5,8 @@
 //! commit and then do nothing, so two instances given the same request at once store it once.
 //! Every session runs with `synchronous_commit = on`, so an insert has reached the disk (the
 //! server's WAL) before it returns and the 201 goes out. Losing the server, or a fail-over,
-//! fails the request with [`StoreError`] (503 with Retry-After); the pool drops broken
-//! connections and makes new ones as requests come.
+//! fails the request with [`StoreError`] (503 with Retry-After); a connection that failed or
+//! hung is closed, and the pool makes new ones as requests come.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -23,13 +23,13 @@ use super::{Content, Earlier, NewRequest, StoreError, Submitted};
 /// Connections per instance. Two instances on a two-core machine keep the server busy with
 /// this many; more only queue inside PostgreSQL.
 const POOL_SIZE: usize = 16;
-/// How long one call may take before its connection is given up as hung: a server gone
-/// without a word (a pulled cable, a fail-over) must not hold requests until the TCP timeout.
-const QUERY_WAIT: Duration = Duration::from_secs(5);
 /// Connections per instance for the shared counters: one statement each, quickly done.
 const COUNTER_POOL_SIZE: usize = 4;
 /// How long a request waits for a connection, or for a new one to be made, before it gets 503.
 const WAIT: Duration = Duration::from_secs(5);
+/// How long one call may take before its connection is given up as hung: a server gone
+/// without a word (a pulled cable, a fail-over) must not hold requests until the TCP timeout.
+const QUERY_WAIT: Duration = Duration::from_secs(5);
 
 /// Taken while migrating, so instances starting together migrate one at a time.
 const MIGRATION_LOCK: i64 = 0x005a_fec0_0001;
