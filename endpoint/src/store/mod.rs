@@ -2,9 +2,10 @@
 //! behind a proxy. Both keep the same promises: a 201 only after the commit, one stored request
 //! per idempotency key however many instances it reaches, and deletion for real.
 //!
-//! The intake's two hot calls, [`Store::earlier`] and [`Store::submit`], are written for each
-//! database. Everything else (staff, the staff tool, retention) is SQL both accept, run through
-//! [`sql::Db`] by [`Store::with_db`].
+//! Each database is a module implementing [`Backend`]. The intake's hot calls (`earlier`,
+//! `submit`, and on PostgreSQL the shared limits and notices) are written for each. Everything
+//! else (staff, the staff tool, retention) is SQL both accept, run through [`sql::Db`] by
+//! `with_db`.
 
 mod postgres;
 pub mod sql;
@@ -12,6 +13,9 @@ mod sqlite;
 
 pub use postgres::{Level, GLOBAL_SCOPE};
 pub use sqlite::{open as open_sqlite, BUSY_TIMEOUT};
+
+use std::future::Future;
+use std::time::Duration;
 
 use crate::config::Database;
 
@@ -58,10 +62,66 @@ pub struct Earlier {
     pub body_hash: [u8; 32],
 }
 
+/// What each database does for the endpoint, one module per database. [`Store`] holds the
+/// one the config names and passes every call on to it.
+pub trait Backend {
+    /// The request saved under this idempotency key, if there is one.
+    fn earlier(
+        &self,
+        key_hash: [u8; 32],
+    ) -> impl Future<Output = Result<Option<Earlier>, StoreError>> + Send;
+
+    /// Resolves only once the request's transaction has committed (or failed).
+    fn submit(
+        &self,
+        request: NewRequest,
+    ) -> impl Future<Output = Result<Submitted, StoreError>> + Send;
+
+    /// Runs database work on a blocking thread. A failure is logged by its code alone and
+    /// reaches the caller as [`StoreError`], which the handlers answer with 503.
+    fn with_db<R, F>(&self, f: F) -> impl Future<Output = Result<R, StoreError>> + Send
+    where
+        F: FnOnce(&mut sql::Db<'_>) -> sql::Result<R> + Send + 'static,
+        R: Send + 'static;
+
+    /// Takes a token from the landlord's and the global bucket shared by every instance, and
+    /// says whether it did with both levels before the take; `None` where one instance keeps
+    /// them in its own memory.
+    fn take_shared(
+        &self,
+        _landlord: &str,
+        _per_landlord: u32,
+        _global: u32,
+    ) -> impl Future<Output = Option<Result<(bool, Vec<Level>), StoreError>>> + Send {
+        async { None }
+    }
+
+    /// Claims a notice for every instance, or says how long ago another sent it; `None` where
+    /// the one instance's own memory decides.
+    fn claim_notice(
+        &self,
+        _landlord: &str,
+        _kind: &str,
+        _every: Duration,
+    ) -> impl Future<Output = Option<Result<Result<(), Duration>, StoreError>>> + Send {
+        async { None }
+    }
+}
+
 #[derive(Clone)]
 pub enum Store {
     Sqlite(sqlite::SqliteStore),
     Postgres(postgres::PgStore),
+}
+
+/// Passes a call on to the backend in use.
+macro_rules! on_backend {
+    ($store:expr, $b:ident => $call:expr) => {
+        match $store {
+            Store::Sqlite($b) => $call,
+            Store::Postgres($b) => $call,
+        }
+    };
 }
 
 impl Store {
@@ -76,65 +136,37 @@ impl Store {
         }
     }
 
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Store::Postgres(_))
-    }
-
-    /// The request saved under this idempotency key, if there is one.
     pub async fn earlier(&self, key_hash: [u8; 32]) -> Result<Option<Earlier>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.earlier(key_hash).await,
-            Store::Postgres(s) => s.earlier(key_hash).await,
-        }
+        on_backend!(self, b => b.earlier(key_hash).await)
     }
 
-    /// Resolves only once the request's transaction has committed (or failed).
     pub async fn submit(&self, request: NewRequest) -> Result<Submitted, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.submit(request).await,
-            Store::Postgres(s) => s.submit(request).await,
-        }
+        on_backend!(self, b => b.submit(request).await)
     }
 
-    /// On PostgreSQL, takes a token from the landlord's and the global bucket that every
-    /// instance shares (see `PgStore::take_shared`); `None` on SQLite, whose one instance keeps
-    /// them in memory.
+    pub async fn with_db<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&mut sql::Db<'_>) -> sql::Result<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        on_backend!(self, b => b.with_db(f).await)
+    }
+
     pub async fn take_shared(
         &self,
         landlord: &str,
         per_landlord: u32,
         global: u32,
     ) -> Option<Result<(bool, Vec<Level>), StoreError>> {
-        match self {
-            Store::Sqlite(_) => None,
-            Store::Postgres(s) => Some(s.take_shared(landlord, per_landlord, global).await),
-        }
+        on_backend!(self, b => b.take_shared(landlord, per_landlord, global).await)
     }
 
-    /// On PostgreSQL, claims a notice for every instance, or says how long ago another sent
-    /// it; `None` on SQLite, where the one instance's own memory decides.
     pub async fn claim_notice(
         &self,
         landlord: &str,
         kind: &str,
-        every: std::time::Duration,
-    ) -> Option<Result<Result<(), std::time::Duration>, StoreError>> {
-        match self {
-            Store::Sqlite(_) => None,
-            Store::Postgres(s) => Some(s.claim_notice(landlord, kind, every).await),
-        }
-    }
-
-    /// Runs database work on a blocking thread. A failure is logged by its code alone and
-    /// reaches the caller as [`StoreError`], which the handlers answer with 503.
-    pub async fn with_db<R, F>(&self, f: F) -> Result<R, StoreError>
-    where
-        F: FnOnce(&mut sql::Db<'_>) -> sql::Result<R> + Send + 'static,
-        R: Send + 'static,
-    {
-        match self {
-            Store::Sqlite(s) => s.with_db(f).await,
-            Store::Postgres(s) => s.with_db(f).await,
-        }
+        every: Duration,
+    ) -> Option<Result<Result<(), Duration>, StoreError>> {
+        on_backend!(self, b => b.claim_notice(landlord, kind, every).await)
     }
 }

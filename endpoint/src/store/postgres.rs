@@ -18,7 +18,7 @@ use tokio::time::timeout;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::sql::{self, Db};
-use super::{Content, Earlier, NewRequest, StoreError, Submitted};
+use super::{Backend, Content, Earlier, NewRequest, StoreError, Submitted};
 
 /// Connections per instance. Two instances on a two-core machine keep the server busy with
 /// this many; more only queue inside PostgreSQL.
@@ -188,7 +188,7 @@ impl PgStore {
     /// neither, for every instance at once: one statement locks both rows (in the same order
     /// everywhere), refills them for the time gone by and takes only if both have a token.
     /// Returns both levels before the take, and whether it happened.
-    pub async fn take_shared(
+    async fn take_tokens(
         &self,
         landlord: &str,
         per_landlord: u32,
@@ -264,7 +264,7 @@ impl PgStore {
 
     /// Claims the sending of a notice of `kind` for `landlord`, unless any instance sent one
     /// within `every`. On a refusal, says how long ago the last one went.
-    pub async fn claim_notice(
+    async fn claim(
         &self,
         landlord: &str,
         kind: &str,
@@ -301,8 +301,28 @@ impl PgStore {
     async fn client(&self) -> Result<Object, StoreError> {
         connection(&self.pool).await
     }
+}
 
-    pub async fn earlier(&self, key_hash: [u8; 32]) -> Result<Option<Earlier>, StoreError> {
+impl Backend for PgStore {
+    async fn take_shared(
+        &self,
+        landlord: &str,
+        per_landlord: u32,
+        global: u32,
+    ) -> Option<Result<(bool, Vec<Level>), StoreError>> {
+        Some(self.take_tokens(landlord, per_landlord, global).await)
+    }
+
+    async fn claim_notice(
+        &self,
+        landlord: &str,
+        kind: &str,
+        every: Duration,
+    ) -> Option<Result<Result<(), Duration>, StoreError>> {
+        Some(self.claim(landlord, kind, every).await)
+    }
+
+    async fn earlier(&self, key_hash: [u8; 32]) -> Result<Option<Earlier>, StoreError> {
         let client = self.client().await?;
         let row = timeout(QUERY_WAIT, async {
             let stmt = client
@@ -324,7 +344,7 @@ impl PgStore {
         .transpose()
     }
 
-    pub async fn submit(&self, r: NewRequest) -> Result<Submitted, StoreError> {
+    async fn submit(&self, r: NewRequest) -> Result<Submitted, StoreError> {
         let client = self.client().await?;
         let (request, key_id, enc, ciphertext) = match &r.content {
             Content::Plain(json) => (Some(json.as_str()), None, None, None),
@@ -405,7 +425,7 @@ impl PgStore {
         })
     }
 
-    pub async fn with_db<R, F>(&self, f: F) -> Result<R, StoreError>
+    async fn with_db<R, F>(&self, f: F) -> Result<R, StoreError>
     where
         F: FnOnce(&mut Db<'_>) -> sql::Result<R> + Send + 'static,
         R: Send + 'static,

@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use tokio::sync::{mpsc, oneshot};
 
 use super::sql::{self, Db};
-use super::{Content, Earlier, NewRequest, StoreError, Submitted};
+use super::{Backend, Content, Earlier, NewRequest, StoreError, Submitted};
 
 /// The schema this code reads and writes, kept in `PRAGMA user_version`.
 const VERSION: i64 = 3;
@@ -245,9 +245,10 @@ impl SqliteStore {
             lookups: Arc::new(Mutex::new(lookups)),
         })
     }
+}
 
-    /// The request saved under this idempotency key, if there is one.
-    pub async fn earlier(&self, key_hash: [u8; 32]) -> Result<Option<Earlier>, StoreError> {
+impl Backend for SqliteStore {
+    async fn earlier(&self, key_hash: [u8; 32]) -> Result<Option<Earlier>, StoreError> {
         run_blocking(Arc::clone(&self.lookups), move |c| {
             c.query_row(
                 "SELECT landlord, request_id, body_hash FROM requests WHERE idempotency_key_hash = ?1",
@@ -265,8 +266,7 @@ impl SqliteStore {
         .await
     }
 
-    /// Resolves only once the request's transaction has committed (or failed).
-    pub async fn submit(&self, request: NewRequest) -> Result<Submitted, StoreError> {
+    async fn submit(&self, request: NewRequest) -> Result<Submitted, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.writer
             .send(Job { request, reply })
@@ -275,8 +275,7 @@ impl SqliteStore {
         answer.await.map_err(|_| StoreError)?
     }
 
-    /// Runs blocking database work off the async threads.
-    pub async fn with_db<R, F>(&self, f: F) -> Result<R, StoreError>
+    async fn with_db<R, F>(&self, f: F) -> Result<R, StoreError>
     where
         F: FnOnce(&mut Db<'_>) -> sql::Result<R> + Send + 'static,
         R: Send + 'static,
