@@ -384,3 +384,62 @@ async fn a_role_with_only_row_rights_runs_the_service() {
         .await;
     assert!(ddl.is_err(), "the service role cannot change the schema");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_staff_tool_copies_a_sqlite_database_into_an_empty_postgres_one() {
+    let Some(url) = new_database() else { return };
+    let dir = tempdir();
+    let sqlite = format!("database = \"{}\"", dir.path().join("old.db").display());
+    let toml = config_toml_on(&sqlite, &staff_table(""));
+    let config_file = dir.path().join("config.toml");
+    std::fs::write(&config_file, &toml).unwrap();
+    let config = Config::from_toml(&toml, dir.path()).unwrap();
+    let s = serve_config(config.clone()).await;
+    let client = reqwest::Client::new();
+    let (kept, closed) = (valid_body(), valid_body());
+    for body in [&kept, &closed] {
+        assert_eq!(post(&client, &s, body).await.status, StatusCode::CREATED);
+    }
+    let marked = client
+        .post(s.url(&format!(
+            "/v1/staff/requests/{}/status",
+            closed["request_id"].as_str().unwrap()
+        )))
+        .bearer_auth(TOKEN_LIVIN)
+        .body(r#"{"status":"closed"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(marked.status(), StatusCode::OK);
+    invite(&config, "livin", "lead@livin.example", "lead");
+    s.running.shutdown().await;
+
+    let requests = "SELECT request_id || ' ' || status || ' ' || received_at || ' ' || coalesce(request, '') FROM requests ORDER BY rowid";
+    let audit = "SELECT actor || ' ' || action || ' ' || coalesce(request_id, '-') || ' ' || coalesce(subject, '-') FROM audit ORDER BY rowid";
+    let invites = "SELECT landlord || ' ' || email || ' ' || role FROM invites";
+    let before: Vec<Vec<String>> = [requests, audit, invites]
+        .iter()
+        .map(|q| texts(&s.db, q))
+        .collect();
+    assert_eq!(before.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 1]);
+
+    let copied = staff_cli(&config_file, &["copy-to", &url]);
+    let out = String::from_utf8_lossy(&copied.stdout);
+    assert!(
+        copied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&copied.stderr)
+    );
+    assert!(out.contains("requests: 2 rows copied"), "{out}");
+    let after: Vec<Vec<String>> = [requests, audit, invites]
+        .iter()
+        .map(|q| texts(&pg(&url), q))
+        .collect();
+    assert_eq!(after, before);
+
+    // Copying again, or into a database in use, is refused and changes nothing.
+    let again = staff_cli(&config_file, &["copy-to", &url]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds"));
+    assert_eq!(count_rows(&pg(&url)), 2);
+}

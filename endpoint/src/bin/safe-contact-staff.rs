@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use safe_contact_callback::{is_id, normalise_request_id, parse, FieldError, ParseError};
 use safe_contact_endpoint::clock::{rfc3339, unix_now};
+use safe_contact_endpoint::config::Database;
 use safe_contact_endpoint::config::Landlord;
 use safe_contact_endpoint::keys::{
     key_for, open_answer, open_request, readable_by_others, KeyFile,
@@ -15,7 +16,7 @@ use safe_contact_endpoint::keys::{
 use safe_contact_endpoint::staff::accounts::{self, Invited, Role};
 use safe_contact_endpoint::staff::{self, Actor, Status};
 use safe_contact_endpoint::store::sql::{self, Db};
-use safe_contact_endpoint::store::Store;
+use safe_contact_endpoint::store::{copy, Store};
 use safe_contact_endpoint::{retention, Config};
 use safe_contact_staff_keys::passphrase::normalise_email;
 use serde_json::Value;
@@ -37,6 +38,9 @@ const USAGE: &str = "usage:
   safe-contact-staff keygen --out FILE [--key-id ID]
                      make a key pair for sealed requests; prints the public key for the profile
   safe-contact-staff new-token                  make a staff token and the hash for the config
+  safe-contact-staff [--config FILE] copy-to postgres://USER@HOST/NAME
+                     copy every request, the audit trail and the inbox's members, invites and
+                     grants into an empty PostgreSQL database, to move onto it
 --key names a private key file made by keygen; give several while keys are being rotated.
 Sealed requests are opened on this machine: the server never holds a private key.
 Every request opened is checked as the form checks it; one that fails is flagged plainly.
@@ -149,11 +153,47 @@ fn main() -> ExitCode {
                 config.database.describe()
             )
         })?;
+        if let [verb, url] = words.as_slice() {
+            if verb == "copy-to" {
+                return copy_to(&store, url).await;
+            }
+        }
         store
             .with_db(move |db| Ok(command(db, &config, &words, role.as_deref(), &keys)))
             .await
             .map_err(|_| "the database cannot be reached".to_owned())?
     }))
+}
+
+/// Copies everything but sessions from the config's database into the PostgreSQL database at
+/// `url`, which must hold no requests, audit rows or members yet.
+async fn copy_to(from: &Store, url: &str) -> Result<(), String> {
+    let target = Database::Postgres(url.to_owned());
+    if !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
+        return Err(format!("{url:?} is not a postgres:// address"));
+    }
+    let to = Store::open(&target)
+        .await
+        .map_err(|e| format!("cannot open the new database ({}): {e}", target.describe()))?;
+    let rows = from
+        .with_db(copy::read)
+        .await
+        .map_err(|_| "cannot read the database in the config".to_owned())?;
+    let counts = rows.counts();
+    let written = to
+        .with_db(move |db| Ok(copy::write(db, &rows).map_err(db_error)))
+        .await
+        .map_err(|_| format!("cannot write to {}", target.describe()))?;
+    written?;
+    for (table, n) in counts {
+        println!("{table}: {n} rows copied");
+    }
+    println!(
+        "Now set database = \"postgres://…\" and client_secret_env in the config, start the\n\
+         endpoint on it, and check it. Then delete the old database: it still holds every request.\n\
+         Staff sign in to the inbox again."
+    );
+    Ok(())
 }
 
 /// The commands that work on the database.

@@ -7,6 +7,7 @@
 //! else (staff, the staff tool, retention) is SQL both accept, run through [`sql::Db`] by
 //! `with_db`.
 
+pub mod copy;
 mod postgres;
 pub mod sql;
 mod sqlite;
