@@ -168,10 +168,10 @@ fn main() -> ExitCode {
 /// Copies everything but sessions from the config's database into the PostgreSQL database at
 /// `url`, which must hold no requests, audit rows or members yet.
 async fn copy_to(from: &Store, url: &str) -> Result<(), String> {
-    let target = Database::Postgres(url.to_owned());
     if !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
-        return Err(format!("{url:?} is not a postgres:// address"));
+        return Err("copy-to takes a postgres:// address".into());
     }
+    let target = Database::Postgres(url.to_owned());
     let to = Store::open(&target)
         .await
         .map_err(|e| format!("cannot open the new database ({}): {e}", target.describe()))?;
