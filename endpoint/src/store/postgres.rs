@@ -145,7 +145,7 @@ const DB_NOW_MS: &str = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 /// The global bucket's scope; a landlord id is never `*`.
 pub const GLOBAL_SCOPE: &str = "*";
 
-/// A shared bucket's level after a take, and whether the take happened.
+/// A shared bucket's level just before a take.
 pub struct Level {
     pub global: bool,
     pub tokens: f64,

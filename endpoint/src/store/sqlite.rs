@@ -249,19 +249,22 @@ impl SqliteStore {
 
 impl Backend for SqliteStore {
     async fn earlier(&self, key_hash: [u8; 32]) -> Result<Option<Earlier>, StoreError> {
-        run_blocking(Arc::clone(&self.lookups), move |c| {
-            c.query_row(
+        blocking(&self.lookups, move |db| {
+            db.query_one(
                 "SELECT landlord, request_id, body_hash FROM requests WHERE idempotency_key_hash = ?1",
-                [&key_hash[..]],
-                |row| {
-                    Ok(Earlier {
-                        landlord: row.get(0)?,
-                        request_id: row.get(1)?,
-                        body_hash: row.get(2)?,
-                    })
-                },
-            )
-            .optional()
+                crate::args![&key_hash],
+            )?
+            .map(|row| {
+                Ok(Earlier {
+                    landlord: row.get(0)?,
+                    request_id: row.get(1)?,
+                    body_hash: row
+                        .get::<Vec<u8>>(2)?
+                        .try_into()
+                        .map_err(|_| sql::Error::Invalid("a stored hash is not 32 bytes"))?,
+                })
+            })
+            .transpose()
         })
         .await
     }
@@ -280,28 +283,21 @@ impl Backend for SqliteStore {
         F: FnOnce(&mut Db<'_>) -> sql::Result<R> + Send + 'static,
         R: Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            let conn = conn.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut Db::Sqlite(&conn)).map_err(|e| {
-                tracing::error!(error = %e, "database operation failed");
-                StoreError
-            })
-        })
-        .await
-        .map_err(|_| StoreError)?
+        blocking(&self.conn, f).await
     }
 }
 
-async fn run_blocking<R, F>(conn: Arc<Mutex<Connection>>, f: F) -> Result<R, StoreError>
+/// Runs database work on `conn` off the async threads.
+async fn blocking<R, F>(conn: &Arc<Mutex<Connection>>, f: F) -> Result<R, StoreError>
 where
-    F: FnOnce(&mut Connection) -> rusqlite::Result<R> + Send + 'static,
+    F: FnOnce(&mut Db<'_>) -> sql::Result<R> + Send + 'static,
     R: Send + 'static,
 {
+    let conn = Arc::clone(conn);
     tokio::task::spawn_blocking(move || {
-        let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut conn).map_err(|e| {
-            tracing::error!(code = ?e.sqlite_error_code(), "database operation failed");
+        let conn = conn.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut Db::Sqlite(&conn)).map_err(|e| {
+            tracing::error!(error = %e, "database operation failed");
             StoreError
         })
     })
@@ -449,11 +445,10 @@ mod tests {
             store.submit(req(4, 4, "b")).await.unwrap(),
             Submitted::Created
         );
-        let n: i64 = run_blocking(Arc::clone(&store.conn), |c| {
-            c.query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
-        })
-        .await
-        .unwrap();
+        let n: i64 = open(&dir.path().join("t.db"))
+            .unwrap()
+            .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 2);
     }
 
@@ -500,38 +495,34 @@ PRAGMA user_version = 1;
             store.submit(req(1, 3, "c")).await.unwrap(),
             Submitted::KeyReused
         );
-        let (version, old, kinds, audit): (i64, String, String, i64) = run_blocking(Arc::clone(&store.conn), |c| {
-                Ok((
-                    c.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+        let c = open(&path).unwrap();
+        let (version, old, kinds, audit): (i64, String, String, i64) = (
+                    c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap(),
                     c.query_row(
                         "SELECT request || status || received_at || status_at FROM requests WHERE request_id = 'a'",
                         [],
                         |r| r.get(0),
-                    )?,
+                    ).unwrap(),
                     c.query_row(
                         "SELECT group_concat(coalesce(key_id, 'plain'), ',') FROM (SELECT key_id FROM requests ORDER BY request_id)",
                         [],
                         |r| r.get(0),
-                    )?,
-                    c.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?,
-                ))
-            })
-            .await
-            .unwrap();
+                    ).unwrap(),
+                    c.query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).unwrap(),
+                );
+
         assert_eq!(version, VERSION);
         assert_eq!(old, "{\"old\":true}contacted56");
         assert_eq!(kinds, "plain,livin-1");
         assert_eq!(audit, 1);
         // A row must be one kind or the other.
-        let both = run_blocking(Arc::clone(&store.conn), |c| {
-                c.execute(
-                    "INSERT INTO requests (landlord, request_id, idempotency_key_hash, body_hash, request, key_id, received_at, status_at)
-                     VALUES ('livin', 'x', x'09', x'09', '{}', 'k', 1, 1)",
-                    [],
-                )
-            })
-            .await;
+        let both = c.execute(
+            "INSERT INTO requests (landlord, request_id, idempotency_key_hash, body_hash, request, key_id, received_at, status_at)
+             VALUES ('livin', 'x', x'09', x'09', '{}', 'k', 1, 1)",
+            [],
+        );
         assert!(both.is_err());
+        drop(c);
         drop(store);
         let newer = dir.path().join("newer.db");
         Connection::open(&newer)
