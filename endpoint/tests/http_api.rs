@@ -527,18 +527,8 @@ async fn retention_deletes_for_real() {
     for b in [&kept, &closed] {
         assert_eq!(post(&c, &s, b).await.status, StatusCode::CREATED);
     }
-    let closed_url = s.url(&format!(
-        "/v1/staff/requests/{}/status",
-        closed["request_id"].as_str().unwrap()
-    ));
-    let r = c
-        .post(closed_url)
-        .bearer_auth(TOKEN_LIVIN)
-        .body(r#"{"status":"closed"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    let closed_id = closed["request_id"].as_str().unwrap();
+    assert_eq!(close_request(&c, &s.base, closed_id).await, StatusCode::OK);
     assert!(contains(&stored_bytes(&s.db), "07700900987"));
     assert!(contains(&stored_bytes(&s.db), "07700900654"));
 

@@ -127,16 +127,7 @@ async fn the_staff_api_the_staff_tool_and_retention_work_on_postgres() {
         .await
         .unwrap();
     assert_eq!(other.status(), StatusCode::NOT_FOUND);
-    let marked = staff(
-        reqwest::Method::POST,
-        &format!("/v1/staff/requests/{id}/status"),
-    )
-    .header("content-type", "application/json")
-    .body(r#"{"status":"closed"}"#)
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(marked.status(), StatusCode::OK);
+    assert_eq!(close_request(&client, &base(&s), &id).await, StatusCode::OK);
     let actions = db_work(&pg(&url), |db| {
         db.query("SELECT action FROM audit ORDER BY rowid", &[])?
             .iter()
@@ -400,17 +391,11 @@ async fn the_staff_tool_copies_a_sqlite_database_into_an_empty_postgres_one() {
     for body in [&kept, &closed] {
         assert_eq!(post(&client, &s, body).await.status, StatusCode::CREATED);
     }
-    let marked = client
-        .post(s.url(&format!(
-            "/v1/staff/requests/{}/status",
-            closed["request_id"].as_str().unwrap()
-        )))
-        .bearer_auth(TOKEN_LIVIN)
-        .body(r#"{"status":"closed"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(marked.status(), StatusCode::OK);
+    let closed_id = closed["request_id"].as_str().unwrap();
+    assert_eq!(
+        close_request(&client, &s.base, closed_id).await,
+        StatusCode::OK
+    );
     invite(&config, "livin", "lead@livin.example", "lead");
     s.running.shutdown().await;
 

@@ -647,14 +647,10 @@ async fn sealed_requests_are_deleted_for_real() {
     let file = !sqlite_only(&s.db, "whether deleted bytes leave the file");
     let on_disk = |e: &Envelope| file && holds(&stored_bytes(&s.db), &sample(e));
     assert!(!file || (on_disk(&a) && on_disk(&b)));
-    let r = c
-        .post(s.url(&format!("/v1/staff/requests/{}/status", a.request_id)))
-        .bearer_auth(TOKEN_LIVIN)
-        .body(r#"{"status":"closed"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        close_request(&c, &s.base, &a.request_id).await,
+        StatusCode::OK
+    );
 
     assert_eq!(sweep(&s.db, &s.config, unix_now() + 31 * DAY), 1);
     assert!(!on_disk(&a), "a swept sealed request is still on disk");

@@ -258,6 +258,18 @@ pub async fn post_sealed(client: &reqwest::Client, server: &Server, envelope: &E
     .await
 }
 
+/// Marks a Livin request closed through the staff API at `base`, as staff would.
+pub async fn close_request(client: &reqwest::Client, base: &str, request_id: &str) -> StatusCode {
+    client
+        .post(format!("{base}/v1/staff/requests/{request_id}/status"))
+        .bearer_auth(TOKEN_LIVIN)
+        .body(r#"{"status":"closed"}"#)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 /// Runs database work on the test's database, SQLite or PostgreSQL, from sync or async code.
 pub fn db_work<R: Send + 'static>(
     database: &Database,
