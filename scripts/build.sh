@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the widget into dist/: the loader, the wasm app, profiles, schemas and demo pages.
+# Builds the widget into dist/: the loader, the wasm app, the call-back form's frame, profiles,
+# schemas and demo pages.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -13,6 +14,7 @@ terser public/safe-contact.js --ecma 2015 --compress passes=3,unsafe,unsafe_arro
 terser dist/safe-contact-widget.js --module --compress passes=2 --mangle --output dist/safe-contact-widget.js
 # After Trunk, which empties dist/ first.
 node scripts/catalogues.mjs dist
+scripts/build-form.sh
 scripts/build-inbox.sh
 # Last, so the compressed copies match the final files, the minified loader included.
 node scripts/precompress.mjs dist

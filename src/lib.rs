@@ -1,49 +1,29 @@
 //! The Safe Contact panel: the part of the widget that loads only when someone asks for help.
 //!
-//! The loader (`public/safe-contact.js`) owns the quick exit, the launcher and the panel frame,
-//! and calls [`mount`] with the landlord's profile. Everything here renders inside the loader's
-//! closed Shadow DOM, so the host page's styles and scripts cannot reach it. The loader drops
-//! the returned [`Mounted`] on close and on exit, and with it every answer typed into the form.
+//! The loader (`public/safe-contact.js`) owns the quick exit, the launcher and the panel's
+//! outline, and calls [`mount`] with the landlord's profile. Everything here renders inside the
+//! loader's closed Shadow DOM, so the host page's styles cannot reach it. The call-back form is
+//! not here: it runs in a frame from the endpoint's origin (the `form` crate), which no script
+//! of the page can read. The loader drops the returned [`Mounted`] on close and on exit, and
+//! with it the frame and every answer typed into it.
 
-mod callback;
 mod clares_law;
-mod contact;
-mod dom;
 mod fold;
+mod form_frame;
 mod landlord;
-mod language;
 mod local_support;
 mod panel;
 mod section;
-mod text;
 mod view;
-
-use std::alloc::{GlobalAlloc, Layout, System};
 
 use std::rc::Rc;
 
 use safe_contact_profile::Profile;
+use safe_contact_ui::ZeroOnFree;
 use wasm_bindgen::prelude::*;
 
-/// The system allocator, but every block is zeroed as it is freed. Answers dropped on close,
-/// exit or send then do not linger in the wasm memory, which any script on the page could
-/// read by importing the same module.
-struct ZeroOnFree;
-
-// SAFETY: each call is passed straight to `System` with the caller's own arguments; `dealloc`
-// first writes zeros over the `layout.size()` bytes the caller owns and is handing back.
-unsafe impl GlobalAlloc for ZeroOnFree {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe {
-            ptr.write_bytes(0, layout.size());
-            System.dealloc(ptr, layout)
-        }
-    }
-}
+// The shared parts under the names the panel's modules use.
+use safe_contact_ui::{contact, dom, language, text};
 
 #[global_allocator]
 static ALLOCATOR: ZeroOnFree = ZeroOnFree;
@@ -71,7 +51,7 @@ impl Drop for Mounted {
 ///
 /// `profile_json` is the profile text the loader fetched, or nothing when that failed.
 /// Whatever is wrong with it, the national content still shows. `endpoint` is the embed
-/// snippet's `data-endpoint`, which wins over the profile's. `base` is the loader's own
+/// snippet's `data-endpoint`, which wins over the profile's: the form's frame comes from there. `base` is the loader's own
 /// address, beside which the language catalogues are; `exit` is the quick exit's link, whose
 /// label follows the panel's language.
 #[wasm_bindgen]

@@ -3,11 +3,11 @@ use std::rc::Rc;
 use safe_contact_profile::{National, Profile};
 use web_sys::Element;
 
-use crate::callback::{callback_form, Form, FormCarry};
 use crate::clares_law::police_force;
 use crate::contact::{call_log_hint, service_list};
 use crate::dom::{el, input, replace_children, target, Listeners};
 use crate::fold::fold;
+use crate::form_frame::FormFrame;
 use crate::landlord::landlord_commitments;
 use crate::local_support::{area_services, local_support};
 use crate::section::section_body;
@@ -17,16 +17,16 @@ const CSS: &str = include_str!("../style/widget.css");
 
 /// The whole panel, to go in the loader's panel body: urgent advice first, then short
 /// sections a person can open one at a time. `profile` is `None` when it failed to load.
+/// `frame` is the call-back form's fold, when the landlord takes requests. It is made once per
+/// open panel: on a redraw it is already in the page, and only a placeholder marks its place.
 pub fn panel(
     national: &National,
     profile: Option<Rc<Profile>>,
-    endpoint: Option<String>,
+    frame: Option<&FormFrame>,
     listeners: Listeners,
-    carry: Option<FormCarry>,
 ) -> ([Element; 2], Drawn) {
     let mut owned = listeners;
     let listeners = &mut owned;
-    let mut form = None;
     let style = el("style").text(CSS).el();
     let sc = el("div").class("sc").el();
     let add = |e: &Element| {
@@ -62,25 +62,10 @@ pub fn panel(
     let services = el("div").el();
     let force = el("div").el();
     if let Some(p) = &profile {
-        // The form needs a landlord that takes requests and somewhere to send them.
-        if let Some(settings) = &p.callback {
-            if let Some(endpoint) = endpoint.or_else(|| settings.endpoint.clone()) {
-                let (part, handle) = callback_form(
-                    p,
-                    settings,
-                    endpoint,
-                    national.helplines.first(),
-                    listeners,
-                    carry,
-                );
-                form = Some(handle);
-                add(&fold(
-                    "callback",
-                    t("panel.fold.callback"),
-                    false,
-                    &[part],
-                    listeners,
-                ));
+        if let Some(frame) = frame {
+            match frame.section().is_connected() {
+                true => add(&el("div").class(SLOT).el()),
+                false => add(frame.section()),
             }
         }
         let (local, picker) = local_support(p, &services);
@@ -145,18 +130,16 @@ pub fn panel(
     }
     (
         [style, sc],
-        Drawn {
-            _listeners: owned,
-            form,
-        },
+        Drawn { _listeners: owned },
     )
 }
 
-/// What a drawn panel holds on to: dropping it removes every listener and frees what they
-/// hold, the call-back form's answers among it.
+/// Marks where the call-back form's fold goes when a redraw keeps it in place.
+pub const SLOT: &str = "form-slot";
+
+/// What a drawn panel holds on to: dropping it removes every listener and frees what they hold.
 pub struct Drawn {
     _listeners: Listeners,
-    pub form: Option<Rc<Form>>,
 }
 
 fn show_area(profile: &Profile, picked: Option<&str>, services: &Element, force: &Element) {

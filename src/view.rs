@@ -8,18 +8,19 @@ use std::rc::{Rc, Weak};
 use safe_contact_profile::{Language, Profile, LANGUAGES};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlElement};
 
-use crate::callback::FormCarry;
-use crate::dom::{el, focus, Listeners};
+use crate::dom::{all, carry_inputs, el, focus, restore_inputs, Inputs, Listeners};
+use crate::form_frame::FormFrame;
 use crate::language::{self, loaded};
-use crate::panel::{panel, Drawn};
-use crate::text::{english, fill, set_current, t, Catalogue};
+use crate::panel::{panel, Drawn, SLOT};
+use crate::text::{english, fill, label_exit, set_current, t, Catalogue};
 
 pub struct View {
     body: HtmlElement,
     profile: Option<Rc<Profile>>,
-    endpoint: Option<String>,
+    /// The call-back form's fold, kept across redraws so the frame and its answers stay.
+    frame: Option<Rc<FormFrame>>,
     base: Option<String>,
     exit: Option<Element>,
     /// The loader's heading and its text, put back on close.
@@ -29,13 +30,12 @@ pub struct View {
     me: Weak<View>,
 }
 
-/// What a redraw carries over from the panel it replaces.
+/// What a redraw carries over from the panel it replaces. The form is not here: it lives in
+/// its frame, which the redraw keeps.
 struct Carry {
-    /// Each input's id, value and whether it is ticked.
-    inputs: Vec<(String, String, bool)>,
+    inputs: Inputs,
     /// The ids of the open sections' bodies.
     open: Vec<String>,
-    form: Option<FormCarry>,
 }
 
 impl View {
@@ -58,10 +58,17 @@ impl View {
                 let text = h.text_content().unwrap_or_default();
                 (h, text)
             });
+        let language = language::opening(&offered);
+        // The form needs a landlord that takes requests and somewhere to send them.
+        let frame = profile.as_ref().and_then(|p| {
+            let settings = p.callback.as_ref()?;
+            let endpoint = endpoint.or_else(|| settings.endpoint.clone())?;
+            FormFrame::new(p, &endpoint, language, english().national.helplines.first())
+        });
         let view = Rc::new_cyclic(|me| View {
             body,
             profile: profile.map(Rc::new),
-            endpoint,
+            frame,
             base,
             exit,
             title,
@@ -69,7 +76,6 @@ impl View {
             drawn: RefCell::new(None),
             me: me.clone(),
         });
-        let language = language::opening(&view.offered);
         match loaded(language) {
             Some(catalogue) => view.draw(catalogue, None, false, false),
             // The loader's 999 advice and helpline stay on screen until the catalogue is here.
@@ -114,16 +120,11 @@ impl View {
                 }
             });
         }
-        let (carried, form) = match carry {
-            Some(c) => (Some((c.inputs, c.open)), c.form),
-            None => (None, None),
-        };
         let (parts, drawn) = panel(
             &catalogue.national,
             self.profile.clone(),
-            self.endpoint.clone(),
+            self.frame.as_deref(),
             listeners,
-            form,
         );
         let mut notes = vec![control.clone()];
         if !catalogue.reviewed {
@@ -137,17 +138,19 @@ impl View {
         if failed {
             notes.push(notice_failed());
         }
-        self.body.set_text_content(None);
-        let _ = self.body.append_child(&parts[0]);
         for note in notes.iter().rev() {
             let _ = parts[1].prepend_with_node_1(note);
         }
-        let _ = self.body.append_child(&parts[1]);
+        self.put(parts);
         // The old panel's listeners go only now, after the new one is in place.
         self.drawn.replace(Some((drawn, control.clone())));
         self.dress(language);
-        if let Some((inputs, open)) = carried {
-            self.restore(&inputs, &open);
+        if let Some(frame) = &self.frame {
+            frame.relabel(language);
+        }
+        if let Some(carry) = carry {
+            restore_inputs(&self.body, &carry.inputs);
+            self.reopen(&carry.open);
         }
         if moved {
             // Back to the control, so someone using a keyboard or a screen reader stays put.
@@ -190,55 +193,57 @@ impl View {
             let _ = close.set_attribute("lang", language.code);
         }
         if let Some(exit) = &self.exit {
-            exit.set_text_content(None);
-            let cue = el("span").class("vh").text(t("exit.cue")).text(" ").el();
-            let _ = exit.append_child(&cue);
-            crate::dom::append_text(exit, t("exit.label"));
-            let _ = exit.set_attribute("lang", language.code);
-            let _ = exit.set_attribute("dir", if language.rtl { "rtl" } else { "ltr" });
+            label_exit(exit, language);
+        }
+    }
+
+    /// Puts a newly drawn panel (its style and its content) in place of the old one. The
+    /// call-back form's fold, if the old panel has it, stays exactly where it is: the new
+    /// content goes around it, in place of the placeholder that marks its spot.
+    fn put(&self, [style, content]: [Element; 2]) {
+        let kept = self
+            .frame
+            .as_ref()
+            .map(|f| f.section().clone())
+            .filter(|s| s.is_connected());
+        let (Some(kept), Some(old)) = (kept, self.body.last_element_child()) else {
+            self.body.set_text_content(None);
+            let _ = self.body.append_child(&style);
+            let _ = self.body.append_child(&content);
+            return;
+        };
+        if let Some(old_style) = self.body.first_element_child() {
+            let _ = old_style.replace_with_with_node_1(&style);
+        }
+        for child in all(&old, ":scope > *") {
+            if child != kept {
+                child.remove();
+            }
+        }
+        let mut before = true;
+        for child in all(&content, ":scope > *") {
+            if child.class_name() == SLOT {
+                before = false;
+            } else if before {
+                let _ = old.insert_before(&child, Some(&kept));
+            } else {
+                let _ = old.append_child(&child);
+            }
         }
     }
 
     fn carry(&self) -> Carry {
-        let mut inputs = Vec::new();
-        for input in all(&self.body, "input[id]") {
-            let input: HtmlInputElement = input.unchecked_into();
-            inputs.push((input.id(), input.value(), input.checked()));
-        }
         let open = all(&self.body, ".fold-button[aria-expanded=true]")
             .iter()
             .filter_map(|b| b.get_attribute("aria-controls"))
             .collect();
-        let form = self
-            .drawn
-            .borrow()
-            .as_ref()
-            .and_then(|(d, _)| d.form.as_ref().map(|f| f.carry()));
-        Carry { inputs, open, form }
+        Carry {
+            inputs: carry_inputs(&self.body),
+            open,
+        }
     }
 
-    fn restore(&self, inputs: &[(String, String, bool)], open: &[String]) {
-        for (id, value, checked) in inputs {
-            let Ok(Some(input)) = self.body.query_selector(&format!("[id='{id}']")) else {
-                continue;
-            };
-            let input: HtmlInputElement = input.unchecked_into();
-            let kind = input.type_();
-            if kind == "radio" || kind == "checkbox" {
-                input.set_checked(*checked);
-                // What depends on a choice (an area's services, the contact field's label)
-                // listens for change, so it follows as if the person had chosen again.
-                if *checked {
-                    let init = EventInit::new();
-                    init.set_bubbles(true);
-                    if let Ok(event) = Event::new_with_event_init_dict("change", &init) {
-                        let _ = input.dispatch_event(&event);
-                    }
-                }
-            } else {
-                input.set_value(value);
-            }
-        }
+    fn reopen(&self, open: &[String]) {
         for id in open {
             if let Ok(Some(button)) = self.body.query_selector(&format!(
                 ".fold-button[aria-controls='{id}'][aria-expanded=false]"
@@ -286,13 +291,4 @@ fn notice_failed() -> Element {
 /// The loader's scrolling part of the panel, which holds its heading and the body.
 fn scroll(body: &HtmlElement) -> Option<Element> {
     body.parent_element()
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let Ok(list) = root.query_selector_all(selector) else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i)?.dyn_into().ok())
-        .collect()
 }

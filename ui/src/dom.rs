@@ -3,7 +3,7 @@
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Event, EventTarget, HtmlElement, HtmlInputElement};
+use web_sys::{Document, Element, Event, EventInit, EventTarget, HtmlElement, HtmlInputElement};
 
 pub fn document() -> Document {
     web_sys::window()
@@ -182,4 +182,51 @@ impl Drop for Listeners {
                 target.remove_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
         }
     }
+}
+
+/// Each input's id, value and whether it is ticked: what a redraw in another language carries.
+pub type Inputs = Vec<(String, String, bool)>;
+
+pub fn carry_inputs(root: &Element) -> Inputs {
+    all(root, "input[id]")
+        .into_iter()
+        .map(|i| {
+            let i: HtmlInputElement = i.unchecked_into();
+            (i.id(), i.value(), i.checked())
+        })
+        .collect()
+}
+
+/// Puts carried answers back into the inputs with the same ids.
+pub fn restore_inputs(root: &Element, inputs: &Inputs) {
+    for (id, value, checked) in inputs {
+        let Ok(Some(input)) = root.query_selector(&format!("[id='{id}']")) else {
+            continue;
+        };
+        let input: HtmlInputElement = input.unchecked_into();
+        let kind = input.type_();
+        if kind == "radio" || kind == "checkbox" {
+            input.set_checked(*checked);
+            // What depends on a choice (an area's services, the contact field's label)
+            // listens for change, so it follows as if the person had chosen again.
+            if *checked {
+                let init = EventInit::new();
+                init.set_bubbles(true);
+                if let Ok(event) = Event::new_with_event_init_dict("change", &init) {
+                    let _ = input.dispatch_event(&event);
+                }
+            }
+        } else {
+            input.set_value(value);
+        }
+    }
+}
+
+pub fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let Ok(list) = root.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into().ok())
+        .collect()
 }

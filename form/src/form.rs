@@ -1,13 +1,8 @@
 //! The safe call-back request: the few answers a landlord needs to contact someone safely,
-//! sent to the landlord's endpoint. It sits after the "in danger now" advice, never instead of it.
+//! sent to the landlord's endpoint.
 //!
 //! The answers live in the form's own inputs and nowhere else until the person presses Send:
 //! only then are they read into a [`Draft`], checked, sealed and sent.
-
-mod draft;
-mod fields;
-mod sealing;
-mod send;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -23,9 +18,10 @@ use web_sys::{Element, HtmlFormElement, HtmlInputElement};
 use crate::contact::{link, service_list};
 use crate::dom::{append_text, el, focus, replace_children, set_hidden, Listeners};
 use crate::text::{fill, own_words, t};
-use draft::{Attempt, Draft, Sealed};
-use fields::{checkbox, choices, chosen, input_id, summary_links, text_field, ticked, Field};
-use send::Outcome;
+use crate::draft::{Attempt, Draft, Sealed};
+use crate::fields::{checkbox, choices, chosen, input_id, summary_links, text_field, ticked, Field};
+use crate::send::{self, Outcome};
+use crate::sealing;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Stage {
@@ -385,7 +381,14 @@ pub fn callback_form(
         .el();
     summary_links(&summary, &form, listeners);
     let editing = el("div")
-        .child(&el("p").text(t("callback.intro")).el())
+        // Where focus lands when it moves into the frame, so a screen reader starts here.
+        .child(
+            &el("p")
+                .class("start")
+                .attr("tabindex", "-1")
+                .text(t("callback.intro"))
+                .el(),
+        )
         .child(&form)
         .child(&failed_note)
         .el();

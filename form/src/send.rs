@@ -6,7 +6,7 @@ use web_sys::{
     Response,
 };
 
-use super::draft::Attempt;
+use crate::draft::Attempt;
 
 /// Tries in all, the first included. With the waits below the last try starts about
 /// 7 seconds after the first, short enough that the person is not left wondering.
@@ -103,7 +103,7 @@ pub fn outcome(status: u16, retry_after: Option<&str>, body: &str, next: u32) ->
 pub async fn send(endpoint: &str, attempt: &Attempt) -> Outcome {
     let (endpoint, body) = match &attempt.sealed {
         Some(sealed) => (
-            super::sealing::sealed_endpoint(endpoint),
+            crate::sealing::sealed_endpoint(endpoint),
             sealed.envelope.clone(),
         ),
         None => (endpoint.to_string(), attempt.request.to_json()),

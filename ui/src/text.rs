@@ -20,7 +20,7 @@ use crate::dom::{append_text, el};
 
 /// Built in, so that the English panel never waits for a request and is the fallback for any
 /// other language.
-const ENGLISH: &str = include_str!("../profile/content/ui.en.json");
+const ENGLISH: &str = include_str!("../../profile/content/ui.en.json");
 
 /// One language's text: the panel's own words and the national content.
 pub struct Catalogue {
@@ -128,6 +128,16 @@ pub fn t(key: &'static str) -> &'static str {
         .text(key)
         .or_else(|| english().text(key))
         .unwrap_or(key)
+}
+
+/// The quick exit's label in `language`, keeping its hidden "Emergency" cue for screen readers.
+pub fn label_exit(exit: &Element, language: &Language) {
+    exit.set_text_content(None);
+    let cue = el("span").class("vh").text(t("exit.cue")).text(" ").el();
+    let _ = exit.append_child(&cue);
+    append_text(exit, t("exit.label"));
+    let _ = exit.set_attribute("lang", language.code);
+    let _ = exit.set_attribute("dir", if language.rtl { "rtl" } else { "ltr" });
 }
 
 /// A landlord's or a service's own words, in the current language where the profile has them.
@@ -258,9 +268,13 @@ mod tests {
 
     #[test]
     fn every_key_in_the_sources_is_in_the_catalogue_and_every_catalogue_key_is_used() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        // The catalogue serves the panel (src/), the form frame (form/src/) and what both
+        // share (ui/src/).
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut used = BTreeSet::new();
-        keys_in_sources(&root.join("src"), &mut used);
+        for dir in ["src", "form/src", "ui/src"] {
+            keys_in_sources(&root.join(dir), &mut used);
+        }
         // The call-back crate's content rules name the keys of their own messages.
         let mut rules = BTreeSet::new();
         keys_in_sources(&root.join("callback/src"), &mut rules);
@@ -276,7 +290,7 @@ mod tests {
         let unused: Vec<_> = keys.difference(&used).collect();
         assert!(
             unused.is_empty(),
-            "in ui.en.json but not used in src/ or callback/src/: {unused:?}"
+            "in ui.en.json but not used in src/, form/src/, ui/src/ or callback/src/: {unused:?}"
         );
     }
 
