@@ -1,5 +1,6 @@
 //! The widget's files from `static_dir`, through the real binary over HTTP: the precompressed
-//! copy the browser accepts, `Vary`, `Cache-Control` by file name, 304 on a repeat visit, and
+//! copy the browser accepts, `Vary`, `Cache-Control` (only the loader may be kept), 304 on a
+//! repeat visit of the loader, and
 //! the copies `scripts/precompress.mjs` makes for `scripts/build.sh`. Each test writes its own
 //! static folder, so none needs a built `dist/`.
 
@@ -14,7 +15,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
 
 const NO_CACHE: &str = "no-cache";
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const NO_STORE: &str = "no-store";
 
 /// A served static folder in `dir`/static, and the endpoint binary serving it.
 async fn serve_static(dir: &Path) -> (tokio::process::Child, String) {
@@ -81,6 +82,9 @@ async fn the_accepted_copy_goes_out_with_vary_and_cache_headers() {
     write_at(&s.join("loader.js"), b"plain loader", an_hour_ago);
     write_at(&s.join("loader.js.gz"), b"gzip loader", an_hour_ago);
     write_at(&s.join("profiles/livin.json"), b"{}", an_hour_ago);
+    write_at(&s.join("safe-contact.js"), b"the loader", an_hour_ago);
+    write_at(&s.join("safe-contact.js.br"), b"the loader br", an_hour_ago);
+    // A name with a content hash, which used to be kept for a year, is not kept at all now.
     let hashed = "app-0123456789abcdef.js";
     write_at(&s.join(hashed), b"hashed", an_hour_ago);
     write_at(&s.join(format!("{hashed}.br")), b"hashed br", an_hour_ago);
@@ -101,7 +105,7 @@ async fn the_accepted_copy_goes_out_with_vary_and_cache_headers() {
         assert_eq!(bytes, body, "{accept:?}");
         assert_eq!(header(&h, "content-type"), Some("application/wasm"));
         assert!(varies_on_encoding(&h), "{accept:?}: {h:?}");
-        assert_eq!(header(&h, "cache-control"), Some(NO_CACHE));
+        assert_eq!(header(&h, "cache-control"), Some(NO_STORE));
         assert!(h.contains_key("last-modified"));
         // The headers every answer carries are still there.
         assert_eq!(header(&h, "x-content-type-options"), Some("nosniff"));
@@ -116,21 +120,22 @@ async fn the_accepted_copy_goes_out_with_vary_and_cache_headers() {
     assert_eq!(header(&h, "content-encoding"), None);
     assert_eq!(bytes, b"{}");
     assert!(varies_on_encoding(&h));
-    assert_eq!(header(&h, "cache-control"), Some(NO_CACHE));
+    assert_eq!(header(&h, "cache-control"), Some(NO_STORE));
 
+    // Only the loader, which is on every page whether or not anyone asks for help, may be kept
+    // (and is checked each time).
     for accept in [Some("br"), None] {
+        let (status, h, _) = get(&url("safe-contact.js"), accept).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(header(&h, "cache-control"), Some(NO_CACHE), "{accept:?}");
+        assert!(varies_on_encoding(&h));
         let (status, h, _) = get(&url(hashed), accept).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(header(&h, "cache-control"), Some(IMMUTABLE), "{accept:?}");
-        assert!(varies_on_encoding(&h));
+        assert_eq!(header(&h, "cache-control"), Some(NO_STORE), "{accept:?}");
     }
-    let (status, h, _) = get(&url("app-0123456789abcdef0000.js"), None).await;
+    let (status, h, _) = get(&url("form/frame.js"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        header(&h, "cache-control"),
-        Some(NO_CACHE),
-        "a missing file is never kept for a year"
-    );
+    assert_eq!(header(&h, "cache-control"), Some(NO_STORE));
 
     // The API keeps its own headers.
     let r = client()
