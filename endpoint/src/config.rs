@@ -14,6 +14,7 @@ use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::Address;
 use safe_contact_callback::is_id;
+use safe_contact_profile::Profile;
 use serde::Deserialize;
 
 use crate::notify::Timing;
@@ -91,6 +92,10 @@ pub struct Config {
     pub bind: SocketAddr,
     pub database: Database,
     pub static_dir: Option<PathBuf>,
+    /// The endpoint's own origin as browsers see it. With it, the call-back form is served in a
+    /// frame from this origin, which no script on a landlord's page can read; without it there
+    /// is no form frame.
+    pub origin: Option<String>,
     /// Only connections from these addresses may say, with X-Forwarded-For, who the client is.
     pub trusted_proxies: Vec<IpAddr>,
     pub request_timeout: Duration,
@@ -254,6 +259,9 @@ pub struct Landlord {
     pub allow_plaintext: bool,
     /// The landlord's own call-back guidance, shown to staff next to an opened request.
     pub staff_guidance: Vec<String>,
+    /// The landlord's profile, for the form frame: it takes the seal key, the areas and the
+    /// questions left out from here, never from the page that embeds it.
+    pub profile: Option<Profile>,
 }
 
 #[derive(Debug)]
@@ -275,6 +283,7 @@ struct RawConfig {
     database: String,
     client_secret_env: Option<String>,
     static_dir: Option<PathBuf>,
+    origin: Option<String>,
     #[serde(default)]
     trusted_proxies: Vec<String>,
     #[serde(default = "default_timeout")]
@@ -324,6 +333,7 @@ struct RawLandlord {
     allow_plaintext: bool,
     #[serde(default)]
     staff_guidance: Vec<String>,
+    profile: Option<PathBuf>,
 }
 
 fn default_bind() -> String {
@@ -437,6 +447,9 @@ impl Config {
                 return err(format!("static_dir {} is not a folder", d.display()));
             }
         }
+        if let Some(o) = &raw.origin {
+            check_origin(o).map_err(|why| ConfigError(format!("origin {o:?} {why}")))?;
+        }
         let smtp = raw.smtp.map(check_smtp).transpose()?;
         let staff = raw.staff.map(check_staff).transpose()?;
         if raw.landlord.is_empty() {
@@ -541,6 +554,10 @@ impl Config {
                     ))
                 })?),
             };
+            let profile = match &l.profile {
+                Some(path) => Some(read_profile(&at, &base.join(path), &l)?),
+                None => None,
+            };
             landlords.push(Landlord {
                 id: l.id,
                 areas: l.areas,
@@ -553,6 +570,7 @@ impl Config {
                 seal_key_ids: l.seal_key_ids,
                 allow_plaintext: l.allow_plaintext,
                 staff_guidance: l.staff_guidance,
+                profile,
             });
         }
 
@@ -571,6 +589,7 @@ impl Config {
             },
             database,
             static_dir,
+            origin: raw.origin,
             trusted_proxies,
             request_timeout: Duration::from_secs(raw.request_timeout_seconds),
             max_connections: raw.max_connections,
@@ -587,6 +606,84 @@ impl Config {
     pub fn landlord(&self, id: &str) -> Option<&Landlord> {
         self.landlords.iter().find(|l| l.id == id)
     }
+
+    /// Settings that work but undo what the form frame is for, one line each, for the log at
+    /// start. They are not refusals: a landlord may be part-way through moving the endpoint.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for l in &self.landlords {
+            match &self.origin {
+                Some(origin) if l.origins.contains(origin) => warnings.push(format!(
+                    "Landlord {}'s pages share the endpoint's origin {origin}, so scripts on those pages could read the call-back form. Serve the endpoint from an origin of its own, for example https://contact.<landlord>.org.uk.",
+                    l.id
+                )),
+                None if l.profile.is_some() => warnings.push(format!(
+                    "Landlord {} has a profile, but the config sets no origin, so the call-back form frame is off. Set origin at the top of the config to the endpoint's own origin, for example https://contact.<landlord>.org.uk.",
+                    l.id
+                )),
+                _ => {}
+            }
+        }
+        warnings
+    }
+}
+
+/// Reads the landlord's profile and checks it against the landlord's settings. The form frame
+/// seals to the profile's key and offers the profile's areas, so a profile that disagrees with
+/// the config would have every request refused; better to say so before starting.
+fn read_profile(at: &str, path: &Path, l: &RawLandlord) -> Result<Profile, ConfigError> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("{at}: cannot read profile {shown}: {e}")))?;
+    let profile = Profile::from_json(&text).map_err(|e| {
+        ConfigError(format!(
+            "{at}: profile {shown} is not a profile the form can read ({e}); check it with safe-contact-validate"
+        ))
+    })?;
+    if profile.id != l.id {
+        return Err(ConfigError(format!(
+            "{at}: profile {shown} is for landlord {:?}, not {:?}",
+            profile.id, l.id
+        )));
+    }
+    let Some(callback) = &profile.callback else {
+        return Err(ConfigError(format!(
+            "{at}: profile {shown} has no callback section, so the form frame would have no form"
+        )));
+    };
+    match &callback.seal {
+        Some(seal) if !l.seal_key_ids.contains(&seal.key_id) => {
+            return Err(ConfigError(format!(
+                "{at}: profile {shown} seals to key id {:?}, which is not in seal_key_ids, so every request from the form would be refused: add it to seal_key_ids",
+                seal.key_id
+            )));
+        }
+        None if !l.allow_plaintext => {
+            return Err(ConfigError(format!(
+                "{at}: profile {shown} has no callback.seal and allow_plaintext is false, so every request from the form would be refused: add the landlord's key to the profile"
+            )));
+        }
+        _ => {}
+    }
+    let in_profile: HashSet<&str> = profile.areas.iter().map(|a| a.id.as_str()).collect();
+    let in_config: HashSet<&str> = l.areas.iter().map(String::as_str).collect();
+    if in_profile != in_config {
+        let listed = |set: &HashSet<&str>, other: &HashSet<&str>| {
+            let mut only: Vec<&str> = set.difference(other).copied().collect();
+            only.sort_unstable();
+            if only.is_empty() {
+                "none".to_owned()
+            } else {
+                only.join(", ")
+            }
+        };
+        return Err(ConfigError(format!(
+            "{at}: the areas in profile {shown} differ from areas (only in the profile: {}; only in the config: {}), so the form would offer areas the endpoint refuses or leave some out",
+            listed(&in_profile, &in_config),
+            listed(&in_config, &in_profile)
+        )));
+    }
+    Ok(profile)
 }
 
 fn check_staff(raw: RawStaff) -> Result<Staff, ConfigError> {
@@ -1027,6 +1124,57 @@ seal_key_ids = ["livin-2026-05"]
             "https://[2001:db8::1]:8443",
         ] {
             assert!(check_origin(good).is_ok(), "{good}");
+        }
+    }
+
+    /// Livin's seed profile, as the demo uses it: its key id and its four areas.
+    fn with_seed_profile(top: &str) -> Config {
+        let text = format!(
+            "demo = true\n{top}\n{}",
+            base("profile = \"../public/profiles/livin.json\"")
+                .replace("livin-2026-05", "livin-demo-1")
+                .replace(
+                    "[\"darlington\", \"hartlepool\"]",
+                    "[\"county-durham\", \"darlington\", \"hartlepool\", \"stockton-on-tees\"]"
+                )
+        );
+        Config::from_toml(&text, Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn the_endpoints_origin_and_what_it_warns_of() {
+        let c = with_seed_profile("origin = \"https://contact.livin.example\"");
+        assert_eq!(c.origin.as_deref(), Some("https://contact.livin.example"));
+        assert_eq!(
+            c.landlord("livin").unwrap().profile.as_ref().unwrap().id,
+            "livin"
+        );
+        assert_eq!(c.warnings(), Vec::<String>::new());
+
+        let shared = with_seed_profile("origin = \"https://www.livin.co.uk\"");
+        assert_eq!(
+            shared.warnings(),
+            ["Landlord livin's pages share the endpoint's origin https://www.livin.co.uk, so scripts on those pages could read the call-back form. Serve the endpoint from an origin of its own, for example https://contact.<landlord>.org.uk."]
+        );
+        let off = with_seed_profile("");
+        assert_eq!(off.origin, None);
+        let warnings = off.warnings();
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].starts_with("Landlord livin has a profile, but the config sets no origin, so the call-back form frame is off."),
+            "{warnings:?}"
+        );
+        // Without a profile there is no frame to miss.
+        let plain = Config::from_toml(&base(""), Path::new("/srv")).unwrap();
+        assert_eq!(plain.warnings(), Vec::<String>::new());
+
+        for bad in [
+            "https://contact.example.org/",
+            "http://contact.example.org",
+            "contact.example.org",
+        ] {
+            let why = problem(&format!("origin = {bad:?}\n{}", base("")));
+            assert!(why.starts_with(&format!("origin {bad:?} must")), "{why}");
         }
     }
 

@@ -15,7 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::answers::{error, LandlordTag};
-use crate::intake::submit;
+use crate::intake::{form_page, submit};
 use crate::staff::{inbox_api, session, token_api};
 use crate::state::AppState;
 use crate::static_files;
@@ -63,6 +63,13 @@ pub fn router(app: Arc<AppState>) -> Router {
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
         .with_state(Arc::clone(&app));
+    // Outside the API's layers: the frame page sends its own CSP, which lets the landlord's
+    // pages frame it.
+    let api = api.merge(
+        Router::new()
+            .route("/v1/form/{landlord}", get(form_page::show))
+            .with_state(Arc::clone(&app)),
+    );
 
     // Without a [staff] table there is no inbox: its paths fall through to the static files.
     let api = match &app.config.staff {

@@ -19,6 +19,7 @@ use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
 use crate::config::{Config, Database};
+use crate::intake::form_page::FormPages;
 use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
@@ -52,6 +53,9 @@ impl Running {
 pub async fn start(config: Config) -> Result<Running, ConfigError> {
     let config = Arc::new(config);
     let client_secret = config.client_secret()?;
+    for warning in config.warnings() {
+        tracing::warn!("{warning}");
+    }
     if let Database::Sqlite(path) = &config.database {
         if let Some(parent) = path.parent() {
             create_private_dir(parent).map_err(|e| {
@@ -82,6 +86,7 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
             .iter()
             .flat_map(|l| l.origins.iter().cloned())
             .collect::<HashSet<_>>(),
+        form_pages: FormPages::new(&config),
         limiter: RateLimiter::new(config.rate_limit, client_secret),
         in_flight: Arc::new(InFlight::default()),
         notifier,

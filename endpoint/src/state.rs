@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::intake::form_page::FormPages;
 use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
@@ -16,6 +17,8 @@ pub struct AppState {
     /// Every landlord's origins together: enough to answer a CORS preflight, which carries no
     /// body and so no landlord. The exact landlord's list is checked once the body is read.
     pub all_origins: HashSet<String>,
+    /// The call-back form's frame page for each landlord that has one.
+    pub form_pages: FormPages,
     pub store: Store,
     pub limiter: RateLimiter,
     pub in_flight: Arc<InFlight>,

@@ -138,7 +138,8 @@ async fn arrive(
     body: Body,
 ) -> Result<Arrived, Response> {
     let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
-    let Some(origin) = origin.filter(|o| app.all_origins.contains(*o)) else {
+    let known = |o: &&str| app.all_origins.contains(*o) || is_form_frame(app, o);
+    let Some(origin) = origin.filter(known) else {
         return Err(error(
             StatusCode::FORBIDDEN,
             Some("Origin"),
@@ -216,7 +217,14 @@ fn parse_error(e: ParseError) -> Response {
     }
 }
 
-/// The landlord the body names, if it is known and the page it came from is one of its own.
+/// Whether a request comes from the form's frame, which the endpoint serves from its own origin
+/// for every landlord and which posts to it from there.
+fn is_form_frame(app: &AppState, origin: &str) -> bool {
+    app.config.origin.as_deref() == Some(origin)
+}
+
+/// The landlord the body names, if it is known and the request came from one of its own pages
+/// or from the form's frame.
 // The error is the answer itself, made once per refused request: boxing it would gain nothing.
 #[allow(clippy::result_large_err)]
 fn landlord_for<'a>(app: &'a AppState, id: &str, origin: &str) -> Result<&'a Landlord, Response> {
@@ -227,7 +235,7 @@ fn landlord_for<'a>(app: &'a AppState, id: &str, origin: &str) -> Result<&'a Lan
             "The landlord is not one this service knows",
         ));
     };
-    if !landlord.origins.iter().any(|o| o == origin) {
+    if !landlord.origins.iter().any(|o| o == origin) && !is_form_frame(app, origin) {
         return Err(tagged(
             error(
                 StatusCode::FORBIDDEN,

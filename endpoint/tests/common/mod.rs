@@ -668,3 +668,35 @@ pub async fn signed_in(
     assert_eq!(a.status, StatusCode::OK, "{}", a.json);
     (inbox, member)
 }
+
+/// The endpoint's own origin in tests, where the form's frame is served from. The server
+/// compares `Origin` with it as a string, so it need not be where the test server listens.
+pub const FORM_ORIGIN: &str = "https://contact.example.org";
+
+/// The seed profile `public/profiles/{landlord}.json`, sealing to the test config's key for
+/// that landlord instead of the demo's.
+pub fn test_profile(landlord: &str) -> String {
+    let seed =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../public/profiles/{landlord}.json"));
+    let test_key = match landlord {
+        "livin" => "livin-test-1",
+        "star-housing" => "star-test-1",
+        other => panic!("the test config has no landlord {other}"),
+    };
+    std::fs::read_to_string(seed)
+        .unwrap()
+        .replace(&format!("{landlord}-demo-1"), test_key)
+}
+
+/// `toml` with `profile` written to `dir` as `landlord`'s profile.
+pub fn with_profile(toml: &str, dir: &Path, landlord: &str, profile: &str) -> String {
+    let path = dir.join(format!("{landlord}.json"));
+    std::fs::write(&path, profile).unwrap();
+    toml.replace(
+        &format!("id = \"{landlord}\"\n"),
+        &format!(
+            "id = \"{landlord}\"\nprofile = {:?}\n",
+            path.display().to_string()
+        ),
+    )
+}
