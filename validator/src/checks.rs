@@ -1,7 +1,7 @@
 //! Checks of meaning that a schema cannot express: numbers that can be dialled, links that
-//! open, dates that are recent, ids that are unique, lists that are not empty. Two are only
-//! warnings, because the content may still be right: a policy past its review date, and a
-//! source that was already old when it was checked.
+//! open, dates that are recent, ids that are unique, lists that are not empty. Three are only
+//! warnings, because the content may still be right: a policy past its review date, a source
+//! that was already old when it was checked, and a call-back endpoint on the page's own origin.
 //!
 //! They walk the raw JSON by key rather than the typed structs, so that they still run, and
 //! still find everything they can, in a file whose structure is broken.
@@ -22,6 +22,7 @@ const MAX_SOURCE_AGE_YEARS: i64 = 3;
 
 pub fn check(value: &Value, today: Date, report: &mut Report) {
     policy_review(value, today, report);
+    callback_endpoint(value, report);
     crate::languages::check(value, report);
     walk(value, "", None, today, report);
 }
@@ -50,6 +51,38 @@ fn policy_review(value: &Value, today: Date, report: &mut Report) {
             ),
         );
     }
+}
+
+/// The form runs in a frame from the endpoint's origin so that no script on the landlord's page
+/// can read it; an endpoint on the page's own origin puts the frame back within their reach.
+/// Still only a warning: it works, and a landlord may be part-way through moving the endpoint.
+fn callback_endpoint(value: &Value, report: &mut Report) {
+    let pointer = "/callback/endpoint";
+    let Some(address) = value.pointer(pointer).and_then(Value::as_str) else {
+        return;
+    };
+    if !address.trim().is_empty() && is_relative(address) {
+        report.warn(
+            pointer,
+            format!(
+                "callback.endpoint \"{address}\" is on the page's own origin: scripts on the page could read the form. Use the endpoint's own origin, for example https://contact.<landlord>.org.uk/v1/callbacks."
+            ),
+        );
+    }
+}
+
+/// Whether a web address is relative, and so on the origin of the page it is used on: it has no
+/// scheme (`https:`) and does not start with `//`, which names a host.
+fn is_relative(address: &str) -> bool {
+    if address.starts_with("//") {
+        return false;
+    }
+    let scheme = address.split_once(':').map(|(scheme, _)| scheme);
+    !scheme.is_some_and(|s| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
 }
 
 /// "Livin's", but "Stockport Homes'".

@@ -256,6 +256,43 @@ fn the_demo_public_keys_are_those_in_endpoint_demo_keys() {
     assert_eq!(listed, in_files);
 }
 
+/// The form's frame is on the endpoint's origin only if the endpoint is; a relative address
+/// puts it on the page's, within reach of the page's scripts.
+#[test]
+fn a_callback_endpoint_on_the_pages_own_origin_is_a_warning() {
+    let own_key =
+        fixture("demo-key-id.json").replace("example-homes-demo-2", "example-homes-2027-01");
+    let with_endpoint = |address: &str| {
+        own_key.replace(
+            "\"callback\": {\n",
+            &format!("\"callback\": {{\n    \"endpoint\": \"{address}\",\n"),
+        )
+    };
+    for address in [
+        "/v1/callbacks",
+        "/v1/callbacks/sealed",
+        "v1/callbacks",
+        "/x:y",
+    ] {
+        assert_eq!(
+            check_text(&with_endpoint(address), None),
+            [format!("109: /callback/endpoint: warning: callback.endpoint \"{address}\" is on the page's own origin: scripts on the page could read the form. Use the endpoint's own origin, for example https://contact.<landlord>.org.uk/v1/callbacks.")],
+            "{address}"
+        );
+    }
+    for address in [
+        "https://contact.example-homes.org.uk/v1/callbacks",
+        "http://localhost:8080/v1/callbacks",
+        "//contact.example-homes.org.uk/v1/callbacks",
+    ] {
+        assert_eq!(
+            check_text(&with_endpoint(address), None),
+            Vec::<String>::new(),
+            "{address}"
+        );
+    }
+}
+
 #[test]
 fn languages_must_be_shipped_once_each_and_translations_offered() {
     assert_eq!(check("translations.json"), Vec::<String>::new());
