@@ -54,6 +54,8 @@ pub struct FormFrame {
     landlord: String,
     contacts: Vec<Service>,
     state: Cell<State>,
+    /// The panel's language, which the frame follows once it can hear.
+    language: Cell<&'static str>,
     listeners: RefCell<Listeners>,
     on_message: Closure<dyn FnMut(MessageEvent)>,
     timers: RefCell<Vec<Timeout>>,
@@ -65,7 +67,7 @@ impl FormFrame {
     pub fn new(
         profile: &Profile,
         endpoint: &str,
-        language: &Language,
+        language: &'static Language,
         helpline: Option<&Service>,
     ) -> Option<Rc<FormFrame>> {
         let window = web_sys::window()?;
@@ -109,6 +111,7 @@ impl FormFrame {
                 landlord: profile.name.clone(),
                 contacts,
                 state: Cell::new(State::Loading),
+                language: Cell::new(language.code),
                 listeners: RefCell::new(Listeners::default()),
                 on_message: Closure::new(move |e: MessageEvent| {
                     if let Some(frame) = me.upgrade() {
@@ -177,7 +180,11 @@ impl FormFrame {
         let field = |name: &str| Reflect::get(&data, &JsValue::from_str(name)).ok();
         match field("safeContact").and_then(|k| k.as_string()).as_deref() {
             Some("alive") if self.state.get() == State::Loading => self.set_state(State::Alive),
-            Some("ready") => self.set_state(State::Ready),
+            Some("ready") => {
+                // A switch while the frame loaded went unheard: say it again.
+                self.tell_language();
+                self.set_state(State::Ready);
+            }
             Some("failed") => self.set_state(State::Failed),
             Some("height") => {
                 if let Some(h) = field("height").and_then(|h| h.as_f64()) {
@@ -213,7 +220,7 @@ impl FormFrame {
 
     /// Puts the fold's words into `language` and tells the frame, which redraws the form in it
     /// and keeps every answer.
-    pub fn relabel(&self, language: &Language) {
+    pub fn relabel(&self, language: &'static Language) {
         self.fold
             .button
             .set_text_content(Some(t("panel.fold.callback")));
@@ -233,9 +240,16 @@ impl FormFrame {
                 el("p").text(t("callback.note.in_danger")).el(),
             ],
         );
+        self.language.set(language.code);
+        if self.state.get() != State::Loading {
+            self.tell_language();
+        }
+    }
+
+    fn tell_language(&self) {
         let message = js_sys::Object::new();
         let _ = Reflect::set(&message, &"safeContact".into(), &"language".into());
-        let _ = Reflect::set(&message, &"lang".into(), &language.code.into());
+        let _ = Reflect::set(&message, &"lang".into(), &self.language.get().into());
         if let Some(window) = self.iframe.content_window() {
             let _ = window.post_message(&message, &self.origin);
         }

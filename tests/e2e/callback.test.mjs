@@ -1,16 +1,17 @@
 // The safe call-back form, end to end: the widget in Chromium, the real reference endpoint
-// (built by `cargo test`) serving the demo pages and storing requests in SQLite.
+// (built by `cargo test`) serving the demo pages on one origin, the form's frame on another,
+// and storing requests in SQLite. Everything about the form is reached inside its frame.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  APP, EXIT, HOST, LANDLORDS, LAUNCHER, NO_STORAGE, deepActive, describeFocus, launch, newPage,
+  APP, EXIT, HOST, LANDLORDS, LAUNCHER, NO_STORAGE, formFrame, formFrameOf, launch, newPage,
   profileOf, storageTrace,
 } from './harness.mjs';
 import { startEndpoint } from './endpoint.mjs';
-const FORM = `${HOST} .callback form`;
-const SUMMARY = `${HOST} .error-summary`;
-const SENT = `${HOST} .panel-success`;
-const FAILED = `${HOST} .send-failed`;
+const FORM = '.callback form';
+const SUMMARY = '.error-summary';
+const SENT = '.panel-success';
+const FAILED = '.send-failed';
 const PHONE = '07700 900123';
 
 let browser;
@@ -35,18 +36,28 @@ async function openForm(page, id) {
   await page.locator(APP).waitFor({ state: 'visible' });
   const button = page.locator(`${HOST} .fold-button[aria-controls="sc-callback"]`);
   await button.press('Enter');
-  await page.locator(FORM).waitFor({ state: 'visible' });
+  await formFrame(page).locator(FORM).waitFor({ state: 'visible' });
   await button.focus();
 }
+
+// What has focus inside the form's frame (the page sees only the frame element).
+async function frameActive(page) {
+  const frame = await formFrameOf(page);
+  return frame.evaluate(() => {
+    const a = document.activeElement;
+    return a && { id: a.id, cls: typeof a.className === 'string' ? a.className : '', tag: a.tagName.toLowerCase() };
+  });
+}
+const describeFocus = (f) => (f ? `${f.tag}#${f.id}.${f.cls}` : '(nothing)');
 
 // Presses Tab until focus reaches the element with `id`, as a keyboard user would.
 async function tabTo(page, id) {
   for (let i = 0; i < 60; i++) {
     await page.keyboard.press('Tab');
-    const focus = await deepActive(page);
+    const focus = await frameActive(page).catch(() => null);
     if (focus?.id === id) return;
   }
-  throw new Error(`Tab never reached #${id}; focus is on ${describeFocus(await deepActive(page))}`);
+  throw new Error(`Tab never reached #${id}; focus is on ${describeFocus(await frameActive(page))}`);
 }
 
 // Fills the whole form with the keyboard alone, in the order the form shows it.
@@ -70,7 +81,7 @@ async function fillByKeyboard(page, profile) {
 }
 
 async function sendByKeyboard(page) {
-  await page.locator(`${FORM} button[type="submit"]`).focus();
+  await formFrame(page).locator(`${FORM} button[type="submit"]`).focus();
   await page.keyboard.press('Enter');
 }
 
@@ -79,7 +90,7 @@ function watchPosts(page) {
   const plainPosts = [];
   const foreign = [];
   page.on('request', (r) => {
-    if (new URL(r.url()).origin !== server.origin) foreign.push(r.url());
+    if (![server.origin, server.formOrigin].includes(new URL(r.url()).origin)) foreign.push(r.url());
     if (r.method() !== 'POST') return;
     if (r.url().endsWith('/v1/callbacks/sealed')) sealedPosts.push(r.postData());
     else if (r.url().endsWith('/v1/callbacks')) plainPosts.push(r.postData());
@@ -102,9 +113,9 @@ async function sendOne(id, setup) {
   await openForm(page, id);
   await fillByKeyboard(page, profileOf(id));
   await sendByKeyboard(page);
-  await page.locator(`${SENT}:visible, ${FAILED}:visible`).first().waitFor({ timeout: 30000 });
-  const sent = await page.locator(SENT).isVisible();
-  const text = await page.locator(sent ? SENT : FAILED).innerText();
+  await formFrame(page).locator(`${SENT}:visible, ${FAILED}:visible`).first().waitFor({ timeout: 30000 });
+  const sent = await formFrame(page).locator(SENT).isVisible();
+  const text = await formFrame(page).locator(sent ? SENT : FAILED).innerText();
   await context.close();
   return { sent, text };
 }
@@ -120,12 +131,12 @@ for (const id of LANDLORDS) {
     await fillByKeyboard(page, profile);
     assert.deepEqual(await storageTrace(page), NO_STORAGE, 'nothing typed or chosen was stored, at any moment');
     await sendByKeyboard(page);
-    await page.locator(SENT).waitFor({ state: 'visible' });
-    assert.match(await page.locator(SENT).innerText(), new RegExp(profile.callback.next_steps.slice(0, 30)));
-    const focus = await deepActive(page);
+    await formFrame(page).locator(SENT).waitFor({ state: 'visible' });
+    assert.match(await formFrame(page).locator(SENT).innerText(), new RegExp(profile.callback.next_steps.slice(0, 30)));
+    const focus = await frameActive(page);
     assert.match(focus.cls, /panel-success/, `focus moves to the confirmation, not ${describeFocus(focus)}`);
     assert.deepEqual(await storageTrace(page), NO_STORAGE, 'a sent request leaves nothing behind');
-    assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), '', 'the answers are gone from the page');
+    assert.equal(await formFrame(page).locator(`#sc-f-contact`).inputValue(), '', 'the answers are gone from the page');
     const rows = endpoint.stored(id);
     assert.equal(rows.length, already + 1, rows.join('\n'));
     const stored = endpoint.show(id, rows.at(-1).split(/\s+/)[0]);
@@ -133,7 +144,7 @@ for (const id of LANDLORDS) {
     assert.ok(sealedPosts.length >= 1 && plainPosts.length === 0, 'the request left the browser sealed, never in plain text');
     // The whole number, not a part of it: four digits can turn up by chance in the base64 ciphertext.
     for (const post of sealedPosts) assert.doesNotMatch(post, /07700 ?900 ?123/);
-    assert.deepEqual(foreign, [], 'sending talks only to the landlord\'s own origin');
+    assert.deepEqual(foreign, [], 'sending talks only to the landlord\'s own origins');
     await context.close();
   });
 }
@@ -149,19 +160,19 @@ test('bad input shows an error summary whose links move focus without changing t
   await tabTo(page, 'sc-f-contact');
   await page.keyboard.type('12345');
   await sendByKeyboard(page);
-  await page.locator(SUMMARY).waitFor({ state: 'visible' });
-  const focus = await deepActive(page);
+  await formFrame(page).locator(SUMMARY).waitFor({ state: 'visible' });
+  const focus = await frameActive(page);
   assert.match(focus.cls, /error-summary/, `focus moves to the summary, not ${describeFocus(focus)}`);
-  const summary = await page.locator(SUMMARY).innerText();
+  const summary = await formFrame(page).locator(SUMMARY).innerText();
   assert.match(summary, /There is a problem/);
   assert.match(summary, /UK phone number/);
   assert.match(summary, /day/);
   assert.match(summary, /agree/);
-  const message = page.locator(`${HOST} #sc-f-contact-error`);
+  const message = formFrame(page).locator(`#sc-f-contact-error`);
   assert.match(await message.innerText(), /UK phone number/);
-  assert.match(await page.locator(`${HOST} #sc-f-contact`).getAttribute('aria-describedby'), /sc-f-contact-error/);
-  await page.locator(`${SUMMARY} a`, { hasText: 'UK phone number' }).press('Enter');
-  assert.equal((await deepActive(page)).id, 'sc-f-contact');
+  assert.match(await formFrame(page).locator(`#sc-f-contact`).getAttribute('aria-describedby'), /sc-f-contact-error/);
+  await formFrame(page).locator(`${SUMMARY} a`, { hasText: 'UK phone number' }).press('Enter');
+  assert.equal((await frameActive(page)).id, 'sc-f-contact');
   assert.equal(page.url(), url, 'the summary link must not add a hash');
   assert.equal(await page.evaluate(() => history.length), historyLength);
   assert.equal(endpoint.stored('stockport-homes').length, already, 'nothing is sent while answers are wrong');
@@ -171,7 +182,7 @@ test('bad input shows an error summary whose links move focus without changing t
 test('every field is autocomplete=off and spellcheck=false', async () => {
   const { context, page } = await newPage(browser, server);
   await openForm(page, 'livin');
-  const fields = await page.locator(`${FORM} input`).evaluateAll((els) =>
+  const fields = await formFrame(page).locator(`${FORM} input`).evaluateAll((els) =>
     els.map((e) => ({ id: e.id, autocomplete: e.getAttribute('autocomplete'), spellcheck: e.getAttribute('spellcheck') })));
   assert.ok(fields.length >= 15, `expected the whole form, found ${fields.length} inputs`);
   for (const f of fields) {
@@ -191,19 +202,19 @@ test('with the endpoint down the answers stay on screen with numbers to call, an
   await endpoint.stop();
   try {
     await sendByKeyboard(page);
-    await page.locator(FAILED).waitFor({ state: 'visible', timeout: 30000 });
-    const failed = await page.locator(FAILED).innerText();
+    await formFrame(page).locator(FAILED).waitFor({ state: 'visible', timeout: 30000 });
+    const failed = await formFrame(page).locator(FAILED).innerText();
     assert.match(failed, /has not been sent/);
     assert.match(failed, /999/);
     assert.match(failed, /0808 2000 247/, 'the national helpline is offered');
-    assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), PHONE, 'what was typed is still there');
+    assert.equal(await formFrame(page).locator(`#sc-f-contact`).inputValue(), PHONE, 'what was typed is still there');
     assert.deepEqual(await storageTrace(page), NO_STORAGE, 'the unsent answers are on screen only, not stored');
     await page.locator(EXIT).waitFor({ state: 'visible' });
   } finally {
     await endpoint.start();
   }
   await sendByKeyboard(page);
-  await page.locator(SENT).waitFor({ state: 'visible', timeout: 30000 });
+  await formFrame(page).locator(SENT).waitFor({ state: 'visible', timeout: 30000 });
   assert.equal(endpoint.stored(id).length, already + 1);
   await context.close();
 });
@@ -216,13 +227,13 @@ test('the answers live in the page only: a reload loses them', async () => {
   assert.deepEqual(await storageTrace(page), NO_STORAGE);
   await page.reload();
   await openForm(page, 'chesterfield');
-  assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), '');
+  assert.equal(await formFrame(page).locator(`#sc-f-contact`).inputValue(), '');
   await context.close();
 });
 
 /** Every input of the form with its value and whether it is checked. */
 function formState(page) {
-  return page.locator(`${FORM} input`).evaluateAll((inputs) => inputs.map((i) => `${i.id}=${i.value}${i.checked ? ' (checked)' : ''}`));
+  return formFrame(page).locator(`${FORM} input`).evaluateAll((inputs) => inputs.map((i) => `${i.id}=${i.value}${i.checked ? ' (checked)' : ''}`));
 }
 
 test('Close forgets every answer: the form is as new when the panel opens again', async () => {
@@ -236,16 +247,17 @@ test('Close forgets every answer: the form is as new when the panel opens again'
   assert.notDeepEqual(await formState(page), fresh, 'the form was filled');
   await page.locator(`${HOST} button.close`).press('Enter');
   const closed = await page.locator(HOST).evaluate((host) => ({
-    inputs: host.shadowRoot.querySelectorAll('input').length,
+    frames: host.shadowRoot.querySelectorAll('iframe').length,
     text: host.shadowRoot.textContent,
   }));
-  assert.equal(closed.inputs, 0, 'the closed panel holds no form');
+  assert.equal(closed.frames, 0, 'the closed panel holds no form frame');
+  assert.equal(page.frames().length, 1, 'the frame and its answers are gone');
   assert.doesNotMatch(closed.text, /Sam|7700/);
   await page.locator(LAUNCHER).press('Enter');
   await page.locator(APP).waitFor({ state: 'visible' });
   const button = page.locator(`${HOST} .fold-button[aria-controls="sc-callback"]`);
   await button.press('Enter');
-  await page.locator(FORM).waitFor({ state: 'visible' });
+  await formFrame(page).locator(FORM).waitFor({ state: 'visible' });
   assert.deepEqual(await formState(page), fresh, 'no answer survived Close');
   assert.deepEqual(await storageTrace(page), NO_STORAGE);
   await context.close();
@@ -260,11 +272,11 @@ test('when the endpoint asks for a long wait, the person is told when to send ag
   await openForm(page, id);
   await fillByKeyboard(page, profileOf(id));
   await sendByKeyboard(page);
-  await page.locator(FAILED).waitFor({ state: 'visible' });
-  assert.match(await page.locator(FAILED).innerText(), /send it again in 10 minutes/);
-  const focus = await deepActive(page);
+  await formFrame(page).locator(FAILED).waitFor({ state: 'visible' });
+  assert.match(await formFrame(page).locator(FAILED).innerText(), /send it again in 10 minutes/);
+  const focus = await frameActive(page);
   assert.match(focus.cls, /send-failed/, `focus moves to the note, not ${describeFocus(focus)}`);
-  assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), PHONE, 'what was typed is still there');
+  assert.equal(await formFrame(page).locator(`#sc-f-contact`).inputValue(), PHONE, 'what was typed is still there');
   await context.close();
 });
 
@@ -310,10 +322,11 @@ test('when sealing fails nothing is sent, not even in plain text, and the person
   let posts = 0;
   const result = await sendOne(id, async (page) => {
     page.on('request', (r) => { if (r.method() === 'POST') posts += 1; });
-    await page.route(`**/profiles/${id}.json`, async (route) => {
-      const profile = await (await route.fetch()).json();
-      profile.callback.seal.public_key = 'A'.repeat(43); // a well-formed but unusable (all-zero) key
-      return route.fulfill({ json: profile });
+    // The seal key comes from the endpoint's frame page, never from the landlord's page.
+    await page.route(`**/v1/form/${id}*`, async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text()).replace(/"public_key":"[^"]*"/, `"public_key":"${'A'.repeat(43)}"`);
+      return route.fulfill({ response, body: html }); // a well-formed but unusable (all-zero) key
     });
   });
   assert.equal(result.sent, false);

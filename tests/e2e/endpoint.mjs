@@ -1,11 +1,11 @@
 // The real reference endpoint (built by `cargo test`), run for a browser test on a free port
 // with a fresh SQLite database, serving the built widget and demo pages.
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST, freePort } from './harness.mjs';
+import { DEMO_FORM_ORIGIN, DIST, freePort } from './harness.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'target/debug');
@@ -14,23 +14,40 @@ const BIN = path.join(ROOT, 'target/debug');
 // for a whole test run from one address. `edit` may change the text further.
 function writeConfig(dir, port, edit) {
   const origin = `http://127.0.0.1:${port}`;
+  // The form's frame comes from another origin than the pages, as in the demo.
+  const formOrigin = `http://localhost:${port}`;
   const demo = readFileSync(path.join(ROOT, 'endpoint/demo.toml'), 'utf8');
   const config = edit(demo
     .replace(/^bind = .*$/m, `bind = "127.0.0.1:${port}"`)
     .replace(/^database = .*$/m, `database = ${JSON.stringify(path.join(dir, 'requests.db'))}`)
-    .replace(/^static_dir = .*$/m, `static_dir = ${JSON.stringify(DIST)}`)
+    .replace(/^static_dir = .*$/m, `static_dir = ${JSON.stringify(demoCopy(dir, formOrigin))}`)
     .replace(/^per_client_per_hour = .*$/m, 'per_client_per_hour = 1000')
     .replace(/^origins = .*$/gm, `origins = ["${origin}"]`)
+    .replace(/^origin = .*$/m, `origin = "${formOrigin}"`)
+    .replace(/^profile = "\.\.\/(.*)"$/gm, (_, rest) => `profile = ${JSON.stringify(path.join(ROOT, rest))}`)
     .replace(/^base_url = .*$/m, `base_url = "${origin}"`), origin);
   const file = path.join(dir, 'endpoint.toml');
   writeFileSync(file, config);
-  return { file, origin };
+  return { file, origin, formOrigin };
 }
 
 export function keyFile(landlord) {
   const file = path.join(ROOT, 'endpoint/demo-keys', `${landlord}.key`);
   chmodSync(file, 0o600); // git does not keep the owner-only mode the staff tool expects
   return file;
+}
+
+// The built site with its demo pages naming this run's endpoint, as the demo's name the demo's.
+// A copy rather than rewriting pages in the browser: a page the test fulfils itself has no
+// address, so Chromium would treat it as public and refuse its frame on a loopback address.
+function demoCopy(dir, formOrigin) {
+  const copy = path.join(dir, 'dist');
+  cpSync(DIST, copy, { recursive: true });
+  for (const name of readdirSync(path.join(copy, 'demo')).filter((n) => n.endsWith('.html'))) {
+    const file = path.join(copy, 'demo', name);
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(DEMO_FORM_ORIGIN, formOrigin));
+  }
+  return copy;
 }
 
 class Endpoint {
@@ -102,8 +119,8 @@ class Endpoint {
 export async function startEndpoint(edit = (text) => text) {
   const dir = mkdtempSync(path.join(tmpdir(), 'safe-contact-e2e-'));
   const port = await freePort();
-  const { file, origin } = writeConfig(dir, port, edit);
-  const endpoint = new Endpoint(file, dir, { origin, url: (p = '/') => origin + p });
+  const { file, origin, formOrigin } = writeConfig(dir, port, edit);
+  const endpoint = new Endpoint(file, dir, { origin, formOrigin, url: (p = '/') => origin + p });
   await endpoint.start();
   return endpoint;
 }

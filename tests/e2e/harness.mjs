@@ -124,15 +124,15 @@ export const EXIT_STUB_TITLE = 'Exit stub';
 const EXIT_STUB = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${EXIT_STUB_TITLE}</title></head><body><p>Stub for an off-site page.</p></body></html>`;
 
 /**
- * Every http(s) request that leaves `origin` is answered locally: documents (the quick exit's
+ * Every http(s) request that leaves `origin` (and the `also` origins) is answered locally: documents (the quick exit's
  * destination, https://www.bbc.co.uk/** by default) get a small stub page, anything else is
  * aborted. Each such request is recorded in the returned array.
  */
-export async function stubOffsite(context, origin) {
-  const local = new URL(origin).host;
+export async function stubOffsite(context, origin, also = []) {
+  const local = [origin, ...also].map((o) => new URL(o).host);
   const offsite = [];
   await context.route(
-    (url) => /^https?:$/.test(url.protocol) && url.host !== local,
+    (url) => /^https?:$/.test(url.protocol) && !local.includes(url.host),
     (route) => {
       const req = route.request();
       offsite.push({ url: req.url(), type: req.resourceType() });
@@ -190,9 +190,44 @@ export async function newPage(browser, server, contextOptions = {}, { closedRoot
       return root;
     };
   }, closedRoots);
-  const offsite = await stubOffsite(context, server.origin);
+  const offsite = await stubOffsite(context, server.origin, server.formOrigin ? [server.formOrigin] : []);
+  if (!server.formOrigin) await pointFormsAt(context, server);
   const page = await context.newPage();
   return { context, page, offsite };
+}
+
+/** The origin the demo pages name for the endpoint, and so for the call-back form's frame. */
+export const DEMO_FORM_ORIGIN = 'http://localhost:8080';
+
+/**
+ * The demo pages name the demo's endpoint on localhost:8080. The static server has no form to
+ * serve, so its pages name the static server itself: the panel then says the form could not
+ * open, as it would for a page whose endpoint is down. (An endpoint test serves a copy of the
+ * pages that names its own endpoint: see endpoint.mjs.)
+ */
+async function pointFormsAt(context, server) {
+  const to = server.origin;
+  await context.route((url) => url.origin === server.origin && /\/demo\/[^/]+\.html$/.test(url.pathname), async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replaceAll(DEMO_FORM_ORIGIN, to);
+    await route.fulfill({ response, body });
+  });
+}
+
+/** The call-back form's frame in an open panel, for locators. */
+export function formFrame(page) {
+  return page.frameLocator(`${HOST} iframe.form-frame`);
+}
+
+/** The call-back form's frame once it has loaded, for evaluate(). */
+export async function formFrameOf(page) {
+  const handle = await page.locator(`${HOST} iframe.form-frame`).elementHandle();
+  for (let i = 0; i < 100; i++) {
+    const frame = await handle.contentFrame();
+    if (frame && frame.url().includes('/v1/form/')) return frame;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the form frame never loaded');
 }
 
 /**
