@@ -86,7 +86,7 @@ impl FormFrame {
         // history entry, any later one would.
         iframe.set_src(&src.href());
         let status = el("p").class("hint").attr("role", "status").el();
-        let failed = el("div").class("notice form-failed").el();
+        let failed = el("div").class("form-failed").el();
         set_hidden(&failed, true);
         let fold = Fold::new(
             "callback",

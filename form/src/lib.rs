@@ -103,7 +103,9 @@ impl View {
             // A catalogue that does not come leaves the form as it is, or English at first.
             let catalogue = load(language, &base).await;
             if let Some(view) = me.upgrade() {
-                match (catalogue, view.drawn.borrow().is_some()) {
+                // Read apart from the match: a borrow in its head would outlive the draw below.
+                let drawn = view.drawn.borrow().is_some();
+                match (catalogue, drawn) {
                     (Some(c), _) => view.draw(c),
                     (None, false) => view.draw(loaded(&LANGUAGES[0]).expect("English is built in")),
                     (None, true) => {}

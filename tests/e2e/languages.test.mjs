@@ -8,9 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { widgetViolations, assertNone } from './axe.mjs';
 import {
-  startServer, launch, newPage, openPanel, openAllFolds, storageTrace, profileOf,
+  launch, newPage, openPanel, openAllFolds, storageTrace, profileOf, formFrame,
   NO_STORAGE, DEFAULT_EXIT, HOST, APP, EXIT, LAUNCHER, TITLE, CLOSE,
 } from './harness.mjs';
+import { startEndpoint } from './endpoint.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CONTENT = path.join(here, '../../profile/content');
@@ -28,9 +29,11 @@ const LANGUAGES = [
 
 const SCROLL = `${HOST} .scroll`;
 
-let browser, server;
-before(async () => { server = await startServer(); browser = await launch(); });
-after(async () => { await browser?.close(); await server?.close(); });
+// The reference endpoint serves the pages and, from another origin, the call-back form's frame,
+// which follows the panel's language.
+let browser, server, endpoint;
+before(async () => { endpoint = await startEndpoint(); server = endpoint.server; browser = await launch(); });
+after(async () => { await browser?.close(); await endpoint?.stop(); });
 
 /** The exit's address for a landlord: its profile's, or the default. */
 const exitOf = (id) => profileOf(id).exit_url || DEFAULT_EXIT;
@@ -140,18 +143,19 @@ describe('languages', () => {
           };
           // Something typed and a section open, which the switch must keep.
           await page.locator(`${HOST} .fold-button[aria-controls="sc-callback"]`).click();
-          await page.locator(`${HOST} #sc-f-contact_method`).check();
-          await page.locator(`${HOST} #sc-f-contact`).fill('07700 900123');
+          const form = formFrame(page);
+          await form.locator('#sc-f-contact_method').check();
+          await form.locator('#sc-f-contact').fill('07700 900123');
           await page.locator(`${APP} .language-control button[lang="${l.code}"]`).click();
           await drawnIn(page, l.code);
           assert.equal(await page.locator(`${APP} .danger h3`).textContent(), l.national.danger_now.heading);
-          assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), '07700 900123');
-          assert.ok(await page.locator(`${HOST} #sc-f-contact_method`).isChecked());
+          // The frame hears the language and draws the form again in it, keeping the answers.
+          await form.locator(`html[lang="${l.code}"] label[for="sc-f-contact"]`, { hasText: l.ui.ui['callback.contact.label_phone'] })
+            .waitFor();
+          assert.equal(await form.locator('html').getAttribute('dir'), l.rtl ? 'rtl' : 'ltr');
+          assert.equal(await form.locator('#sc-f-contact').inputValue(), '07700 900123');
+          assert.ok(await form.locator('#sc-f-contact_method').isChecked());
           assert.ok(await page.locator(`${HOST} #sc-callback`).isVisible(), 'the open section stays open');
-          assert.equal(
-            await page.locator(`${HOST} label[for="sc-f-contact"]`).textContent(),
-            l.ui.ui['callback.contact.label_phone'],
-          );
           assert.deepEqual({
             url: page.url(),
             title: await page.title(),
@@ -168,7 +172,7 @@ describe('languages', () => {
           assert.equal(await page.locator(TITLE).textContent(), await page.locator(LAUNCHER).textContent());
           await page.locator(LAUNCHER).click();
           await drawnIn(page, l.code);
-          assert.equal(await page.locator(`${HOST} #sc-f-contact`).inputValue(), '', 'Close still clears the answers');
+          assert.equal(await formFrame(page).locator('#sc-f-contact').inputValue(), '', 'Close still clears the answers');
           assert.deepEqual(await storageTrace(page), NO_STORAGE);
         } finally { await context.close(); }
       });
