@@ -61,7 +61,10 @@ async function startEndpoint() {
     .replace(/^bind = .*$/m, `bind = "127.0.0.1:${port}"`)
     .replace(/^database = .*$/m, `database = ${JSON.stringify(path.join(dir, 'requests.db'))}`)
     .replace(/^static_dir = .*$/m, `static_dir = ${JSON.stringify(DIST)}`)
-    .replace(/^origins = .*$/gm, `origins = ["${origin}"]`);
+    .replace(/^origins = .*$/gm, `origins = ["${origin}"]`)
+    // The form's frame on its own origin, and the profiles by absolute path from the temp folder.
+    .replace(/^origin = .*$/m, `origin = "http://localhost:${port}"`)
+    .replace(/^profile = "\.\.\/(.*)"$/gm, (_, rest) => `profile = ${JSON.stringify(path.join(ROOT, rest))}`);
   const file = path.join(dir, 'endpoint.toml');
   writeFileSync(file, config);
   const child = spawn(path.join(ROOT, 'target/debug/safe-contact-endpoint'), ['--config', file], {

@@ -221,3 +221,20 @@ for (const how of ['Shift three times', 'the frame\'s own exit']) {
     } finally { await context.close(); }
   });
 }
+
+test('Escape twice in a text box of the form belongs to it; outside a text box it leaves', async () => {
+  const { context, page } = await newPage(browser, server, {}, { closedRoots: true });
+  try {
+    const frame = await openAndFill(page, '/demo/livin.html');
+    await frame.getByRole('textbox', { name: /safe phone number/i }).focus();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
+    assert.equal(new URL(page.url()).pathname, '/demo/livin.html', 'Escape in a text box did not exit');
+    assert.equal(await frame.getByRole('textbox', { name: /safe phone number/i }).inputValue(), PHONE);
+    await frame.getByRole('checkbox', { name: 'Monday' }).focus();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.waitForURL(profileOf('livin').exit_url || DEFAULT_EXIT);
+  } finally { await context.close(); }
+});
