@@ -4,26 +4,33 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync, constants } from 'node:zlib';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import { DIST } from './harness.mjs';
 
 // A landlord's page pays for the loader alone until someone shows intent. Issue 9 asks for
 // 2,500 bytes; the hardened exit (issue 7) put the loader at 3,298, and trimming brought it to
-// about 3,100 with every safety behaviour kept. The rest is the steering group's call (see the
-// README's "Weight"), so this budget holds the line where it is.
-const BUDGET = 3150;
+// about 3,100 with every safety behaviour kept. Holding against the page's own scripts (issue 19:
+// its own copy of every browser function, the exit put back and moved into modal dialogs, the
+// frame's exit message) costs about 450 more, and issue 19 sets these budgets.
+const BUDGET = 3600;
+const BROTLI_BUDGET = 3300;
 // Issue 9 asks for 120 KB: loader, glue, wasm (the CSS is inside it) and the largest profile,
 // 1 KB = 1000 B. The call-back form is no longer in it: it is in its own frame (below).
 const TOTAL_BUDGET = 120_000;
 
 const gzipped = (file) => gzipSync(readFileSync(path.join(DIST, file)), { level: constants.Z_BEST_COMPRESSION }).length;
 
-test(`dist/safe-contact.js is at most ${BUDGET} bytes gzipped (level 9)`, (t) => {
+test(`dist/safe-contact.js is at most ${BUDGET} bytes gzipped (level 9) and ${BROTLI_BUDGET} with brotli`, (t) => {
   const raw = readFileSync(path.join(DIST, 'safe-contact.js'));
   const gz = gzipped('safe-contact.js');
-  const line = `safe-contact.js: ${raw.length} bytes, ${gz} bytes gzipped (budget ${BUDGET}, ${BUDGET - gz} to spare)`;
+  // As scripts/precompress.mjs writes the .br copy the endpoint sends.
+  const br = brotliCompressSync(raw, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+  }).length;
+  const line = `safe-contact.js: ${raw.length} bytes, ${gz} bytes gzipped (budget ${BUDGET}, ${BUDGET - gz} to spare), `
+    + `${br} with brotli (budget ${BROTLI_BUDGET}, ${BROTLI_BUDGET - br} to spare)`;
   t.diagnostic(line);
-  assert.ok(gz <= BUDGET, line);
+  assert.ok(gz <= BUDGET && br <= BROTLI_BUDGET, line);
 });
 
 /** Each file's gzipped size as a diagnostic line, and their total. */
