@@ -243,6 +243,30 @@ describe('what must not exit', () => {
     } finally { await s.context.close(); }
   });
 
+  test('Escape twice in a text area, an editable region or an email field on the page does not exit', async () => {
+    const s = await armedPage();
+    try {
+      await s.page.evaluate(() => {
+        const main = document.querySelector('main');
+        main.insertAdjacentHTML('afterbegin', '<textarea id="test-area" aria-label="Message"></textarea>'
+          + '<div id="test-editable" contenteditable aria-label="Note"><p>Draft</p></div>'
+          + '<input id="test-email" type="email" aria-label="Email">');
+      });
+      for (const id of ['test-area', 'test-editable', 'test-email']) {
+        await s.page.locator(`#${id}`).focus();
+        await s.page.keyboard.press('Escape');
+        await s.page.keyboard.press('Escape');
+        await assertStayed(s, `Escape twice in #${id}`);
+      }
+      // A checkbox takes no typing: there Escape twice leaves.
+      await s.page.evaluate(() => document.querySelector('main').insertAdjacentHTML('afterbegin', '<input id="test-box" type="checkbox" aria-label="Remember">'));
+      await s.page.locator('#test-box').focus();
+      await s.page.keyboard.press('Escape');
+      await s.page.keyboard.press('Escape');
+      await assertExited(s);
+    } finally { await s.context.close(); }
+  });
+
   test('typing capitals (Shift+A, Shift+B) does not exit', async () => {
     const s = await armedPage();
     try {
