@@ -4,13 +4,17 @@
 // defend a page that was patched before it ran.) The widget's roots stay closed as it made
 // them, and the exit is used as a person would: a real mouse click where it is drawn, and Shift
 // pressed three times. Each case has a control run with a harmless host script, so a failure is
-// the hostile script's doing. The WebAssembly app is blocked: all of this is the loader's work.
+// the hostile script's doing. The WebAssembly app is blocked, so all of this is the loader's work,
+// except for the last test, which needs the call-back form's frame from the real endpoint.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   startServer, launch, newPage, blockWasm,
   DEFAULT_EXIT, DEFAULT_LABEL, DEMO_FORM_ORIGIN, EXIT_STUB_TITLE, REPORT_PATH,
 } from './harness.mjs';
+import { startEndpoint } from './endpoint.mjs';
 
 const PAGE = '/demo/stoke-on-trent.html';
 const SUPPORT = '/demo/support.html';
@@ -97,7 +101,10 @@ async function assertLeft({ page, report, historyLength }) {
   return seen;
 }
 
-/** Accessibility nodes with this role and name, through closed roots, as a screen reader sees. */
+/**
+ * The on-screen centres of the accessibility nodes with this role and name, found through closed
+ * roots as a screen reader finds them, each scrolled into view first.
+ */
 async function axNodes(page, role, name) {
   const cdp = await page.context().newCDPSession(page);
   try {
@@ -107,6 +114,7 @@ async function axNodes(page, role, name) {
     });
     const found = [];
     for (const n of nodes.filter((n) => !n.ignored && n.backendDOMNodeId)) {
+      await cdp.send('DOM.scrollIntoViewIfNeeded', { backendNodeId: n.backendDOMNodeId });
       const { model } = await cdp.send('DOM.getBoxModel', { backendNodeId: n.backendDOMNodeId });
       const [x1, y1, , , x3, y3] = model.content;
       found.push({ x: (x1 + x3) / 2, y: (y1 + y3) / 2 });
@@ -127,8 +135,7 @@ async function waitForAx(page, role, name) {
 }
 
 async function clickByRole(page, role, name) {
-  const [node] = await axNodes(page, role, name);
-  assert.ok(node, `a ${role} named "${name}"`);
+  const [node] = await waitForAx(page, role, name);
   await page.mouse.click(node.x, node.y);
 }
 
@@ -365,5 +372,40 @@ describe('an inline panel whose target the page takes away', () => {
       assert.equal((await axNodes(s.page, 'button', DEFAULT_LABEL)).length, 0, 'still inline: no launcher');
       assert.equal(await s.page.evaluate((exit) => document.body.firstElementChild.matches(exit), EXIT_HOST), true);
     } finally { await s.context.close(); }
+  });
+});
+
+describe('the exit from inside the call-back form\'s frame', () => {
+  // The real endpoint serves the pages and, from its other origin, the form's frame.
+  let endpoint;
+  before(async () => { endpoint = await startEndpoint(); });
+  after(async () => { await endpoint?.stop(); });
+
+  test('the exit message from the form\'s own frame leaves, past a page that cancels navigations', async () => {
+    const demo = path.join(endpoint.dir, 'dist', 'demo');
+    const html = readFileSync(path.join(demo, 'livin.html'), 'utf8').replace(LOADER_TAG, (tag) =>
+      `${tag}\n  <script>navigation.addEventListener('navigate', (e) => e.preventDefault());</script>`);
+    writeFileSync(path.join(demo, 'hostile-frame-exit.html'), html);
+    const { context, page } = await newPage(browser, endpoint.server, {}, { closedRoots: true });
+    try {
+      await page.goto(endpoint.server.url('/'));
+      await page.goto(endpoint.server.url('/demo/hostile-frame-exit.html'));
+      const historyLength = await page.evaluate(() => history.length);
+      await clickByRole(page, 'button', DEFAULT_LABEL);
+      await clickByRole(page, 'button', 'Ask us to contact you safely');
+      let frame;
+      for (let i = 0; i < 150 && !frame; i++) {
+        frame = page.frames().find((f) => f.url().includes('/v1/form/'));
+        if (!frame || !await frame.locator('form').count()) { frame = null; await page.waitForTimeout(100); }
+      }
+      assert.ok(frame, 'the form drew in its frame');
+      // The message alone, as the frame sends it. (Its exit link also sends the tab to the exit
+      // page itself, which would hide whether the loader heard.)
+      await frame.evaluate((origin) => parent.postMessage({ safeContact: 'exit' }, origin), endpoint.server.origin);
+      await page.waitForURL(DEFAULT_EXIT, { timeout: 5000 });
+      assert.equal(await page.evaluate(() => history.length), historyLength, 'the exit replaced the entry');
+      await page.goBack();
+      assert.equal(page.url(), endpoint.server.url('/'), 'Back lands on the page before the landlord page');
+    } finally { await context.close(); }
   });
 });
