@@ -1,7 +1,7 @@
 // The real reference endpoint (built by `cargo test`), run for a browser test on a free port
 // with a fresh SQLite database, serving the built widget and demo pages.
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,8 @@ function demoCopy(dir, formOrigin) {
   for (const name of readdirSync(path.join(copy, 'demo')).filter((n) => n.endsWith('.html'))) {
     const file = path.join(copy, 'demo', name);
     writeFileSync(file, readFileSync(file, 'utf8').replaceAll(DEMO_FORM_ORIGIN, formOrigin));
+    // The endpoint would send the build's compressed copies, which still name the demo's.
+    for (const copy of [`${file}.gz`, `${file}.br`]) rmSync(copy, { force: true });
   }
   return copy;
 }
