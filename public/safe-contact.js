@@ -34,7 +34,7 @@
     [stopAll, prevent, path, target, key, code, repeat] =
       grab(KeyboardEvent, "stopImmediatePropagation preventDefault composedPath target key code repeat"),
     [data, source, origin] = grab(MessageEvent, "data source origin"),
-    [html, bodyOf, readyState, setTitle] = grab(Document, "documentElement body readyState =title"),
+    [html, readyState, setTitle] = grab(Document, "documentElement readyState =title"),
     [urlOrigin] = grab(URL, "origin"),
     [setProp] = grab(CSSStyleDeclaration, "setProperty"),
     later = setTimeout, clear = clearTimeout, frame = requestAnimationFrame, now = Date.now,
@@ -48,9 +48,9 @@
   // From the snippet, not the profile, so the launcher shows at once with nothing fetched.
   var label = opts.label || "Domestic abuse support";
   var inline = opts.mode == "inline";
-  var dir = new U(".", base).href, profileUrl = dir + "profiles/" + encodeURIComponent(opts.profile) + ".json",
+  var dir = new U(".", base), profileUrl = dir + "profiles/" + encodeURIComponent(opts.profile) + ".json",
     wasmUrl = dir + "safe-contact-widget_bg.wasm", glueUrl = dir + "safe-contact-widget.js";
-  // gone: the exit has started. ours: the exit's own location.replace is running.
+  // gone: the exit has started.
   var gone, ours;
   var panel, body, title, from, launcher, status, opener, shown;
   // gen counts mounts, so that one still loading when the panel closes gives up.
@@ -65,7 +65,10 @@
     try { return closest(t, sel); } catch (e) { /* not an element */ }
   }
 
-  function webUrl(u) { return /^https?:/i.test(u) && u; }
+  // A web address that parses, so location.replace cannot throw on it.
+  function webUrl(u) {
+    try { return /^https?:$/.test(new U(u).protocol) && u; } catch (e) { /* not a web address */ }
+  }
 
   // ours lets the exit's own navigation past the navigate listener below.
   function go() {
@@ -270,7 +273,7 @@
     ".panel{font:1rem/1.5 system-ui,sans-serif;color:#0b0c0c;background:#fff}" +
     // The exit stays fixed at the top right. The floating panel's own top bar sits under it and
     // only the part below scrolls, so no text or link ever passes beneath the exit.
-    ".float{position:fixed;inset:0 0 0 auto;z-index:2147483645;width:min(30rem,100vw);display:flex;flex-flow:column;border-left:1px solid #b1b4b6}" +
+    ".float{position:fixed;inset:0 0 0 auto;z-index:2147483646;width:min(30rem,100vw);display:flex;flex-flow:column;border-left:1px solid #b1b4b6}" +
     ".bar{display:flex;align-items:center;min-height:4rem;padding:.5rem 1rem;border-bottom:1px solid #b1b4b6}" +
     ".float .scroll{flex:1;overflow-y:auto;padding:1rem 1rem 2rem}" +
     "h2{margin:0;font-size:1.5rem}.from{margin-top:0;color:#484949}a{color:#1d4f6e}" +
@@ -317,7 +320,7 @@
   // Shows the buttons as soon as <body> exists, without waiting for the rest of the page, and
   // keeps them there whatever the page removes or swaps (as Turbo and pjax do with <body>).
   function restore() {
-    var b = bodyOf(d), to, target;
+    var b = query(html(d), "body"), to, target;
     if (gone || !b) return;
     // The exit goes first in <body>, or into the page's open modal <dialog>: everything outside
     // that is inert. (Where one modal opens another, the first is taken.) Moving a popover
