@@ -436,6 +436,24 @@ describe('the exit against a careless or hostile host page', () => {
       await page.waitForURL(profileOf('livin').exit_url || DEFAULT_EXIT);
     } finally { await context.close(); }
   });
+
+  test('a snippet exit address that does not parse gives way to the default, and the exit still leaves', async () => {
+    const { context, page } = await newPage(browser, server);
+    try {
+      await blockWasm(context);
+      const typo = server.url('/demo/exit-typo.html');
+      await context.route(typo, (route) => route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+          + '<script src="/safe-contact.js" data-profile="livin" data-exit-url="https://[bbc.co.uk/weather"></script>'
+          + '<title>Home</title></head><body><main><h1>Home</h1></main></body></html>',
+      }));
+      await page.goto(typo);
+      assert.equal(await page.locator(EXIT).getAttribute('href'), DEFAULT_EXIT);
+      await page.locator(EXIT).click();
+      await page.waitForURL(DEFAULT_EXIT);
+    } finally { await context.close(); }
+  });
 });
 
 describe('host scripts cannot read the widget', () => {
