@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import { APP, HOST, LAUNCHER, launch, newPage } from './harness.mjs';
+import { APP, HOST, LAUNCHER, formFrame, launch, newPage } from './harness.mjs';
 import { keyFile, startEndpoint } from './endpoint.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
 import { codeTracker } from './totp.mjs';
@@ -111,7 +111,9 @@ async function sendFromLivin() {
   await page.locator(LAUNCHER).click();
   await page.locator(APP).waitFor({ state: 'visible' });
   await page.locator(`${HOST} .fold-button[aria-controls="sc-callback"]`).click();
-  const field = (id) => page.locator(`${HOST} #sc-f-${id}`);
+  // The form is in its frame, from the endpoint's origin.
+  const form = formFrame(page);
+  const field = (id) => form.locator(`#sc-f-${id}`);
   await field('area-1').check(); // Darlington
   await field('contact_method').check(); // Phone call
   await field('contact').fill(TYPED.contact);
@@ -123,8 +125,8 @@ async function sendFromLivin() {
   await field('interpreter_language').fill(TYPED.language);
   await field('other_access_needs').fill(TYPED.needs);
   await field('consent').check();
-  await page.locator(`${HOST} .callback form button[type="submit"]`).click();
-  await page.locator(`${HOST} .panel-success`).waitFor({ timeout: 30000 });
+  await form.locator('.callback form button[type="submit"]').click();
+  await form.locator('.panel-success').waitFor({ timeout: 30000 });
   await context.close();
 }
 
