@@ -323,7 +323,7 @@
     var b = query(html(d), "body"), to, target;
     if (gone || !b) return;
     // The exit goes first in <body>, or into the page's open modal <dialog>: everything outside
-    // that is inert. (Where one modal opens another, the first is taken.) Moving a popover
+    // that is inert. (Where one modal opens another, the first in the page is taken.) Moving a popover
     // hides it.
     try { to = query(html(d), "dialog:modal"); } catch (e) { /* no :modal */ }
     if (parent(exitHost) != (to = to || b)) {
