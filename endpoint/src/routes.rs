@@ -68,6 +68,16 @@ pub fn router(app: Arc<AppState>) -> Router {
     let api = api.merge(
         Router::new()
             .route("/v1/form/{landlord}", get(form_page::show))
+            // What axum answers itself here (405 for another method) is not kept or framed
+            // either; the page's own headers stay as they are.
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+            ))
             .with_state(Arc::clone(&app)),
     );
 

@@ -143,6 +143,14 @@ async fn the_frame_page_answers_404_without_a_profile_or_an_endpoint_origin() {
     for unknown in ["/v1/form/nobody", "/v1/form/Livin", "/v1/form/livin%2F.."] {
         not_found(c.get(s.url(unknown)).send().await.unwrap()).await;
     }
+    // What axum answers on its own is not kept or framed either.
+    let r = c.post(s.url("/v1/form/livin")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_eq!(
+        r.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
     s.running.shutdown().await;
 
     // Star has no profile, so no form page; Livin still has one.
