@@ -108,8 +108,12 @@
   // "Leave site?" prompt can stall or cancel it.
   on("beforeunload", function (e) { if (gone) stopAll(e); });
 
-  // A page restored from the back/forward cache is blanked again and leaves again.
-  on("pageshow", function () { if (gone) leave(); });
+  // A page restored from the back/forward cache is blanked again and leaves again. One left
+  // another way is kept by the browser as it was, the form's answers with it, for anyone who
+  // presses Back: so the panel forgets them as the page goes, and draws itself afresh if it
+  // comes back open.
+  on("pagehide", function () { if (!gone) unmount(); });
+  on("pageshow", function () { gone ? leave() : shown && mount(); });
 
   // Capturing on the window, so a host script that stops or cancels these events cannot turn
   // the exit into a plain link or swallow the tap, nor keep the panel from opening. Outside the
@@ -137,12 +141,14 @@
 
   // The frame the panel shows the call-back form in is from the endpoint's origin, and tells
   // the loader with a message when someone asks it to exit. Only that frame, in this closed
-  // root, and still at that origin, can ask; every other message goes on to the page.
+  // root, and still at that origin, is heard. None of its messages goes on to the page: how
+  // tall the form grows, or that it was sent, would tell a page's script what the person did.
+  // The panel hears the rest from here. Every other message goes on to the page.
   on("message", function (e) {
     var f = query(wrap, "iframe"), s = source(e);
-    if (f && s == frameWin(f) && origin(e) == urlOrigin(new U(frameSrc(f))) && (s = data(e)) && s.safeContact == "exit") {
+    if (f && s == frameWin(f) && origin(e) == urlOrigin(new U(frameSrc(f)))) {
       stopAll(e);
-      leave();
+      (s = data(e)) && s.safeContact == "exit" ? leave() : view && view.heard(s);
     }
   });
 
@@ -151,9 +157,10 @@
   // was. Escape in a text field or a page's own open <dialog> belongs to that control, as in
   // NSW's Quick exit. Our panel is not modal and Escape does not close it, so there Escape
   // twice still leaves. The key that completes either is stopped like a click on the exit, and
-  // so is every key once the exit has started, so no host key handler sees them (one that calls
-  // window.stop() would stop the exit).
+  // so is every key press and release once the exit has started, so no host key handler sees
+  // them (one that calls window.stop() would stop the exit).
   var shifts = 0, shiftTimer, lastEsc;
+  on("keyup", function (e) { if (gone) halt(e); });
   function lapse() { shifts = 0; clear(shiftTimer); text(live, ""); }
   on("keydown", function (e) {
     var k = key(e), c = code(e), t = now();
@@ -297,8 +304,7 @@
     var t = d.createElement("div");
     t.innerHTML = "<div " + name + ' data-hj-suppress data-clarity-mask="true" class="rr-block ph-no-capture fs-exclude">';
     t = t.firstChild;
-    t.style.cssText = "display:block!important;visibility:visible!important;opacity:1!important;" +
-      "transform:none!important;filter:none!important;contain:none!important;" + style;
+    t.style.cssText = "all:initial!important;display:block!important;" + style;
     var r = t.attachShadow({ mode: "closed" });
     r.innerHTML = "<style>" + CSS + "</style>" + html;
     return r;
@@ -351,7 +357,8 @@
       from = query(wrap, ".from");
       launcher = query(wrap, ".launcher");
       text(title, label);
-      shown = false;
+      // An inline panel is always open.
+      shown = inline;
       // Drops the app drawn in the old markup, if any, and puts the fallback in the new.
       unmount();
       if (launcher) {

@@ -6,20 +6,20 @@
 //! iframe reloads it (losing the answers) and a second navigation would add a history entry.
 //! A redraw in another language keeps this fold where it is and tells the frame the language.
 //!
-//! The frame talks by `postMessage`, and only messages from this frame's window and origin
-//! count: `alive` when its first script runs, `ready` when the form is drawn, `failed` when it
-//! cannot be, and `height` as its content grows or shrinks. Its `exit` message is the
-//! loader's, which leaves at once.
+//! The frame talks by `postMessage`: `alive` when its first script runs, `ready` when the form
+//! is drawn, `failed` when it cannot be, `height` as its content grows or shrinks, and `exit`.
+//! The loader hears them all first, checks they come from this frame's window and origin, and
+//! stops them there, so no script of the page learns how the form is going; it leaves on
+//! `exit` and hands the rest to [`FormFrame::heard`].
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use js_sys::Reflect;
 use safe_contact_profile::{Language, Profile, Service};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlIFrameElement, MessageEvent};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlIFrameElement};
 
 use crate::contact::service_list;
 use crate::dom::{el, focus, replace_children, set_hidden, Listeners};
@@ -57,7 +57,6 @@ pub struct FormFrame {
     /// The panel's language, which the frame follows once it can hear.
     language: Cell<&'static str>,
     listeners: RefCell<Listeners>,
-    on_message: Closure<dyn FnMut(MessageEvent)>,
     timers: RefCell<Vec<Timeout>>,
 }
 
@@ -70,8 +69,7 @@ impl FormFrame {
         language: &'static Language,
         helpline: Option<&Service>,
     ) -> Option<Rc<FormFrame>> {
-        let window = web_sys::window()?;
-        let page = window.location().href().ok()?;
+        let page = web_sys::window()?.location().href().ok()?;
         let endpoint = web_sys::Url::new_with_base(endpoint, &page).ok()?;
         // The landlord id and the language are all the frame takes from the page.
         let src = web_sys::Url::new_with_base(&format!("form/{}", profile.id), &endpoint.href())
@@ -100,31 +98,19 @@ impl FormFrame {
             .chain(helpline)
             .cloned()
             .collect();
-        let frame = Rc::new_cyclic(|me: &Weak<FormFrame>| {
-            let me = me.clone();
-            FormFrame {
-                fold,
-                iframe,
-                status,
-                failed,
-                origin: src.origin(),
-                landlord: profile.name.clone(),
-                contacts,
-                state: Cell::new(State::Loading),
-                language: Cell::new(language.code),
-                listeners: RefCell::new(Listeners::default()),
-                on_message: Closure::new(move |e: MessageEvent| {
-                    if let Some(frame) = me.upgrade() {
-                        frame.heard(&e);
-                    }
-                }),
-                timers: RefCell::new(Vec::new()),
-            }
+        let frame = Rc::new(FormFrame {
+            fold,
+            iframe,
+            status,
+            failed,
+            origin: src.origin(),
+            landlord: profile.name.clone(),
+            contacts,
+            state: Cell::new(State::Loading),
+            language: Cell::new(language.code),
+            listeners: RefCell::new(Listeners::default()),
+            timers: RefCell::new(Vec::new()),
         });
-        let _ = window.add_event_listener_with_callback(
-            "message",
-            frame.on_message.as_ref().unchecked_ref(),
-        );
         frame.listen();
         frame.relabel(language);
         frame.after(READY_WAIT_MS, |f| f.state.get() != State::Ready);
@@ -167,17 +153,9 @@ impl FormFrame {
         }));
     }
 
-    fn heard(&self, e: &MessageEvent) {
-        let from_frame = e.origin() == self.origin
-            && self
-                .iframe
-                .content_window()
-                .is_some_and(|w| e.source().is_some_and(|s| JsValue::from(s) == JsValue::from(w)));
-        if !from_frame {
-            return;
-        }
-        let data = e.data();
-        let field = |name: &str| Reflect::get(&data, &JsValue::from_str(name)).ok();
+    /// A message from the frame, passed on by the loader once it has checked where it came from.
+    pub fn heard(&self, data: &JsValue) {
+        let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
         match field("safeContact").and_then(|k| k.as_string()).as_deref() {
             Some("alive") if self.state.get() == State::Loading => self.set_state(State::Alive),
             Some("ready") => {
@@ -258,12 +236,6 @@ impl FormFrame {
 
 impl Drop for FormFrame {
     fn drop(&mut self) {
-        if let Some(window) = web_sys::window() {
-            let _ = window.remove_event_listener_with_callback(
-                "message",
-                self.on_message.as_ref().unchecked_ref(),
-            );
-        }
         // Out of the page, the frame's document goes, and every answer in it.
         self.fold.section.remove();
     }

@@ -39,6 +39,11 @@ pub struct Mounted {
 impl Mounted {
     /// Removes the panel and forgets every answer in it.
     pub fn unmount(self) {}
+
+    /// A message from the call-back form's frame, which the loader has checked came from it.
+    pub fn heard(&self, data: JsValue) {
+        self.view.heard(&data);
+    }
 }
 
 impl Drop for Mounted {

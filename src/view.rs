@@ -265,6 +265,13 @@ impl View {
         }
     }
 
+    /// A message from the form's frame, which the loader has checked and passes on.
+    pub fn heard(&self, data: &wasm_bindgen::JsValue) {
+        if let Some(frame) = &self.frame {
+            frame.heard(data);
+        }
+    }
+
     /// On close and exit: the panel and every answer in it go, and the frame around it is
     /// English again, like the loader's fallback that takes the panel's place.
     pub fn clear(&self) {
