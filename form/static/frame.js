@@ -25,17 +25,21 @@
     origins.forEach(function (o) { try { parent.postMessage(message, o); } catch (e) { /* not an origin */ } });
   }
 
-  // The panel's loader leaves at once when it hears "exit". A page can swallow that message,
-  // so while the key press or click still counts as the person's own act, the frame also sends
-  // the whole tab to the exit page itself; without that, the browser refuses and the message
-  // alone does it.
+  // The panel's loader leaves at once when it hears "exit", blanking the page and holding back
+  // its "Leave site?" prompts, and removes this frame as it goes. A page could swallow that
+  // message, so a moment later, while the key press or click still counts as the person's own
+  // act, a frame still here sends the whole tab to the exit page itself (to the endpoint's exit
+  // address for the landlord, which may differ from the snippet's). Without that act the
+  // browser refuses, and the message alone does it.
   function leave() {
     if (gone) return;
     gone = true;
     try {
       tell({ safeContact: "exit" });
-      top.location.replace(exitUrl);
-    } catch (e) { /* refused without the person's own act */ } finally {
+      setTimeout(function () {
+        try { top.location.replace(exitUrl); } catch (e) { /* refused without the person's own act */ }
+      }, 150);
+    } finally {
       d.documentElement.style.setProperty("display", "none", "important");
       if (app) { app.free(); app = null; }
     }
@@ -66,6 +70,8 @@
   w.addEventListener("message", function (e) {
     var m = e.data;
     if (e.source !== parent || origins.indexOf(e.origin) < 0 || !m || m.safeContact != "language") return;
+    // The same language again changes nothing, and a redraw would move focus from the field.
+    if (String(m.lang) == lang) return;
     lang = String(m.lang);
     if (app) app.language(lang);
   });
