@@ -30,7 +30,9 @@ const HOVER = 1000;
 const PHONE = { cpu: 4, latency: 150, down: 1_600_000 / 8, up: 750_000 / 8 };
 
 // The widget's own files, told apart from the host page's by path.
-const WIDGET_FILE = /\/(safe-contact\.js|safe-contact-widget\.js|safe-contact-widget_bg\.wasm|profiles\/[^/]+\.json)$/;
+const WIDGET_FILE = /\/(safe-contact\.js|safe-contact-widget\.js|safe-contact-widget_bg\.wasm|profiles\/[^/]+\.json|lang\/[a-z]+\.json|v1\/form\/[^/]+|form\/[^/]+)$/;
+// The call-back form's frame, from the endpoint's origin (issue 19).
+const FRAME_FILES = ['form/frame.js', 'form/form.css', 'form/safe-contact-form.js', 'form/safe-contact-form_bg.wasm'];
 
 // What the timings wait for, inside the panel's shadow root. The 999 advice is the loader's
 // fallback until the app mounts, then the app's own "danger" section; either counts. The app
@@ -172,6 +174,51 @@ async function clickAndTime(page, selector, selectors) {
   return Object.fromEntries(selectors.map((s) => [s, seen[s] == null ? null : seen[s] - clickAt]));
 }
 
+// Clicks "Ask us to contact you safely" and returns the time until the form shows in its frame.
+// The frame is another origin, in a process of its own, so it watches itself; both clocks are
+// read as wall-clock time (timeOrigin + now), which the two documents share.
+async function formReady(page) {
+  const frame = await (async () => {
+    for (let i = 0; i < 600; i++) {
+      const f = page.frames().find((x) => x.url().includes('/v1/form/'));
+      if (f) return f;
+      await page.waitForTimeout(100);
+    }
+    return null;
+  })();
+  if (!frame) return null;
+  // A frame in a closed fold is not drawn: its form has no size until the fold opens. A
+  // ResizeObserver hears the first size at the frame's next rendering, when it could be painted.
+  await frame.evaluate((form) => {
+    window.__formSeen = new Promise((resolve) => {
+      const seen = (el) => {
+        const r = el.getBoundingClientRect();
+        if (r.width > 0 && r.height > 0) { resolve(performance.timeOrigin + performance.now()); return true; }
+        return false;
+      };
+      const watchForm = (el) => {
+        if (seen(el)) return;
+        const o = new ResizeObserver(() => { if (seen(el)) o.disconnect(); });
+        o.observe(el);
+      };
+      const el = document.querySelector(form);
+      if (el) return watchForm(el);
+      // Not drawn yet: wait for the wasm to draw it.
+      const m = new MutationObserver(() => {
+        const found = document.querySelector(form);
+        if (found) { m.disconnect(); watchForm(found); }
+      });
+      m.observe(document, { childList: true, subtree: true });
+      setTimeout(() => resolve(null), 60_000);
+    });
+  }, FORM);
+  const before = await page.evaluate(() => window.__clicks.length);
+  await page.locator(CALLBACK_BUTTON).click();
+  const seen = await frame.evaluate(() => window.__formSeen);
+  const clickAt = await page.evaluate((i) => performance.timeOrigin + window.__clicks[i], before);
+  return seen == null ? null : seen - clickAt;
+}
+
 // One visit. The person reads the page for 10 s without showing intent (what the widget costs
 // a page nobody opens it on), then either clicks the launcher straight away (cold) or first
 // rests the pointer on it for `hover` ms (warm: the hover starts the profile and the app).
@@ -187,12 +234,12 @@ async function visit(browser, endpoint, hover) {
   }
   const panel = await clickAndTime(page, LAUNCHER, [LOADER_999, APP_999, LOCAL]);
   const [loader999, app999] = [panel[LOADER_999], panel[APP_999]];
-  const callback = await clickAndTime(page, CALLBACK_BUTTON, [FORM]);
+  const form = await formReady(page);
   // Anything still arriving (nothing is expected) is given a moment to count.
   await page.waitForTimeout(500);
   const result = {
     beforeIntent, total: transferred(), files: [...files],
-    fallback: loader999 ?? app999, fromLoader: loader999 != null, local: panel[LOCAL], form: callback[FORM],
+    fallback: loader999 ?? app999, fromLoader: loader999 != null, local: panel[LOCAL], form,
   };
   await context.close();
   return result;
@@ -264,7 +311,7 @@ const profileFiles = readdirSync(path.join(DIST, 'profiles')).filter((f) => f.en
 const sizeOf = (f) => (existsSync(path.join(DIST, f)) ? readFileSync(path.join(DIST, f)).length : null);
 const sizes = {};
 console.log(`  ${'file'.padEnd(32)} ${'plain'.padStart(9)} ${'gzip'.padStart(9)} ${'brotli'.padStart(9)}`);
-for (const f of ['safe-contact.js', 'safe-contact-widget.js', 'safe-contact-widget_bg.wasm', ...profileFiles]) {
+for (const f of ['safe-contact.js', 'safe-contact-widget.js', 'safe-contact-widget_bg.wasm', ...profileFiles, ...FRAME_FILES]) {
   sizes[f] = { plain: sizeOf(f), gzip: sizeOf(`${f}.gz`), br: sizeOf(`${f}.br`) };
   const cell = (v) => String(v ?? '-').padStart(9);
   console.log(`  ${f.padEnd(32)} ${cell(sizes[f].plain)} ${cell(sizes[f].gzip)} ${cell(sizes[f].br)}`);
@@ -274,8 +321,15 @@ for (const f of ['safe-contact.js', 'safe-contact-widget.js', 'safe-contact-widg
 const whole = ['safe-contact.js', 'safe-contact-widget.js', 'safe-contact-widget_bg.wasm', `profiles/${LANDLORD}.json`];
 const wholeGzip = whole.reduce((sum, f) => sum + (sizes[f].gzip ?? sizes[f].plain), 0);
 const wholeBr = whole.reduce((sum, f) => sum + (sizes[f].br ?? sizes[f].plain), 0);
-line(`full widget for ${LANDLORD}, gzip`, `${wholeGzip} B (${kb(wholeGzip)})`, '≤ 120 KB gzipped');
-line(`full widget for ${LANDLORD}, brotli`, `${wholeBr} B (${kb(wholeBr)})`);
+const frameGzip = FRAME_FILES.reduce((sum, f) => sum + (sizes[f].gzip ?? sizes[f].plain), 0);
+const frameBr = FRAME_FILES.reduce((sum, f) => sum + (sizes[f].br ?? sizes[f].plain), 0);
+line('loader, gzip', `${sizes['safe-contact.js'].gzip ?? sizes['safe-contact.js'].plain} B`, '≤ 3,600 B gzipped (issue 19)');
+line('loader, brotli', `${sizes['safe-contact.js'].br ?? sizes['safe-contact.js'].plain} B`, '≤ 3,300 B brotli (issue 19)');
+line(`panel for ${LANDLORD}, gzip`, `${wholeGzip} B (${kb(wholeGzip)})`);
+line(`panel for ${LANDLORD}, brotli`, `${wholeBr} B (${kb(wholeBr)})`);
+line('form frame, gzip', `${frameGzip} B (${kb(frameGzip)})`);
+line('form frame, brotli', `${frameBr} B (${kb(frameBr)})`);
+line('panel and frame together, gzip', `${wholeGzip + frameGzip} B (${kb(wholeGzip + frameGzip)})`, '≤ 120 KB gzipped (issue 19)');
 
 // The machine may be busy with other work; its load says how far to trust the timings.
 const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
@@ -313,7 +367,7 @@ try {
       + ` of ${runs.length} runs, else first by the app`);
     line('  click → full panel (#sc-local) visible', ms(med(runs, 'local')), '≤ 1.0 s, slow phone, empty cache');
     console.log(`      [${all(runs, 'local')}]`);
-    line('  "Ask us to contact you safely" → form ready', ms(med(runs, 'form')));
+    line('  "Ask us to contact you safely" → form ready', ms(med(runs, 'form')), '≤ 500 ms once the panel is open');
     console.log(`      [${all(runs, 'form')}]`);
   }
 
