@@ -13,7 +13,10 @@ use crate::local_support::{area_services, local_support};
 use crate::section::section_body;
 use crate::text::{fill, t};
 
-const CSS: &str = include_str!("../style/widget.css");
+const CSS: &str = concat!(
+    include_str!("../style/base.css"),
+    include_str!("../style/widget.css")
+);
 
 /// The whole panel, to go in the loader's panel body: urgent advice first, then short
 /// sections a person can open one at a time. `profile` is `None` when it failed to load.
