@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, freePort, stubOffsite } from './harness.mjs';
+import { CHROMIUM_ARGS, formDrawn, freePort, stubOffsite } from './harness.mjs';
 import { startEndpoint } from './endpoint.mjs';
 
 const PHONE = '07700 900123';
@@ -57,21 +57,12 @@ async function pageOnSite() {
   return { context, page: await context.newPage() };
 }
 
-async function formFrame(page) {
-  for (let i = 0; i < 150; i++) {
-    const frame = page.frames().find((f) => f.url().includes('/v1/form/'));
-    if (frame && await frame.locator('form').count()) return frame;
-    await page.waitForTimeout(100);
-  }
-  throw new Error('the form never drew in its frame');
-}
-
 test('a page kept for Back keeps nothing typed: the form is empty when it comes back', async () => {
   const { context, page } = await pageOnSite();
   try {
     await page.goto(site.url('/demo/livin.html'));
     await page.evaluate(() => window.SafeContact.open());
-    const frame = await formFrame(page);
+    const frame = await formDrawn(page);
     // Typed into the closed fold's form as the browser would keep it: the field's value.
     await frame.locator('#sc-f-contact').evaluate((input, phone) => {
       input.value = phone;
@@ -83,7 +74,7 @@ test('a page kept for Back keeps nothing typed: the form is empty when it comes 
     await page.waitForFunction(() => document.readyState === 'complete');
     assert.equal(await page.evaluate(() => window.__restored), true, 'the browser kept the page for Back');
     // The panel was open, so it draws itself again: a new frame, with an empty form.
-    const again = await formFrame(page);
+    const again = await formDrawn(page);
     assert.equal(await again.evaluate(() => window.__before), undefined, 'the frame that held the answers came back');
     assert.equal(await again.locator('#sc-f-contact').inputValue(), '');
     assert.ok(!await page.evaluate((phone) => document.documentElement.outerHTML.includes(phone), PHONE));

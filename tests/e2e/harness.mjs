@@ -230,6 +230,16 @@ export async function formFrameOf(page) {
   throw new Error('the form frame never loaded');
 }
 
+/** The call-back form's frame once it has drawn the form, found as a person's browser has it. */
+export async function formDrawn(page) {
+  for (let i = 0; i < 150; i++) {
+    const frame = page.frames().find((f) => f.url().includes('/v1/form/'));
+    if (frame && await frame.locator('form').count()) return frame;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the form never drew in its frame');
+}
+
 /**
  * What the page has stored: every write to any storage since it loaded (recorded by the init
  * script) and what sessionStorage and localStorage hold now.

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { DEFAULT_EXIT, HELPLINE, launch, newPage, profileOf } from './harness.mjs';
+import { DEFAULT_EXIT, HELPLINE, formDrawn, launch, newPage, profileOf } from './harness.mjs';
 import { startEndpoint } from './endpoint.mjs';
 import { assertNone } from './axe.mjs';
 
@@ -66,23 +66,13 @@ async function clickByRole(page, role, name) {
   }
 }
 
-/** The form's frame, once it has drawn the form. */
-async function formFrame(page) {
-  for (let i = 0; i < 150; i++) {
-    const frame = page.frames().find((f) => f.url().includes('/v1/form/'));
-    if (frame && await frame.locator('form').count()) return frame;
-    await page.waitForTimeout(100);
-  }
-  throw new Error('the form never drew in its frame');
-}
-
 /** Opens the panel and the form as a person would, and fills it with the keyboard. */
 async function openAndFill(page, url, { loaded = async () => {} } = {}) {
   await page.goto(server.url(url));
   await loaded();
   await clickByRole(page, 'button', 'Domestic abuse support');
   await clickByRole(page, 'button', 'Ask us to contact you safely');
-  const frame = await formFrame(page);
+  const frame = await formDrawn(page);
   await frame.getByRole('radio', { name: 'Darlington' }).check();
   await frame.getByRole('radio', { name: 'Text message' }).check();
   await frame.getByRole('textbox', { name: /safe phone number/i }).click();
@@ -384,12 +374,12 @@ for (const when of ['once the form is ready', 'while the form is still loading']
       await page.goto(server.url('/demo/livin.html'));
       await clickByRole(page, 'button', 'Domestic abuse support');
       if (!loading) {
-        const frame = await formFrame(page);
+        const frame = await formDrawn(page);
         await frame.waitForFunction(() => window.__panelSaidLanguage === true, null, { polling: 100 });
       }
       await clickByRole(page, 'button', 'Ask us to contact you safely');
       release();
-      const frame = await formFrame(page);
+      const frame = await formDrawn(page);
       await frame.waitForFunction(() => window.__panelSaidLanguage === true, null, { polling: 100 });
       await assertFocusOnStart(page, frame, 'opening the section');
       // Held until the section was open, the wasm made the form ready only after that.
@@ -430,7 +420,7 @@ async function narrowForm(page) {
   await page.goto(server.url('/demo/livin.html'));
   await clickByRole(page, 'button', 'Domestic abuse support');
   await clickByRole(page, 'button', 'Ask us to contact you safely');
-  return formFrame(page);
+  return formDrawn(page);
 }
 
 const NARROW = { viewport: { width: 360, height: 740 } };
