@@ -109,10 +109,10 @@
   on("beforeunload", function (e) { if (gone) stopAll(e); });
 
   // A page restored from the back/forward cache is blanked again and leaves again. One left
-  // another way is kept by the browser as it was, the form's answers with it, for anyone who
-  // presses Back: so the panel forgets them as the page goes, and draws itself afresh if it
-  // comes back open.
-  on("pagehide", function () { if (!gone) unmount(); });
+  // another way is kept by the browser as it was, the open panel and the form's answers with
+  // it, for anyone who presses Back: so as the page goes the panel closes and forgets them, as
+  // on Close (an inline panel, always open, draws itself afresh when it comes back).
+  on("pagehide", function () { gone || (close(), unmount()); });
   on("pageshow", function () { gone ? leave() : shown && mount(); });
 
   // Capturing on the window, so a host script that stops or cancels these events cannot turn

@@ -57,26 +57,36 @@ async function pageOnSite() {
   return { context, page: await context.newPage() };
 }
 
-test('a page kept for Back keeps nothing typed: the form is empty when it comes back', async () => {
-  const { context, page } = await pageOnSite();
-  try {
-    await page.goto(site.url('/demo/livin.html'));
-    await page.evaluate(() => window.SafeContact.open());
-    const frame = await formDrawn(page);
-    // Typed into the closed fold's form as the browser would keep it: the field's value.
-    await frame.locator('#sc-f-contact').evaluate((input, phone) => {
-      input.value = phone;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    }, PHONE);
-    await frame.evaluate(() => { window.__before = true; });
-    await page.goto(site.url('/demo/chesterfield.html'));
-    await page.goBack({ waitUntil: 'commit' });
-    await page.waitForFunction(() => document.readyState === 'complete');
-    assert.equal(await page.evaluate(() => window.__restored), true, 'the browser kept the page for Back');
-    // The panel was open, so it draws itself again: a new frame, with an empty form.
-    const again = await formDrawn(page);
-    assert.equal(await again.evaluate(() => window.__before), undefined, 'the frame that held the answers came back');
-    assert.equal(await again.locator('#sc-f-contact').inputValue(), '');
-    assert.ok(!await page.evaluate((phone) => document.documentElement.outerHTML.includes(phone), PHONE));
-  } finally { await context.close(); }
-});
+for (const { page: at, inline } of [{ page: '/demo/livin.html', inline: false }, { page: '/demo/support.html', inline: true }]) {
+  const what = inline ? 'an inline panel draws a new, empty form' : 'the panel comes back closed, and opens with an empty form';
+  test(`a page kept for Back keeps nothing typed: ${what}`, async () => {
+    const { context, page } = await pageOnSite();
+    try {
+      await page.goto(site.url(at));
+      if (!inline) await page.evaluate(() => window.SafeContact.open());
+      const frame = await formDrawn(page);
+      // Typed into the closed fold's form as the browser would keep it: the field's value.
+      await frame.locator('#sc-f-contact').evaluate((input, phone) => {
+        input.value = phone;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }, PHONE);
+      await frame.evaluate(() => { window.__before = true; });
+      await page.goto(site.url('/demo/chesterfield.html'));
+      await page.goBack({ waitUntil: 'commit' });
+      await page.waitForFunction(() => document.readyState === 'complete');
+      assert.equal(await page.evaluate(() => window.__restored), true, 'the browser kept the page for Back');
+      if (!inline) {
+        // Back shows the page as anyone else would see it: the panel closed. (The floating
+        // panel is a dialog; closed, it is hidden.)
+        const cdp = await context.newCDPSession(page);
+        const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+        assert.ok(!nodes.some((n) => !n.ignored && n.role?.value === 'dialog'), 'the panel came back open');
+        await page.evaluate(() => window.SafeContact.open());
+      }
+      const again = await formDrawn(page);
+      assert.equal(await again.evaluate(() => window.__before), undefined, 'the frame that held the answers came back');
+      assert.equal(await again.locator('#sc-f-contact').inputValue(), '');
+      assert.ok(!await page.evaluate((phone) => document.documentElement.outerHTML.includes(phone), PHONE));
+    } finally { await context.close(); }
+  });
+}
