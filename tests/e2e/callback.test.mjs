@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  APP, EXIT, HOST, LANDLORDS, LAUNCHER, NO_STORAGE, formFrame, formFrameOf, launch, newPage,
+  APP, EXIT, HOST, LANDLORDS, LAUNCHER, NO_STORAGE, formDrawn, formFrame, launch, newPage,
   profileOf, storageTrace,
 } from './harness.mjs';
 import { startEndpoint } from './endpoint.mjs';
@@ -42,7 +42,7 @@ async function openForm(page, id) {
 
 // What has focus inside the form's frame (the page sees only the frame element).
 async function frameActive(page) {
-  const frame = await formFrameOf(page);
+  const frame = await formDrawn(page);
   return frame.evaluate(() => {
     const a = document.activeElement;
     return a && { id: a.id, cls: typeof a.className === 'string' ? a.className : '', tag: a.tagName.toLowerCase() };

@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launch, newPage, blockWasm, profileOf, waitForLauncher,
-  DEFAULT_EXIT, EXIT, EXIT_LIVE, EXIT_STUB_TITLE, LAUNCHER, REPORT_PATH,
+  DEFAULT_EXIT, EXIT, EXIT_LIVE, EXIT_STUB_TITLE, LAUNCHER, REPORT_PATH, withDeadline,
 } from './harness.mjs';
 
 /** The title the page takes as it leaves, in place of the landlord's. */
@@ -128,14 +128,6 @@ async function assertStayed({ page, start, offsite, exits }, what) {
   assert.equal(now.title, start.title, `${what}: the title is the page's own`);
   assert.deepEqual(exits, [], `${what}: no request went to the exit address`);
   assert.deepEqual(offsite, [], `${what}: nothing went off-site`);
-}
-
-function withDeadline(promise, ms, message) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 describe('quick exit, with the WebAssembly app blocked', () => {

@@ -219,15 +219,13 @@ export function formFrame(page) {
   return page.frameLocator(`${HOST} iframe.form-frame`);
 }
 
-/** The call-back form's frame once it has loaded, for evaluate(). */
-export async function formFrameOf(page) {
-  const handle = await page.locator(`${HOST} iframe.form-frame`).elementHandle();
-  for (let i = 0; i < 100; i++) {
-    const frame = await handle.contentFrame();
-    if (frame && frame.url().includes('/v1/form/')) return frame;
-    await page.waitForTimeout(100);
-  }
-  throw new Error('the form frame never loaded');
+/** `promise`, or an error saying `message` if it has not settled within `ms`. */
+export function withDeadline(promise, ms, message) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** The call-back form's frame once it has drawn the form, found as a person's browser has it. */

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   startServer, launch, newPage, blockWasm,
-  DEFAULT_EXIT, DEFAULT_LABEL, DEMO_FORM_ORIGIN, EXIT_STUB_TITLE, REPORT_PATH,
+  DEFAULT_EXIT, DEFAULT_LABEL, DEMO_FORM_ORIGIN, EXIT_STUB_TITLE, REPORT_PATH, withDeadline,
 } from './harness.mjs';
 import { startEndpoint } from './endpoint.mjs';
 
@@ -26,14 +26,6 @@ const NEUTRAL_TITLE = 'New Tab';
 let browser, server;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-function withDeadline(promise, ms, message) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Opens the demo index, then `path` with `script` right after the loader's tag, so that Back
