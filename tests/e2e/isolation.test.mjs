@@ -239,9 +239,16 @@ test('a host that wraps attachShadow and the value accessor of inputs reads none
   } finally { await context.close(); }
 });
 
-test('the frame leaves no trace: no history entry, no storage in either origin, no cookie', async () => {
+test('the frame leaves no trace: no history entry, no storage in either origin, no cookie, no referrer', async () => {
   const { context, page } = await newPage(browser, server, {}, { closedRoots: true });
   try {
+    // The endpoint is told nothing of the page the form was opened on.
+    const referrers = [];
+    page.on('request', async (r) => {
+      if (new URL(r.url()).origin !== server.formOrigin) return;
+      const referer = (await r.allHeaders()).referer;
+      if (referer) referrers.push(`${r.url()} from ${referer}`);
+    });
     await page.goto(server.url('/demo/livin.html'));
     const history = await page.evaluate(() => history.length);
     const frame = await openAndFill(page, '/demo/livin.html');
@@ -262,6 +269,21 @@ test('the frame leaves no trace: no history entry, no storage in either origin, 
       assert.deepEqual(trace, { writes: [], session: [], local: [], indexedDB: [], caches: [] }, `storage in ${f.url()}`);
     }
     assert.deepEqual(await context.cookies(), [], 'no cookie in either origin');
+    assert.deepEqual(referrers, [], 'no request to the endpoint names the page');
+  } finally { await context.close(); }
+});
+
+test('a page whose CSP allows only what the README lists still shows the panel and the form', async () => {
+  const policy = `script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; frame-src ${server.formOrigin}`;
+  const url = pageCopy('csp-readme', (html) =>
+    html.replace('<head>', `<head>\n  <meta http-equiv="Content-Security-Policy" content="${policy}">`));
+  const { context, page } = await newPage(browser, server, {}, { closedRoots: true });
+  try {
+    const refused = [];
+    page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) refused.push(m.text()); });
+    const frame = await openAndFill(page, url);
+    await send(page, frame);
+    assert.deepEqual(refused, [], 'the policy refused nothing the widget needs');
   } finally { await context.close(); }
 });
 
@@ -492,9 +514,8 @@ async function swallowExitMessages(page) {
   return swallowed;
 }
 
-test('on a page that swallows the frame\'s exit message, the frame\'s own "Exit this page" link still leaves the whole page', async () => {
-  const { context, page } = await newPage(browser, server, {}, { closedRoots: true });
-  try {
+/** Livin's form opened on such a page, with nothing in the frame activated yet. */
+async function openWhereExitIsSwallowed(page) {
     const swallowed = await swallowExitMessages(page);
     await page.goto(server.url('/'));
     await page.goto(server.url('/demo/livin.html'));
@@ -502,35 +523,37 @@ test('on a page that swallows the frame\'s exit message, the frame\'s own "Exit 
     await clickByRole(page, 'button', 'Ask us to contact you safely');
     const quiet = await quietFrame(page);
     assert.equal(await quiet.read('navigator.userActivation.hasBeenActive'), false, 'nothing has activated the frame yet');
-    assert.equal(await quiet.read("document.querySelector('a.exit').textContent"), 'Emergency Exit this page');
-    await clickInFrame(page, quiet, 'a.exit');
+  return { swallowed, quiet };
+}
+
+async function assertFrameLeftByItself(page, swallowed) {
     await page.waitForURL(profileOf('livin').exit_url || DEFAULT_EXIT);
     assert.deepEqual(swallowed, ['host swallowed exit'], 'the page swallowed the frame\'s message, so the frame left by itself');
     await page.goBack().catch(() => {});
     assert.notEqual(new URL(page.url()).pathname, '/demo/livin.html', 'Back does not return to the page');
+}
+
+test('on a page that swallows the frame\'s exit message, the frame\'s own "Exit this page" link still leaves the whole page', async () => {
+  const { context, page } = await newPage(browser, server, {}, { closedRoots: true });
+  try {
+    const { swallowed, quiet } = await openWhereExitIsSwallowed(page);
+    assert.equal(await quiet.read("document.querySelector('a.exit').textContent"), 'Emergency Exit this page');
+    await clickInFrame(page, quiet, 'a.exit');
+    await assertFrameLeftByItself(page, swallowed);
   } finally { await context.close(); }
 });
 
 test('on a page that swallows the frame\'s exit message, Shift three times in the form leaves once the person has clicked in it', async () => {
   const { context, page } = await newPage(browser, server, {}, { closedRoots: true });
   try {
-    const swallowed = await swallowExitMessages(page);
-    await page.goto(server.url('/'));
-    await page.goto(server.url('/demo/livin.html'));
-    await clickByRole(page, 'button', 'Domestic abuse support');
-    await clickByRole(page, 'button', 'Ask us to contact you safely');
-    const quiet = await quietFrame(page);
-    assert.equal(await quiet.read('navigator.userActivation.hasBeenActive'), false, 'nothing has activated the frame yet');
+    const { swallowed, quiet } = await openWhereExitIsSwallowed(page);
     // A tap on a day, then more than the 5 s a click's transient activation lasts: the sticky
     // activation it leaves is what lets the frame send the tab away.
     await clickInFrame(page, quiet, 'input[type=checkbox]');
     assert.equal(await quiet.read('document.activeElement.type'), 'checkbox', 'the click went to a checkbox in the form');
     await page.waitForTimeout(5500);
     for (let i = 0; i < 3; i++) await page.keyboard.press('Shift');
-    await page.waitForURL(profileOf('livin').exit_url || DEFAULT_EXIT);
-    assert.deepEqual(swallowed, ['host swallowed exit'], 'the page swallowed the frame\'s message, so the frame left by itself');
-    await page.goBack().catch(() => {});
-    assert.notEqual(new URL(page.url()).pathname, '/demo/livin.html', 'Back does not return to the page');
+    await assertFrameLeftByItself(page, swallowed);
   } finally { await context.close(); }
 });
 
