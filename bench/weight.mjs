@@ -3,24 +3,19 @@
 // Figures only: each is printed next to the goal of issue 9 ("Weight"), nothing passes or fails.
 //   node bench/weight.mjs [runs]      (after scripts/build.sh and
 //                                      cargo build --locked -p safe-contact-endpoint)
-// LIGHTHOUSE may name Lighthouse 12's CLI; without it the Lighthouse part is skipped.
-import { execFile, spawn } from 'node:child_process';
+// Lighthouse on the demo pages is bench/lighthouse.mjs, which takes the helpers it shares with
+// this file (the endpoint, medians, the printed lines) from here.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { DIST, HOST, LAUNCHER, freePort, launch, newPage } from '../tests/e2e/harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.argv[2] || 3);
 const LANDLORD = 'livin';
 const PAGE = `/demo/${LANDLORD}.html`;
-// The same page with the snippet taken out, made at run time by the proxy below.
-const PAGE_WITHOUT = `/demo/${LANDLORD}.without-snippet.html`;
-const LIGHTHOUSE = process.env.LIGHTHOUSE;
-const LIGHTHOUSE_RUNS = 3;
 // How long the pointer rests on the launcher before the click in a warm visit: about as long as
 // a person takes to move onto a button, read it and press.
 const HOVER = 1000;
@@ -46,18 +41,18 @@ const FORM = '.callback form';
 const CALLBACK_BUTTON = `${HOST} .fold-button[aria-controls="sc-callback"]`;
 
 // 1 KB = 1000 bytes here, so a goal reads the same in bytes as in KB.
-const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
-const ms = (v) => (v == null ? 'n/a' : `${Math.round(v)} ms`);
-const median = (values) => {
+export const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
+export const ms = (v) => (v == null ? 'n/a' : `${Math.round(v)} ms`);
+export const median = (values) => {
   const sorted = values.filter((v) => v != null).sort((a, b) => a - b);
   return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
 };
-const line = (label, figure, goal) => console.log(`  ${label.padEnd(46)} ${figure.padEnd(26)} ${goal ? `goal: ${goal}` : ''}`);
+export const line = (label, figure, goal) => console.log(`  ${label.padEnd(46)} ${figure.padEnd(26)} ${goal ? `goal: ${goal}` : ''}`);
 
 // --- The reference endpoint, as tests/e2e/callback.test.mjs starts it -----------------------
 
 // The demo config on a free loopback port, with a database of its own in a temp folder.
-async function startEndpoint() {
+export async function startEndpoint() {
   const dir = mkdtempSync(path.join(tmpdir(), 'safe-contact-bench-'));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -250,164 +245,81 @@ async function visit(browser, endpoint, hover) {
   return result;
 }
 
-// --- Lighthouse, with and without the snippet -----------------------------------------------
-
-// Serves the demo page without the snippet at PAGE_WITHOUT, compressed as the endpoint would
-// send it, and passes every other request to the endpoint untouched. Both variants are
-// measured through it, so the extra hop costs them the same.
-async function startProxy(endpoint) {
-  const html = readFileSync(path.join(DIST, PAGE), 'utf8');
-  const snippet = /\s*<script\b[^>]*\bsrc="[^"]*safe-contact\.js"[^>]*><\/script>/;
-  if (!snippet.test(html)) throw new Error(`no snippet found in ${PAGE}`);
-  const without = Buffer.from(html.replace(snippet, ''));
-  const target = new URL(endpoint.origin);
-  const server = createServer((req, res) => {
-    if (req.url === PAGE_WITHOUT) {
-      const accepts = String(req.headers['accept-encoding'] || '');
-      const [encoding, body] = /\bbr\b/.test(accepts) ? ['br', brotliCompressSync(without)]
-        : /\bgzip\b/.test(accepts) ? ['gzip', gzipSync(without, { level: 9 })] : [null, without];
-      res.writeHead(200, {
-        'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', Vary: 'accept-encoding',
-        ...(encoding && { 'Content-Encoding': encoding }),
-      });
-      return res.end(body);
-    }
-    const upstream = request({
-      host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers,
-    }, (answer) => { res.writeHead(answer.statusCode, answer.headers); answer.pipe(res); });
-    upstream.on('error', () => { res.writeHead(502); res.end(); });
-    req.pipe(upstream);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  return {
-    url: (p) => origin + p,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
-
-const CHROME_FLAGS = '--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run '
-  + '--disable-background-networking --disable-component-update --disable-sync';
-
-// One Lighthouse run (mobile, simulated throttling: its defaults), bounded to 3 minutes.
-function lighthouse(url) {
-  return new Promise((resolve, reject) => {
-    execFile(LIGHTHOUSE, [url, `--chrome-flags=${CHROME_FLAGS}`, '--only-categories=performance',
-      '--output=json', '--output-path=stdout', '--quiet'],
-    { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, timeout: 180_000, maxBuffer: 64 << 20 },
-    (error, stdout) => {
-      if (error) return reject(error);
-      const lhr = JSON.parse(stdout);
-      if (lhr.runtimeError) return reject(new Error(lhr.runtimeError.message));
-      resolve({
-        score: Math.round(lhr.categories.performance.score * 100),
-        lcp: lhr.audits['largest-contentful-paint'].numericValue,
-        bytes: lhr.audits['total-byte-weight'].numericValue,
-      });
-    });
-  });
-}
+// The machine may be busy with other work; its load says how far to trust the timings.
+export const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
 
 // --- The run --------------------------------------------------------------------------------
 
-// Sizes straight from dist/: each widget file, plain and as its precompressed copies.
-console.log(`Widget files in dist/ (1 KB = 1000 B):`);
-const profileFiles = readdirSync(path.join(DIST, 'profiles')).filter((f) => f.endsWith('.json')).map((f) => `profiles/${f}`);
-const sizeOf = (f) => (existsSync(path.join(DIST, f)) ? readFileSync(path.join(DIST, f)).length : null);
-const sizes = {};
-console.log(`  ${'file'.padEnd(32)} ${'plain'.padStart(9)} ${'gzip'.padStart(9)} ${'brotli'.padStart(9)}`);
-for (const f of ['safe-contact.js', 'safe-contact-widget.js', 'safe-contact-widget_bg.wasm', ...profileFiles, ...FRAME_FILES]) {
-  sizes[f] = { plain: sizeOf(f), gzip: sizeOf(`${f}.gz`), br: sizeOf(`${f}.br`) };
-  const cell = (v) => String(v ?? '-').padStart(9);
-  console.log(`  ${f.padEnd(32)} ${cell(sizes[f].plain)} ${cell(sizes[f].gzip)} ${cell(sizes[f].br)}`);
-}
-// The whole widget one page needs: loader, glue, wasm and its landlord's profile. A file
-// without a compressed copy (it would not get smaller) counts at its plain size.
-const whole = ['safe-contact.js', 'safe-contact-widget.js', 'safe-contact-widget_bg.wasm', `profiles/${LANDLORD}.json`];
-const wholeGzip = whole.reduce((sum, f) => sum + (sizes[f].gzip ?? sizes[f].plain), 0);
-const wholeBr = whole.reduce((sum, f) => sum + (sizes[f].br ?? sizes[f].plain), 0);
-const frameGzip = FRAME_FILES.reduce((sum, f) => sum + (sizes[f].gzip ?? sizes[f].plain), 0);
-const frameBr = FRAME_FILES.reduce((sum, f) => sum + (sizes[f].br ?? sizes[f].plain), 0);
-line('loader, gzip', `${sizes['safe-contact.js'].gzip ?? sizes['safe-contact.js'].plain} B`, '≤ 3,600 B gzipped (issue 19)');
-line('loader, brotli', `${sizes['safe-contact.js'].br ?? sizes['safe-contact.js'].plain} B`, '≤ 3,300 B brotli (issue 19)');
-line(`panel for ${LANDLORD}, gzip`, `${wholeGzip} B (${kb(wholeGzip)})`);
-line(`panel for ${LANDLORD}, brotli`, `${wholeBr} B (${kb(wholeBr)})`);
-line('form frame, gzip', `${frameGzip} B (${kb(frameGzip)})`);
-line('form frame, brotli', `${frameBr} B (${kb(frameBr)})`);
-line('panel and frame together, gzip', `${wholeGzip + frameGzip} B (${kb(wholeGzip + frameGzip)})`, '≤ 120 KB gzipped (issue 19)');
+async function main() {
+  // Sizes straight from dist/: each widget file, plain and as its precompressed copies.
+  console.log(`Widget files in dist/ (1 KB = 1000 B):`);
+  const profileFiles = readdirSync(path.join(DIST, 'profiles')).filter((f) => f.endsWith('.json')).map((f) => `profiles/${f}`);
+  const sizeOf = (f) => (existsSync(path.join(DIST, f)) ? readFileSync(path.join(DIST, f)).length : null);
+  const sizes = {};
+  console.log(`  ${'file'.padEnd(32)} ${'plain'.padStart(9)} ${'gzip'.padStart(9)} ${'brotli'.padStart(9)}`);
+  for (const f of ['safe-contact.js', 'safe-contact-widget.js', 'safe-contact-widget_bg.wasm', ...profileFiles, ...FRAME_FILES]) {
+    sizes[f] = { plain: sizeOf(f), gzip: sizeOf(`${f}.gz`), br: sizeOf(`${f}.br`) };
+    const cell = (v) => String(v ?? '-').padStart(9);
+    console.log(`  ${f.padEnd(32)} ${cell(sizes[f].plain)} ${cell(sizes[f].gzip)} ${cell(sizes[f].br)}`);
+  }
+  // The whole widget one page needs: loader, glue, wasm and its landlord's profile. A file
+  // without a compressed copy (it would not get smaller) counts at its plain size.
+  const whole = ['safe-contact.js', 'safe-contact-widget.js', 'safe-contact-widget_bg.wasm', `profiles/${LANDLORD}.json`];
+  const wholeGzip = whole.reduce((sum, f) => sum + (sizes[f].gzip ?? sizes[f].plain), 0);
+  const wholeBr = whole.reduce((sum, f) => sum + (sizes[f].br ?? sizes[f].plain), 0);
+  const frameGzip = FRAME_FILES.reduce((sum, f) => sum + (sizes[f].gzip ?? sizes[f].plain), 0);
+  const frameBr = FRAME_FILES.reduce((sum, f) => sum + (sizes[f].br ?? sizes[f].plain), 0);
+  line('loader, gzip', `${sizes['safe-contact.js'].gzip ?? sizes['safe-contact.js'].plain} B`, '≤ 3,600 B gzipped (issue 19)');
+  line('loader, brotli', `${sizes['safe-contact.js'].br ?? sizes['safe-contact.js'].plain} B`, '≤ 3,300 B brotli (issue 19)');
+  line(`panel for ${LANDLORD}, gzip`, `${wholeGzip} B (${kb(wholeGzip)})`);
+  line(`panel for ${LANDLORD}, brotli`, `${wholeBr} B (${kb(wholeBr)})`);
+  line('form frame, gzip', `${frameGzip} B (${kb(frameGzip)})`);
+  line('form frame, brotli', `${frameBr} B (${kb(frameBr)})`);
+  line('panel and frame together, gzip', `${wholeGzip + frameGzip} B (${kb(wholeGzip + frameGzip)})`, '≤ 120 KB gzipped (issue 19)');
 
-// The machine may be busy with other work; its load says how far to trust the timings.
-const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
-console.log(`\nLoad average at start (1, 5, 15 min): ${load()} on ${os.cpus().length} CPUs`);
+  console.log(`\nLoad average at start (1, 5, 15 min): ${load()} on ${os.cpus().length} CPUs`);
 
-const endpoint = await startEndpoint();
-try {
-  const browser = await launch();
-  const warm = [];
-  const cold = [];
+  const endpoint = await startEndpoint();
   try {
-    for (let i = 0; i < RUNS; i++) {
-      warm.push(await visit(browser, endpoint, HOVER));
-      cold.push(await visit(browser, endpoint, 0));
+    const browser = await launch();
+    const warm = [];
+    const cold = [];
+    try {
+      for (let i = 0; i < RUNS; i++) {
+        warm.push(await visit(browser, endpoint, HOVER));
+        cold.push(await visit(browser, endpoint, 0));
+      }
+    } finally {
+      await browser.close();
+    }
+
+    const med = (runs, key) => median(runs.map((r) => r[key]));
+    const all = (runs, key) => runs.map((r) => (r[key] == null ? 'n/a' : Math.round(r[key]))).join(', ');
+    console.log(`\nOn an emulated slow phone (CPU ${PHONE.cpu}x slower, ${PHONE.latency} ms RTT, 1.6 Mbps down, cache off),`);
+    console.log(`${PAGE} from the reference endpoint; medians of ${RUNS} runs (each run's figure in brackets):`);
+    const both = [...warm, ...cold];
+    line('widget bytes before intent (10 s after load)', `${med(both, 'beforeIntent')} B (${kb(med(both, 'beforeIntent'))})`, '≤ 3 KB');
+    console.log(`    [${all(both, 'beforeIntent')}]`);
+    line('widget bytes in all (panel and form open)', `${med(warm, 'total')} B (${kb(med(warm, 'total'))})`);
+    console.log(`    [${all(warm, 'total')}; clicked without hovering first: ${all(cold, 'total')}]`);
+    console.log('  As transferred in the first run (body as sent plus response headers):');
+    for (const f of warm[0].files) console.log(`    ${f.path.padEnd(40)} ${String(f.bytes).padStart(8)} B  ${f.encoding}`);
+    for (const [label, runs] of [['clicked without hovering first (cold)', cold], [`clicked after ${HOVER} ms with the pointer on the launcher (warm)`, warm]]) {
+      console.log(`  ${label}:`);
+      line('  click → 999 advice visible', ms(med(runs, 'fallback')));
+      console.log(`      [${all(runs, 'fallback')}] shown by the loader's fallback in ${runs.filter((r) => r.fromLoader).length}`
+        + ` of ${runs.length} runs, else first by the app`);
+      line('  click → full panel (#sc-local) visible', ms(med(runs, 'local')), '≤ 1.0 s, slow phone, empty cache');
+      console.log(`      [${all(runs, 'local')}]`);
+      line(runs === cold ? '  "Ask us…" at once → form ready' : `  "Ask us…" after ${READ} ms reading → form ready`,
+        ms(med(runs, 'form')), '≤ 500 ms once the panel is open');
+      console.log(`      [${all(runs, 'form')}]`);
     }
   } finally {
-    await browser.close();
+    await endpoint.stop();
   }
-
-  const med = (runs, key) => median(runs.map((r) => r[key]));
-  const all = (runs, key) => runs.map((r) => (r[key] == null ? 'n/a' : Math.round(r[key]))).join(', ');
-  console.log(`\nOn an emulated slow phone (CPU ${PHONE.cpu}x slower, ${PHONE.latency} ms RTT, 1.6 Mbps down, cache off),`);
-  console.log(`${PAGE} from the reference endpoint; medians of ${RUNS} runs (each run's figure in brackets):`);
-  const both = [...warm, ...cold];
-  line('widget bytes before intent (10 s after load)', `${med(both, 'beforeIntent')} B (${kb(med(both, 'beforeIntent'))})`, '≤ 3 KB');
-  console.log(`    [${all(both, 'beforeIntent')}]`);
-  line('widget bytes in all (panel and form open)', `${med(warm, 'total')} B (${kb(med(warm, 'total'))})`);
-  console.log(`    [${all(warm, 'total')}; clicked without hovering first: ${all(cold, 'total')}]`);
-  console.log('  As transferred in the first run (body as sent plus response headers):');
-  for (const f of warm[0].files) console.log(`    ${f.path.padEnd(40)} ${String(f.bytes).padStart(8)} B  ${f.encoding}`);
-  for (const [label, runs] of [['clicked without hovering first (cold)', cold], [`clicked after ${HOVER} ms with the pointer on the launcher (warm)`, warm]]) {
-    console.log(`  ${label}:`);
-    line('  click → 999 advice visible', ms(med(runs, 'fallback')));
-    console.log(`      [${all(runs, 'fallback')}] shown by the loader's fallback in ${runs.filter((r) => r.fromLoader).length}`
-      + ` of ${runs.length} runs, else first by the app`);
-    line('  click → full panel (#sc-local) visible', ms(med(runs, 'local')), '≤ 1.0 s, slow phone, empty cache');
-    console.log(`      [${all(runs, 'local')}]`);
-    line(runs === cold ? '  "Ask us…" at once → form ready' : `  "Ask us…" after ${READ} ms reading → form ready`,
-      ms(med(runs, 'form')), '≤ 500 ms once the panel is open');
-    console.log(`      [${all(runs, 'form')}]`);
-  }
-
-  if (!LIGHTHOUSE || !existsSync(LIGHTHOUSE)) {
-    console.log('\nLighthouse: skipped (set LIGHTHOUSE to Lighthouse 12\'s CLI; scripts/bench.sh does).');
-  } else {
-    const proxy = await startProxy(endpoint);
-    try {
-      const results = { with: [], without: [] };
-      // Alternated, so a busy spell on the machine falls on both variants alike.
-      for (let i = 0; i < LIGHTHOUSE_RUNS; i++) {
-        results.without.push(await lighthouse(proxy.url(PAGE_WITHOUT)));
-        results.with.push(await lighthouse(proxy.url(PAGE)));
-      }
-      console.log(`\nLighthouse 12 (mobile, simulated throttling), ${PAGE}; medians of ${LIGHTHOUSE_RUNS} runs (each run's figure in brackets):`);
-      for (const variant of ['without', 'with']) {
-        const runs = results[variant];
-        console.log(`  ${variant} the snippet:`);
-        line('  performance score', String(med(runs, 'score')), variant === 'with' ? 'unchanged by the snippet' : '');
-        console.log(`      [${all(runs, 'score')}]`);
-        line('  largest contentful paint', ms(med(runs, 'lcp')), variant === 'with' ? 'within 50 ms of without' : '');
-        console.log(`      [${all(runs, 'lcp')}]`);
-        line('  total bytes', `${Math.round(med(runs, 'bytes'))} B (${kb(med(runs, 'bytes'))})`);
-        console.log(`      [${all(runs, 'bytes')}]`);
-      }
-      const dScore = med(results.with, 'score') - med(results.without, 'score');
-      const dLcp = med(results.with, 'lcp') - med(results.without, 'lcp');
-      line('  difference in score (with − without)', String(dScore), '0');
-      line('  difference in LCP (with − without)', ms(dLcp), '≤ 50 ms');
-    } finally {
-      await proxy.close();
-    }
-  }
-} finally {
-  await endpoint.stop();
+  console.log(`\nLoad average at end (1, 5, 15 min): ${load()}`);
 }
-console.log(`\nLoad average at end (1, 5, 15 min): ${load()}`);
+
+// Run as a script, not when bench/lighthouse.mjs takes the helpers above.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

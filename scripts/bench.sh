@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the widget and prints its sizes and response times, then its weight on an emulated
-# slow phone against the reference endpoint, with Lighthouse on a demo page with and without the
-# snippet, and the staff inbox's unlock and enrolment times (Argon2id in the browser) and size.
-# Figures only, never pass or fail.
-#   scripts/bench.sh [runs] [weight-runs] [inbox-runs]     (defaults 10, 3 and 5)
+# slow phone against the reference endpoint; Lighthouse on the Livin page with no snippet, the
+# inline and the external snippet, on a second page view with a warm cache, and on the support
+# page with and without the widget; and the staff inbox's unlock and enrolment times (Argon2id
+# in the browser) and size. Figures only, never pass or fail.
+#   scripts/bench.sh [runs] [weight-runs] [inbox-runs] [lighthouse-runs]   (defaults 10, 3, 5 and 3)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/build.sh
@@ -17,5 +18,6 @@ if [ ! -x "$tools/node_modules/.bin/lighthouse" ]; then
   npm install --prefix "$tools" --no-save --no-audit --no-fund lighthouse@12
 fi
 node bench/widget.mjs "${1:-10}"
-LIGHTHOUSE="$PWD/$tools/node_modules/.bin/lighthouse" node bench/weight.mjs "${2:-3}"
+node bench/weight.mjs "${2:-3}"
+LIGHTHOUSE="$PWD/$tools/node_modules/.bin/lighthouse" node bench/lighthouse.mjs "${4:-3}"
 node bench/inbox.mjs "${3:-5}"
