@@ -7,6 +7,9 @@
   // would otherwise be spelt out in full at every use.
   var d = document, w = window, me = d.currentScript;
   if (!me || w.SafeContact) return;
+  // This loader's version. The app is made for one (src/lib.rs, SNIPPET) and says in the
+  // console when a page's copy is older: pasted into a page, this script outlives releases.
+  var SNIPPET = 1;
 
   // The page's own scripts run after this one. They may patch any built-in prototype, or
   // declare a global of the same name, and a patched method sees every object it is called on
@@ -40,16 +43,18 @@
     later = setTimeout, clear = clearTimeout, frame = requestAnimationFrame, now = Date.now,
     parse = JSON.parse, get = fetch, U = URL, loc = location, nav = w.navigation;
 
-  var base = me.src;
   // The endpoint is read now: the page could change the attribute later to send the call-back
   // form elsewhere.
   var opts = me.dataset, endpoint = opts.endpoint;
+  // The folder the widget's files are in: beside this script, or for a copy pasted into the
+  // page (the inline snippet), where its data-base says.
+  var base = new U(".", new U(me.src || opts.base, loc)) + "";
   var exitUrl = webUrl(opts.exitUrl) || "https://www.bbc.co.uk/weather";
   // From the snippet, not the profile, so the launcher shows at once with nothing fetched.
   var label = opts.label || "Domestic abuse support";
   var inline = opts.mode == "inline";
-  var dir = new U(".", base), profileUrl = dir + "profiles/" + encodeURIComponent(opts.profile) + ".json",
-    wasmUrl = dir + "safe-contact-widget_bg.wasm", glueUrl = dir + "safe-contact-widget.js";
+  var profileUrl = base + "profiles/" + encodeURIComponent(opts.profile) + ".json",
+    wasmUrl = base + "safe-contact-widget_bg.wasm", glueUrl = base + "safe-contact-widget.js";
   // gone: the exit has started.
   var gone, ours;
   var panel, body, title, from, launcher, status, opener, shown;
@@ -249,7 +254,7 @@
       // Drawing the app takes a while on a slow phone: let the fallback's 999 advice and
       // helpline reach the screen first, even when the app was already here.
       frame(function () {
-        later(function () { if (g == gen) view = r[0].mount(body, r[1], endpoint, base, exitLink); });
+        later(function () { if (g == gen) view = r[0].mount(body, r[1], endpoint, base, exitLink, SNIPPET); });
       });
     }, function () {
       if (g != gen) return;
@@ -291,7 +296,7 @@
     '<div class="fallback"><h3>If you are in danger now</h3>' +
     '<p>Call <a href="tel:999">999</a> and ask for the police. If you cannot speak, stay on the line and listen: from a mobile you may be asked to press 55.</p>' +
     '<h3>Talk to someone</h3>' +
-    '<p>National Domestic Abuse Helpline: <a href="tel:08082000247">0808 2000 247</a>. It is free and open 24 hours a day.</p>' +
+    '<p>National Domestic Abuse Helpline: <a href="tel:08082000247">0808 2000 247</a>. Free, 24 hours a day.</p>' +
     '<p class="status" role="status"></p></div>';
 
   // A host element for one closed shadow root holding `html`. Both are made now, before any
@@ -312,10 +317,10 @@
 
   // The exit has a host of its own, first in the page's keyboard order and shown as soon as
   // <body> exists. As a popover it sits in the browser's top layer, above any banner or
-  // overlay the page draws, whatever its z-index.
+  // overlay the page draws, whatever its z-index. The guard's all:initial also undoes the
+  // browser's own popover style (margin, border, padding, background).
   var exitRoot = shadow("data-safe-contact-exit popover=manual",
-    "position:fixed!important;inset:.5rem .5rem auto auto!important;margin:0!important;padding:0!important;" +
-    "border:0!important;background:none!important;overflow:visible!important",
+    "position:fixed!important;inset:.5rem .5rem auto auto!important",
     '<a class="exit" rel="noreferrer"><span class="vh">Emergency </span>Exit this page</a>' +
     '<p class="vh" aria-live="polite"></p>');
   var exitHost = exitRoot.host, live = exitRoot.lastChild, exitLink = live.previousSibling;
@@ -357,8 +362,10 @@
       from = query(wrap, ".from");
       launcher = query(wrap, ".launcher");
       text(title, label);
-      // An inline panel is always open.
+      // An inline panel is always open. Where the page holds a plain copy of the panel's help
+      // (a support page), that shows until the app is drawn and takes its place.
       shown = inline;
+      hide(wrap, inline && query(target, "[data-safe-contact-static]"));
       // Drops the app drawn in the old markup, if any, and puts the fallback in the new.
       unmount();
       if (launcher) {

@@ -12,6 +12,8 @@ trunk build --release
 terser public/safe-contact.js --ecma 2015 --compress passes=3,unsafe,unsafe_arrows --mangle --output dist/safe-contact.js
 # wasm-bindgen's glue is loaded with the panel on every first open: minified, it is a third smaller.
 terser dist/safe-contact-widget.js --module --compress passes=2 --mangle --output dist/safe-contact-widget.js
+# The demo pages that show the inline snippet get the loader pasted in, as a landlord would.
+node scripts/snippet.mjs --demo dist
 # After Trunk, which empties dist/ first.
 node scripts/catalogues.mjs dist
 scripts/build-form.sh

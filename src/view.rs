@@ -14,6 +14,7 @@ use crate::dom::{all, carry_inputs, el, focus, restore_inputs, Inputs, Listeners
 use crate::form_frame::FormFrame;
 use crate::language::{self, loaded};
 use crate::panel::{panel, Drawn, SLOT};
+use crate::takeover::take_over;
 use crate::text::{english, fill, label_exit, set_current, t, Catalogue};
 
 pub struct View {
@@ -142,6 +143,7 @@ impl View {
             let _ = parts[1].prepend_with_node_1(note);
         }
         self.put(parts);
+        take_over(&self.body);
         // The old panel's listeners go only now, after the new one is in place.
         self.drawn.replace(Some((drawn, control.clone())));
         self.dress(language);

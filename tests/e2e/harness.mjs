@@ -19,6 +19,16 @@ export const LANDLORDS = ['stoke-on-trent', 'chesterfield', 'star-housing', 'sto
 /** Every demo page: the five launcher pages and Livin's inline support page. */
 export const DEMO_PAGES = [...LANDLORDS.map((id) => `/demo/${id}.html`), '/demo/support.html'];
 
+/**
+ * Whether a built demo page carries the inline snippet (the loader pasted into the page) rather
+ * than the external one (`<script src>`). The page itself says: scripts/snippet.mjs pastes it.
+ */
+export const hasInlineSnippet = (page) => /<script data-base="/.test(readFileSync(path.join(DIST, page), 'utf8'));
+/** The snippet's opening tag, either form. */
+const SNIPPET_OPEN = /<script (?:src="[^"]*safe-contact\.js"|data-base="[^"]*")[^>]*>/;
+/** The whole snippet, either form (the loader holds no "</script", so the first one ends it). */
+export const SNIPPET_TAG = new RegExp(`${SNIPPET_OPEN.source}[\\s\\S]*?</script>`);
+
 export const DEFAULT_EXIT = 'https://www.bbc.co.uk/weather';
 export const HELPLINE = '0808 2000 247';
 export const HOST = 'div[data-safe-contact]';
@@ -267,7 +277,7 @@ export function localServiceNames(profile, areaId) {
 export const DEFAULT_LABEL = 'Domestic abuse support';
 export function snippetLabel(id) {
   const html = readFileSync(path.join(DIST, 'demo', `${id}.html`), 'utf8');
-  const snippet = html.match(/<script\b[^>]*\bsrc="[^"]*safe-contact\.js"[^>]*>/)[0];
+  const snippet = html.match(SNIPPET_OPEN)[0];
   return snippet.match(/\bdata-label="([^"]*)"/)?.[1] ?? DEFAULT_LABEL;
 }
 

@@ -11,14 +11,17 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  startServer, launch, newPage, blockWasm,
-  DEFAULT_EXIT, DEFAULT_LABEL, DEMO_FORM_ORIGIN, EXIT_STUB_TITLE, REPORT_PATH, withDeadline,
+  startServer, launch, newPage, blockWasm, hasInlineSnippet,
+  DEFAULT_EXIT, DEFAULT_LABEL, DEMO_FORM_ORIGIN, SNIPPET_TAG, EXIT_STUB_TITLE, REPORT_PATH, withDeadline,
 } from './harness.mjs';
 import { startEndpoint } from './endpoint.mjs';
 
+// Stoke-on-Trent's page and the support page carry the inline snippet (the loader pasted in),
+// Livin's the external one (<script src>): the exit must hold with either.
 const PAGE = '/demo/stoke-on-trent.html';
+const EXTERNAL = '/demo/livin.html';
 const SUPPORT = '/demo/support.html';
-const LOADER_TAG = /<script src="\/safe-contact\.js"[^>]*><\/script>/;
+const snippet = (page) => (hasInlineSnippet(page) ? 'inline snippet' : 'external snippet');
 const EXIT_HOST = '[data-safe-contact-exit]';
 const PANEL_HOST = '[data-safe-contact]';
 const NEUTRAL_TITLE = 'New Tab';
@@ -42,7 +45,7 @@ async function hostilePage(script, { path = PAGE, contextOptions = {} } = {}) {
     const response = await route.fetch();
     // As the harness does for every demo page: the static server stands in for the endpoint.
     const html = (await response.text()).replaceAll(DEMO_FORM_ORIGIN, server.origin);
-    const body = html.replace(LOADER_TAG, (tag) => `${tag}\n  <script>window.hostScriptRan = true;\n${script}\n</script>`);
+    const body = html.replace(SNIPPET_TAG, (tag) => `${tag}\n  <script>window.hostScriptRan = true;\n${script}\n</script>`);
     await route.fulfill({ response, body });
   });
   await page.goto(server.url('/'));
@@ -211,9 +214,9 @@ const HOSTS = {
 
 describe('the exit holds against the host page', () => {
   for (const [name, host] of Object.entries(HOSTS)) {
-    for (const how of ['click', 'Shift three times']) {
-      test(`${name}: ${how} leaves, and Back does not return`, async () => {
-        const s = await hostilePage(host.script);
+    for (const [how, path] of [['click', PAGE], ['Shift three times', PAGE], ['click', EXTERNAL], ['Shift three times', EXTERNAL]]) {
+      test(`${name}: ${how} leaves, and Back does not return (${snippet(path)})`, async () => {
+        const s = await hostilePage(host.script, { path });
         try {
           await host.ready?.(s.page);
           if (how === 'click') await clickExit(s.page);
@@ -375,7 +378,7 @@ describe('the exit from inside the call-back form\'s frame', () => {
 
   test('the exit message from the form\'s own frame leaves, past a page that cancels navigations', async () => {
     const demo = path.join(endpoint.dir, 'dist', 'demo');
-    const html = readFileSync(path.join(demo, 'livin.html'), 'utf8').replace(LOADER_TAG, (tag) =>
+    const html = readFileSync(path.join(demo, 'livin.html'), 'utf8').replace(SNIPPET_TAG, (tag) =>
       `${tag}\n  <script>navigation.addEventListener('navigate', (e) => e.preventDefault());</script>`);
     writeFileSync(path.join(demo, 'hostile-frame-exit.html'), html);
     const { context, page } = await newPage(browser, endpoint.server, {}, { closedRoots: true });
