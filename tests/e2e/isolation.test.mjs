@@ -276,10 +276,13 @@ test('the frame leaves no trace: no history entry, no storage in either origin, 
   } finally { await context.close(); }
 });
 
-test('a page whose CSP allows only what the README lists still shows the panel and the form', async () => {
-  const policy = `script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; frame-src ${server.formOrigin}`;
-  const url = pageCopy('csp-readme', (html) =>
-    html.replace('<head>', `<head>\n  <meta http-equiv="Content-Security-Policy" content="${policy}">`));
+/**
+ * A copy of Livin's page with `policy` in a meta tag (and its snippet changed by `edit`): the
+ * panel opens and the form is filled and sent, with nothing refused by the policy.
+ */
+async function assertPolicyAllowsWidget(name, policy, edit = (html) => html) {
+  const url = pageCopy(name, (html) => edit(html)
+    .replace('<head>', `<head>\n  <meta http-equiv="Content-Security-Policy" content="${policy}">`));
   const { context, page } = await newPage(browser, server, {}, { closedRoots: true });
   try {
     const refused = [];
@@ -288,29 +291,22 @@ test('a page whose CSP allows only what the README lists still shows the panel a
     await send(page, frame);
     assert.deepEqual(refused, [], 'the policy refused nothing the widget needs');
   } finally { await context.close(); }
+}
+
+test('a page whose CSP allows only what the README lists still shows the panel and the form', async () => {
+  await assertPolicyAllowsWidget('csp-readme', `script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; frame-src ${server.formOrigin}`);
 });
 
 test('a page with the inline snippet and the CSP that scripts/snippet.mjs prints shows the panel and sends the form', async () => {
-  const dist = path.join(endpoint.dir, 'dist');
   // What a landlord runs and pastes: the snippet and the policy, as printed.
   const printed = execFileSync(process.execPath, [
     path.join(ROOT, 'scripts/snippet.mjs'), '--base', server.url('/'), '--profile', 'livin',
-    '--endpoint', `${server.formOrigin}/v1/callbacks`, dist,
+    '--endpoint', `${server.formOrigin}/v1/callbacks`, path.join(endpoint.dir, 'dist'),
   ], { encoding: 'utf8' });
   const snippet = printed.match(/^<script [\s\S]*?<\/script>$/m)[0];
   const policy = printed.match(/^Content-Security-Policy: (.*)$/m)[1];
   assert.match(policy, /script-src 'sha256-[A-Za-z0-9+/]+=*' /);
-  const url = pageCopy('csp-inline', (html) => html
-    .replace('<head>', `<head>\n  <meta http-equiv="Content-Security-Policy" content="${policy}">`)
-    .replace(SNIPPET_TAG, () => snippet));
-  const { context, page } = await newPage(browser, server, {}, { closedRoots: true });
-  try {
-    const refused = [];
-    page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) refused.push(m.text()); });
-    const frame = await openAndFill(page, url);
-    await send(page, frame);
-    assert.deepEqual(refused, [], 'the policy refused nothing the widget needs');
-  } finally { await context.close(); }
+  await assertPolicyAllowsWidget('csp-inline', policy, (html) => html.replace(SNIPPET_TAG, () => snippet));
 });
 
 test('with the frame blocked, the panel says so and gives 999, the helpline and the landlord\'s numbers', async () => {
