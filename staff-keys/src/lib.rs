@@ -10,6 +10,9 @@
 //!   can store it and hand it back at sign-in without being able to use it.
 //! - [`grant`] seals a landlord's private key to one member's public key, so a lead can give a
 //!   new member access without the server ever seeing the landlord's key in the clear.
+//! - [`fingerprint`] turns a member's or a landlord's public key into 12 digits people read
+//!   aloud, so a lead can check a key before sealing anything to it, without trusting the
+//!   server that handed it over.
 //! - [`totp`] is the second sign-in factor (RFC 6238), so a stolen passphrase alone is not enough
 //!   to fetch the wrapped keys.
 //!
@@ -19,6 +22,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod fingerprint;
 pub mod grant;
 pub mod member_key;
 pub mod passphrase;
