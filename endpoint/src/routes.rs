@@ -147,6 +147,10 @@ fn inbox(app: Arc<AppState>) -> Router {
             "/staff/api/members/{member_id}/grant",
             post(inbox_api::grant),
         )
+        .route(
+            "/staff/api/members/{member_id}/grant-refused",
+            post(inbox_api::grant_refused),
+        )
         .route("/staff/api/members/{member_id}", delete(inbox_api::revoke))
         .route("/staff/api/audit", get(inbox_api::audit))
         .layer(middleware::from_fn_with_state(

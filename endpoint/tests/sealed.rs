@@ -124,6 +124,31 @@ async fn sealed_request_is_read_back_by_the_staff_tool_exactly() {
         "{printed}"
     );
     assert!(printed.contains("seal_key_ids = [\"livin-test-1\"]"));
+    // Its security number, and the same number for a profile that seals to it.
+    let number =
+        safe_contact_staff_keys::fingerprint::landlord_key("livin-test-1", &key.public_key)
+            .unwrap()
+            .to_string();
+    assert!(
+        printed.contains(&format!("security number: {number}\n")),
+        "{printed}"
+    );
+    let mut profile: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/profiles/livin.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    profile["callback"]["seal"] = json!({ "key_id": "livin-test-1", "public_key": key.public_key });
+    let profile_path = dir.path().join("livin.json");
+    std::fs::write(&profile_path, profile.to_string()).unwrap();
+    let o = staff(&config, &["fingerprint", path(&profile_path)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!("key id: livin-test-1\nsecurity number: {number}\n")
+    );
     assert!(!printed.contains("private_key"), "{printed}");
     let written = std::fs::read(&key_path).unwrap();
     let o = staff(&config, &keygen);

@@ -8,6 +8,8 @@ use common::*;
 use reqwest::StatusCode;
 use safe_contact_endpoint::clock::unix_now;
 use safe_contact_endpoint::config::Database;
+use safe_contact_seal::rand_core::UnwrapErr;
+use safe_contact_staff_keys::fingerprint;
 use serde_json::{json, Value};
 
 const REFUSED: &str = "The email, passphrase or code is not right. Check them and try again.";
@@ -25,6 +27,10 @@ async fn wait_for_audit(db: &Database, row: &str, n: usize) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("no {n} of {row:?} in {:?}", audit_rows(db));
+}
+
+fn rng() -> UnwrapErr<getrandom::SysRng> {
+    UnwrapErr(getrandom::SysRng)
 }
 
 fn set(db: &Database, sql: &str) {
@@ -79,6 +85,8 @@ async fn a_lead_enrols_is_granted_and_works_a_request_through() {
             "lead@livin.example",
             "--key",
             key.path.to_str().unwrap(),
+            "--fingerprint",
+            &lead.security_number("livin"),
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -455,7 +463,11 @@ async fn officers_get_403_on_lead_paths_and_other_landlords_get_404() {
         .as_str()
         .unwrap()
         .to_owned();
-    let grant = json!({ "key_id": "livin-test-1", "grant": "A".repeat(107) });
+    let grant = json!({
+        "key_id": "livin-test-1",
+        "grant": "A".repeat(107),
+        "fingerprint": officer_member.security_number("livin"),
+    });
 
     assert_eq!(
         officer.get("/staff/api/team").await.status,
@@ -519,7 +531,11 @@ async fn officers_get_403_on_lead_paths_and_other_landlords_get_404() {
         star.get("/staff/api/requests").await.json,
         json!({ "requests": [] })
     );
-    let star_grant = json!({ "key_id": "star-test-1", "grant": "A".repeat(107) });
+    let star_grant = json!({
+        "key_id": "star-test-1",
+        "grant": "A".repeat(107),
+        "fingerprint": officer_member.security_number("livin"),
+    });
     assert_eq!(
         star.post(
             &format!("/staff/api/members/{officer_id}/grant"),
@@ -611,6 +627,213 @@ async fn officers_get_403_on_lead_paths_and_other_landlords_get_404() {
         });
         assert_eq!(left, 0, "{table}");
     }
+}
+
+fn grants_of(db: &Database, member_id: &str) -> i64 {
+    let id = member_id.to_owned();
+    db_work(db, move |db| {
+        db.query_one(
+            "SELECT count(*) FROM grants WHERE member_id = ?1",
+            safe_contact_endpoint::args![&id],
+        )?
+        .unwrap()
+        .get(0)
+    })
+}
+
+fn team_row(team: &Value, email: &str) -> Value {
+    team["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == email)
+        .unwrap()
+        .clone()
+}
+
+/// The attack security numbers are for: someone who can write to the database puts their own
+/// public key in a member's row before a lead gives that member access.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_swapped_in_the_database_gets_no_grant_and_the_refusal_is_audited() {
+    const OFFICER: &str = "officer@livin.example";
+    let dir = tempdir();
+    let s = serve(dir.path(), &staff_table("")).await;
+    let key = key_file(dir.path(), "livin-test-1");
+    let (lead, _) = signed_in(&s, "livin", "lead@livin.example", "lead").await;
+    let (officer, member) = signed_in(&s, "livin", OFFICER, "officer").await;
+    let (star, _) = signed_in(&s, "star-housing", "lead@star.example", "lead").await;
+    // What the officer's inbox showed them when they enrolled, and they read out to the lead.
+    let read_out = member.security_number("livin");
+    let officer_id = team_row(&lead.get("/staff/api/team").await.json, OFFICER)["member_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let grant_path = format!("/staff/api/members/{officer_id}/grant");
+    let refused_path = format!("/staff/api/members/{officer_id}/grant-refused");
+
+    let (_, attacker_key) = safe_contact_seal::generate_keypair(&mut rng());
+    set(
+        &s.db,
+        &format!(
+            "UPDATE members SET public_key = '{attacker_key}' WHERE member_id = '{officer_id}'"
+        ),
+    );
+
+    // The lead's browser works out the number of the key it is handed, which is not the one
+    // read out, so it seals nothing and records the refusal.
+    let handed = team_row(&lead.get("/staff/api/team").await.json, OFFICER)["public_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(handed, attacker_key);
+    let computed = fingerprint::member("livin", OFFICER, &handed).unwrap();
+    assert_ne!(computed.to_string(), read_out);
+    let a = lead.post(&refused_path, &json!({})).await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.json);
+
+    // A browser that skipped the check, or a key swapped after it: the server compares the
+    // number read out with the key it holds now, and stores nothing.
+    let sealed = key.seal_grant("livin", OFFICER, &handed).unwrap();
+    let a = lead
+        .post(
+            &grant_path,
+            &json!({ "key_id": "livin-test-1", "grant": sealed, "fingerprint": read_out }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.json);
+    assert!(
+        a.json["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("The security number does not match this person's key"),
+        "{}",
+        a.json
+    );
+    assert_eq!(grants_of(&s.db, &officer_id), 0);
+    let refusal = format!("lead@livin.example grant refused - {OFFICER}");
+    assert_eq!(
+        audit_rows(&s.db).iter().filter(|r| **r == refusal).count(),
+        2,
+        "{:?}",
+        audit_rows(&s.db)
+    );
+    let trail = lead.get("/staff/api/audit").await.json;
+    assert_eq!(
+        (
+            &trail["entries"][0]["action"],
+            &trail["entries"][0]["subject"]
+        ),
+        (&json!("grant refused"), &json!(OFFICER))
+    );
+
+    // A grant without a number, or with one that is not 12 digits, is refused as it stands.
+    for number in [None, Some("4821 0937"), Some("4821 0937 551x")] {
+        let mut body = json!({ "key_id": "livin-test-1", "grant": sealed });
+        if let Some(n) = number {
+            body["fingerprint"] = json!(n);
+        }
+        let a = lead.post(&grant_path, &body).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{number:?}: {}", a.json);
+    }
+    // Only a lead of the member's own landlord can record a refusal.
+    assert_eq!(
+        officer.post(&refused_path, &json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        star.post(&refused_path, &json!({})).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(grants_of(&s.db, &officer_id), 0);
+
+    // With the officer's own key back, the number they read out matches and access is given.
+    set(
+        &s.db,
+        &format!(
+            "UPDATE members SET public_key = '{}' WHERE member_id = '{officer_id}'",
+            member.public_key
+        ),
+    );
+    let sealed = key
+        .seal_grant("livin", OFFICER, &member.public_key)
+        .unwrap();
+    let a = lead
+        .post(
+            &grant_path,
+            &json!({ "key_id": "livin-test-1", "grant": sealed, "fingerprint": read_out }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.json);
+    assert_eq!(grants_of(&s.db, &officer_id), 1);
+    assert!(audit_rows(&s.db).contains(&format!(
+        "lead@livin.example granted (livin-test-1) - {OFFICER}"
+    )));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_staff_tool_grants_only_with_the_number_the_member_reads_out() {
+    const OFFICER: &str = "officer@livin.example";
+    let dir = tempdir();
+    let s = serve(dir.path(), &staff_table("")).await;
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, config_toml(dir.path(), &staff_table(""))).unwrap();
+    let key = key_file(dir.path(), "livin-test-1");
+    let inbox = Inbox::new(&s.base);
+    let member = enrol(
+        &inbox,
+        &invite(&s.config, "livin", OFFICER, "officer"),
+        "a long passphrase",
+    )
+    .await;
+    let right = member.security_number("livin");
+    // Another number: the same digits with the last one changed.
+    let last = right.chars().last().unwrap().to_digit(10).unwrap();
+    let wrong = format!("{}{}", &right[..right.len() - 1], (last + 1) % 10);
+    let grant = |number: Option<&str>| {
+        let mut args = vec![
+            "grant",
+            "livin",
+            OFFICER,
+            "--key",
+            key.path.to_str().unwrap(),
+        ];
+        if let Some(n) = number {
+            args.extend(["--fingerprint", n]);
+        }
+        staff_cli(&config, &args)
+    };
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+
+    let o = grant(None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("grant needs --fingerprint"),
+        "{}",
+        stderr(&o)
+    );
+    let o = grant(Some("4821 0937"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("12 digits"), "{}", stderr(&o));
+    let o = grant(Some(&wrong));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is not the number of the key the database holds"),
+        "{}",
+        stderr(&o)
+    );
+    let rows = audit_rows(&s.db);
+    assert_eq!(
+        rows.iter()
+            .filter(|r| **r == format!("cli grant refused - {OFFICER}"))
+            .count(),
+        1,
+        "only the wrong number is a refusal worth recording: {rows:?}"
+    );
+    assert!(!rows.iter().any(|r| r.contains("granted")), "{rows:?}");
+
+    let o = grant(Some(&right.replace(' ', "")));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(audit_rows(&s.db).contains(&format!("cli granted (livin-test-1) - {OFFICER}")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -942,6 +1165,8 @@ async fn no_proof_code_passphrase_or_key_reaches_the_database_or_the_log() {
             &member.email,
             "--key",
             key.path.to_str().unwrap(),
+            "--fingerprint",
+            &member.security_number("livin"),
         ],
     );
     assert!(o.status.success());

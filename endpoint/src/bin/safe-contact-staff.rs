@@ -13,11 +13,13 @@ use safe_contact_endpoint::config::Landlord;
 use safe_contact_endpoint::keys::{
     key_for, open_answer, open_request, readable_by_others, KeyFile,
 };
-use safe_contact_endpoint::staff::accounts::{self, Invited, Role};
+use safe_contact_endpoint::staff::accounts::{self, Granted, Invited, Role};
 use safe_contact_endpoint::staff::{self, Actor, Status};
 use safe_contact_endpoint::store::sql::{self, Db};
 use safe_contact_endpoint::store::{copy, Store};
 use safe_contact_endpoint::{retention, Config};
+use safe_contact_profile::Profile;
+use safe_contact_staff_keys::fingerprint::{self, Fingerprint};
 use safe_contact_staff_keys::passphrase::normalise_email;
 use serde_json::Value;
 
@@ -33,10 +35,16 @@ const USAGE: &str = "usage:
                      is checked against the landlord's too
   safe-contact-staff [--config FILE] invite LANDLORD EMAIL --role officer|lead
                      make a one-use link to enrol in the staff inbox; prints it and its expiry
-  safe-contact-staff [--config FILE] grant LANDLORD EMAIL --key FILE
-                     give an inbox member the landlord key in FILE, sealed to their own key
+  safe-contact-staff [--config FILE] grant LANDLORD EMAIL --key FILE --fingerprint NUMBER
+                     give an inbox member the landlord key in FILE, sealed to their own key;
+                     NUMBER is the 12-digit security number they read out to you (their inbox
+                     showed it when they set up): a key that does not match gets nothing
   safe-contact-staff keygen --out FILE [--key-id ID]
                      make a key pair for sealed requests; prints the public key for the profile
+                     and its security number
+  safe-contact-staff fingerprint PROFILE_FILE
+                     print the security number of the key a profile seals to, to check it
+                     against the one keygen printed and the inbox shows
   safe-contact-staff new-token                  make a staff token and the hash for the config
   safe-contact-staff [--config FILE] copy-to postgres://USER@HOST/NAME
                      copy every request, the audit trail and the inbox's members, invites and
@@ -52,6 +60,7 @@ struct Args {
     out: Option<PathBuf>,
     key_id: Option<String>,
     role: Option<String>,
+    fingerprint: Option<String>,
     words: Vec<String>,
 }
 
@@ -62,6 +71,7 @@ fn parse_args() -> Option<Args> {
         out: None,
         key_id: None,
         role: None,
+        fingerprint: None,
         words: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
@@ -72,6 +82,7 @@ fn parse_args() -> Option<Args> {
             "--out" => parsed.out = Some(args.next()?.into()),
             "--key-id" => parsed.key_id = Some(args.next()?),
             "--role" => parsed.role = Some(args.next()?),
+            "--fingerprint" => parsed.fingerprint = Some(args.next()?),
             _ => parsed.words.push(arg),
         }
     }
@@ -86,9 +97,11 @@ fn main() -> ExitCode {
     let takes_keys = matches!(words.first(), Some(&("list" | "show" | "open" | "grant")));
     let is_keygen = words == ["keygen"];
     let is_invite = words.first() == Some(&"invite");
+    let is_grant = words.first() == Some(&"grant");
     if (!args.keys.is_empty() && !takes_keys)
         || ((args.out.is_some() || args.key_id.is_some()) && !is_keygen)
         || (args.role.is_some() != is_invite)
+        || (args.fingerprint.is_some() && !is_grant)
     {
         return fail(USAGE);
     }
@@ -100,6 +113,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         ["keygen"] => return done(keygen(args.out.as_deref(), args.key_id)),
+        ["fingerprint", profile] => return done(profile_fingerprint(Path::new(profile))),
         [] => {
             println!("{USAGE}");
             return ExitCode::from(2);
@@ -137,6 +151,7 @@ fn main() -> ExitCode {
     };
     let words: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
     let role = args.role.clone();
+    let fingerprint = args.fingerprint.clone();
     // The store is the server's own, so PostgreSQL is reached the same way, through its pool.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -159,7 +174,14 @@ fn main() -> ExitCode {
             }
         }
         store
-            .with_db(move |db| Ok(command(db, &config, &words, role.as_deref(), &keys)))
+            .with_db(move |db| {
+                let given = Given {
+                    role: role.as_deref(),
+                    fingerprint: fingerprint.as_deref(),
+                    keys: &keys,
+                };
+                Ok(command(db, &config, &words, &given))
+            })
             .await
             .map_err(|_| "the database cannot be reached".to_owned())?
     }))
@@ -196,14 +218,16 @@ async fn copy_to(from: &Store, url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// What the options gave the commands that work on the database.
+struct Given<'a> {
+    role: Option<&'a str>,
+    fingerprint: Option<&'a str>,
+    keys: &'a [KeyFile],
+}
+
 /// The commands that work on the database.
-fn command(
-    db: &mut Db,
-    config: &Config,
-    words: &[String],
-    role: Option<&str>,
-    keys: &[KeyFile],
-) -> Result<(), String> {
+fn command(db: &mut Db, config: &Config, words: &[String], given: &Given) -> Result<(), String> {
+    let Given { role, keys, .. } = *given;
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let landlord = |id: &str| -> Result<&Landlord, String> {
         config
@@ -241,7 +265,9 @@ fn command(
                 .ok_or("--role must be officer or lead")?;
             invite(db, config, l, email, role)
         }),
-        ["grant", l, email] => landlord(l).and_then(|l| grant(db, l, email, keys)),
+        ["grant", l, email] => {
+            landlord(l).and_then(|l| grant(db, l, email, keys, given.fingerprint))
+        }
         ["sweep"] => match retention::sweep(db, config, unix_now()).map_err(db_error)? {
             Some(n) => {
                 println!("deleted {n} requests past their retention period");
@@ -303,12 +329,17 @@ fn keygen(out: Option<&Path>, key_id: Option<String>) -> Result<(), String> {
             format!("cannot write {}: {e}", out.display())
         }
     })?;
+    let number = fingerprint::landlord_key(&key.key_id, &key.public_key)
+        .map_err(|e| format!("the new key has no security number: {e}"))?;
     println!(
         "wrote the private key to {} (readable by you only).\n\
          Keep it on the staff machines that read requests, never on the server, and back it up:\n\
          requests sealed to it can never be read without it.\n\n\
          key id: {id}\n\
-         public key: {pk}\n\n\
+         public key: {pk}\n\
+         security number: {number}\n\
+         (the inbox shows this number for the key to a lead who holds it; `fingerprint` prints it\n\
+         for a profile, so you can check the profile seals to this key)\n\n\
          In the landlord's profile, under \"callback\":\n  \
          \"seal\": {{ \"key_id\": \"{id}\", \"public_key\": \"{pk}\" }}\n\
          In the endpoint config, in the landlord's [[landlord]] section (keep the old ids listed\n\
@@ -318,6 +349,23 @@ fn keygen(out: Option<&Path>, key_id: Option<String>) -> Result<(), String> {
         id = key.key_id,
         pk = key.public_key,
     );
+    Ok(())
+}
+
+/// The security number of the key a profile seals to.
+fn profile_fingerprint(path: &Path) -> Result<(), String> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the profile {shown}: {e}"))?;
+    let profile = Profile::from_json(&text)
+        .map_err(|e| format!("{shown} is not a profile the widget can read: {e}"))?;
+    let seal = profile
+        .callback
+        .and_then(|c| c.seal)
+        .ok_or_else(|| format!("{shown} has no callback.seal, so it seals to no key"))?;
+    let number = fingerprint::landlord_key(&seal.key_id, &seal.public_key)
+        .map_err(|e| format!("the seal key in {shown} cannot be used: {e}"))?;
+    println!("key id: {}\nsecurity number: {number}", seal.key_id);
     Ok(())
 }
 
@@ -474,11 +522,25 @@ fn invite(
     }
 }
 
-/// Seals the key in the one key file to the member's public key and stores the grant.
-fn grant(db: &mut Db, landlord: &Landlord, email: &str, keys: &[KeyFile]) -> Result<(), String> {
+/// Seals the key in the one key file to the member's public key and stores the grant, once
+/// the security number the member read out matches the key it would be sealed to.
+fn grant(
+    db: &mut Db,
+    landlord: &Landlord,
+    email: &str,
+    keys: &[KeyFile],
+    confirmed: Option<&str>,
+) -> Result<(), String> {
     let [key] = keys else {
         return Err("grant needs exactly one --key FILE: the landlord key to give".into());
     };
+    let confirmed = confirmed.ok_or(
+        "grant needs --fingerprint NUMBER: the 12-digit security number the member's inbox showed \
+         when they set up. Ask them to read it out to you, in person or by phone",
+    )?;
+    let confirmed = Fingerprint::parse(confirmed).ok_or(
+        "--fingerprint must be the 12 digits the member reads out, like \"4821 0937 5512\"",
+    )?;
     if !landlord.seal_key_ids.contains(&key.key_id) {
         return Err(format!(
             "key {:?} from {} is not in {:?}'s seal_key_ids in the config",
@@ -497,21 +559,48 @@ fn grant(db: &mut Db, landlord: &Landlord, email: &str, keys: &[KeyFile]) -> Res
                 landlord.id
             )
         })?;
+    let not_their_key = || {
+        format!(
+            "the security number you gave is not the number of the key the database holds for \
+             {email}, so nothing was given. Check the number with them again. If it still does not \
+             match, someone may have put another key in their place: do not give access. The \
+             refusal is in the audit trail."
+        )
+    };
+    if fingerprint::member(&landlord.id, &email, &member.public_key) != Ok(confirmed) {
+        accounts::record_refused_grant(
+            db,
+            &landlord.id,
+            &member.member_id,
+            &Actor::Cli,
+            unix_now(),
+        )
+        .map_err(db_error)?;
+        return Err(not_their_key());
+    }
     let sealed = key.seal_grant(&landlord.id, &email, &member.public_key)?;
-    let stored = accounts::store_grant(
+    let new = accounts::NewGrant {
+        key_id: &key.key_id,
+        grant: &sealed,
+        confirmed,
+    };
+    match accounts::store_grant(
         db,
         &landlord.id,
         &member.member_id,
-        &key.key_id,
-        &sealed,
+        &new,
         &Actor::Cli,
         unix_now(),
     )
-    .map_err(db_error)?;
-    if !stored {
-        return Err(format!(
-            "{email} stopped being a member while the grant was made"
-        ));
+    .map_err(db_error)?
+    {
+        Granted::Done => {}
+        Granted::NotTheirKey => return Err(not_their_key()),
+        Granted::NoMember => {
+            return Err(format!(
+                "{email} stopped being a member while the grant was made"
+            ))
+        }
     }
     println!(
         "granted key {:?} to {email}: it is sealed to their own key, so only their browser can open it",

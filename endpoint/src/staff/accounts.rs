@@ -12,6 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use getrandom::SysRng;
 use safe_contact_seal::rand_core::UnwrapErr;
+use safe_contact_staff_keys::fingerprint::{self, Fingerprint};
 use safe_contact_staff_keys::passphrase::normalise_email;
 use safe_contact_staff_keys::totp;
 use serde::{Deserialize, Serialize};
@@ -514,40 +515,81 @@ pub fn pending_invites(db: &mut Db, landlord: &str, now: i64) -> sql::Result<Vec
     .collect()
 }
 
-/// The email of the landlord's member with this id or email, if there is one.
-fn member_email(
+/// A member as giving and removing access need them.
+struct Found {
+    member_id: String,
+    email: String,
+    public_key: String,
+}
+
+/// The landlord's member with this id or email, if there is one.
+fn find_member(
     db: &mut Db,
     landlord: &str,
     member_id_or_email: &str,
-) -> sql::Result<Option<(String, String)>> {
+) -> sql::Result<Option<Found>> {
     db.query_one(
-        "SELECT member_id, email FROM members WHERE landlord = ?1 AND (member_id = ?2 OR email = ?2)",
+        "SELECT member_id, email, public_key FROM members WHERE landlord = ?1 AND (member_id = ?2 OR email = ?2)",
         args![landlord, member_id_or_email],
     )?
-    .map(|row| Ok((row.get(0)?, row.get(1)?)))
+    .map(|row| {
+        Ok(Found {
+            member_id: row.get(0)?,
+            email: row.get(1)?,
+            public_key: row.get(2)?,
+        })
+    })
     .transpose()
 }
 
-/// Stores (or replaces) a member's grant for `key_id`. False if the landlord has no such member.
-/// `member` is a member id (from the inbox) or an email (from the command line).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Granted {
+    Done,
+    /// The landlord has no such member.
+    NoMember,
+    /// The security number the lead confirmed is not the stored key's: the key changed after
+    /// the lead's check, or was never the member's. No grant was stored; the refusal was audited.
+    NotTheirKey,
+}
+
+/// A landlord key sealed to a member's key, and the member's security number as they read it
+/// out to whoever sealed it.
+pub struct NewGrant<'a> {
+    pub key_id: &'a str,
+    pub grant: &'a str,
+    pub confirmed: Fingerprint,
+}
+
+/// Stores (or replaces) a member's grant, only if the number confirmed for it is the number of
+/// the key stored for them now. `member` is a member id (from the inbox) or an email (from the
+/// command line).
 pub fn store_grant(
     db: &mut Db,
     landlord: &str,
     member: &str,
-    key_id: &str,
-    grant: &str,
+    new: &NewGrant,
     by: &Actor,
     now: i64,
-) -> sql::Result<bool> {
+) -> sql::Result<Granted> {
+    let NewGrant {
+        key_id,
+        grant,
+        confirmed,
+    } = *new;
     db.transaction(|tx| {
-        let Some((member_id, email)) = member_email(tx, landlord, member)? else {
-            return Ok(false);
+        let Some(found) = find_member(tx, landlord, member)? else {
+            return Ok(Granted::NoMember);
         };
+        // The grant was sealed to the key the lead checked; the row may hold another by now.
+        if fingerprint::member(landlord, &found.email, &found.public_key) != Ok(confirmed) {
+            audit(tx, landlord, by, GRANT_REFUSED, None, Some(&found.email), now)?;
+            return Ok(Granted::NotTheirKey);
+        }
         tx.execute(
             "INSERT INTO grants (member_id, key_id, \"grant\", granted_by, granted_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (member_id, key_id) DO UPDATE
              SET \"grant\" = excluded.\"grant\", granted_by = excluded.granted_by, granted_at = excluded.granted_at",
-            args![&member_id, key_id, grant, by.as_str(), now],
+            args![&found.member_id, key_id, grant, by.as_str(), now],
         )?;
         audit(
             tx,
@@ -555,7 +597,36 @@ pub fn store_grant(
             by,
             &format!("granted ({key_id})"),
             None,
-            Some(&email),
+            Some(&found.email),
+            now,
+        )?;
+        Ok(Granted::Done)
+    })
+}
+
+/// The audit action for access not given because the member's number did not match.
+pub const GRANT_REFUSED: &str = "grant refused";
+
+/// Records that a lead's own check refused to give `member` access: the number they read out
+/// was not the number of the key the lead was handed. False if the landlord has no such member.
+pub fn record_refused_grant(
+    db: &mut Db,
+    landlord: &str,
+    member: &str,
+    by: &Actor,
+    now: i64,
+) -> sql::Result<bool> {
+    db.transaction(|tx| {
+        let Some(found) = find_member(tx, landlord, member)? else {
+            return Ok(false);
+        };
+        audit(
+            tx,
+            landlord,
+            by,
+            GRANT_REFUSED,
+            None,
+            Some(&found.email),
             now,
         )?;
         Ok(true)
@@ -573,7 +644,10 @@ pub fn revoke(
     now: i64,
 ) -> sql::Result<Option<i64>> {
     db.transaction(|tx| {
-        let Some((member_id, email)) = member_email(tx, landlord, member_id)? else {
+        let Some(Found {
+            member_id, email, ..
+        }) = find_member(tx, landlord, member_id)?
+        else {
             return Ok(None);
         };
         tx.execute("DELETE FROM grants WHERE member_id = ?1", args![&member_id])?;

@@ -14,12 +14,13 @@ use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use safe_contact_callback::{is_id, normalise_request_id};
+use safe_contact_staff_keys::fingerprint::Fingerprint;
 use safe_contact_staff_keys::passphrase::normalise_email;
 use safe_contact_staff_keys::totp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::accounts::{self, Enrolled, Invited, NewMember, Role, SignedIn};
+use super::accounts::{self, Enrolled, Granted, Invited, NewMember, Role, SignedIn};
 use super::session::{self, refuse, unavailable, Lead};
 use super::{token_hash, Actor, Item, Outcome, Status, Stored};
 use crate::answers::tagged;
@@ -618,20 +619,37 @@ pub async fn create_invite(
 struct NewGrant {
     key_id: String,
     grant: String,
+    /// The member's security number as they read it out to the lead.
+    fingerprint: String,
 }
 
 /// A grant is the HPKE encapsulated key (32 bytes) and the sealed 32-byte key with its tag.
 const GRANT_LEN: usize = 32 + 32 + 16;
 
-/// `POST /staff/api/members/{member_id}/grant` (leads).
+/// `POST /staff/api/members/{member_id}/grant` (leads). The lead's browser has already checked
+/// the member's number against the key it sealed to; the server checks it again against the key
+/// it holds now, so a key changed in the database since the lead's check gets no grant either.
 pub async fn grant(
     State(app): State<Arc<AppState>>,
     Lead(member): Lead,
     Path(member_id): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    let g = match serde_json::from_slice::<NewGrant>(&bytes) {
-        Ok(g) if is_b64(&g.grant, GRANT_LEN) && is_id(&g.key_id) => g,
+    let (g, confirmed) = match serde_json::from_slice::<NewGrant>(&bytes) {
+        Ok(g) if is_b64(&g.grant, GRANT_LEN) && is_id(&g.key_id) => {
+            match Fingerprint::parse(&g.fingerprint) {
+                Some(f) => (g, f),
+                None => {
+                    return tagged(
+                        refuse(
+                            StatusCode::BAD_REQUEST,
+                            "Enter the 12-digit security number the person reads out to you.",
+                        ),
+                        &member.landlord,
+                    )
+                }
+            }
+        }
         _ => return tagged(
             refuse(
                 StatusCode::BAD_REQUEST,
@@ -654,15 +672,43 @@ pub async fn grant(
     match app
         .store
         .with_db(move |c| {
-            accounts::store_grant(
-                c,
-                &landlord,
-                &member_id,
-                &g.key_id,
-                &g.grant,
-                &who,
-                unix_now(),
-            )
+            let new = accounts::NewGrant {
+                key_id: &g.key_id,
+                grant: &g.grant,
+                confirmed,
+            };
+            accounts::store_grant(c, &landlord, &member_id, &new, &who, unix_now())
+        })
+        .await
+    {
+        Ok(Granted::Done) => tagged(StatusCode::NO_CONTENT.into_response(), &member.landlord),
+        Ok(Granted::NotTheirKey) => tagged(not_their_key(), &member.landlord),
+        Ok(Granted::NoMember) => no_member(&member.landlord),
+        Err(_) => unavailable(),
+    }
+}
+
+/// The security number a lead confirmed is not the number of the member's stored key.
+fn not_their_key() -> Response {
+    refuse(
+        StatusCode::CONFLICT,
+        "The security number does not match this person's key, so they have not been given access. Check the number with them again. If it still does not match, do not give access: tell whoever runs your inbox.",
+    )
+}
+
+/// `POST /staff/api/members/{member_id}/grant-refused` (leads): the lead's browser found that
+/// the number the member read out is not the number of the key it was handed, so it sent no
+/// grant. This puts that in the audit trail, where a lead can see it.
+pub async fn grant_refused(
+    State(app): State<Arc<AppState>>,
+    Lead(member): Lead,
+    Path(member_id): Path<String>,
+) -> Response {
+    let (landlord, who) = (member.landlord.clone(), Actor::Member(member.email.clone()));
+    match app
+        .store
+        .with_db(move |c| {
+            accounts::record_refused_grant(c, &landlord, &member_id, &who, unix_now())
         })
         .await
     {

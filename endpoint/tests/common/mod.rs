@@ -548,6 +548,14 @@ impl Member {
     pub fn code(&self, at: i64) -> String {
         safe_contact_staff_keys::totp::code_at(&self.totp_secret, at as u64)
     }
+
+    /// The security number the member's inbox showed when they enrolled, which they read out
+    /// to whoever gives them access.
+    pub fn security_number(&self, landlord: &str) -> String {
+        safe_contact_staff_keys::fingerprint::member(landlord, &self.email, &self.public_key)
+            .unwrap()
+            .to_string()
+    }
 }
 
 /// RFC 4648 base32 without padding, as the invite answer gives the TOTP secret.
