@@ -5,6 +5,7 @@
 //! The report is built once as a list of parts, then written out as plain text or as one
 //! self-contained HTML page, so that the two forms always say the same thing.
 
+use safe_contact_panel_html::escape;
 use safe_contact_profile::{
     Block, CallbackSettings, Contact, ContactKind, National, OptionalQuestion, Profile, Section,
     Service, Source,
@@ -633,21 +634,4 @@ fn html_items(out: &mut String, items: &[Item]) {
         out.push_str("</li>\n");
     }
     out.push_str("</ul>\n");
-}
-
-/// Everything from the profile is text, never markup: a stray `<` in a service's name must show
-/// as itself, and nothing in a profile may add a script or a link to the page.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }

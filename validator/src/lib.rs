@@ -13,6 +13,7 @@ pub mod demo_keys;
 pub mod formats;
 pub mod languages;
 pub mod lines;
+pub mod panel_html;
 pub mod report;
 pub mod schema;
 

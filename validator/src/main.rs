@@ -1,15 +1,19 @@
 //! `safe-contact-validate [--national] [--demo] [--today YYYY-MM-DD] FILE...`,
-//! `--report FILE [--html]` and `--write-schema`.
+//! `--report FILE [--html]`, `--write-schema`, and the static panel's `--panel-html PROFILE`
+//! and `--check-panel-html PAGE PROFILE`.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use safe_contact_validate::{Date, Document, Severity, Validator};
+use safe_contact_profile::Profile;
+use safe_contact_validate::{panel_html, Date, Document, Severity, Validator};
 
 const USAGE: &str = "\
 usage: safe-contact-validate [--national] [--demo] [--today YYYY-MM-DD] FILE...
        safe-contact-validate --report FILE [--html] [--demo] [--today YYYY-MM-DD]
        safe-contact-validate --write-schema
+       safe-contact-validate --panel-html PROFILE [--lang CODE]
+       safe-contact-validate --check-panel-html PAGE PROFILE [--lang CODE]
 
 Checks landlord profiles and the national content, printing every problem as
 FILE:LINE: /json/pointer: message. Warnings are printed the same way, marked
@@ -28,6 +32,18 @@ landlord profile.
                   the date it was checked; plain text unless --html
   --html          write the report as one self-contained HTML page
   --write-schema  regenerate public/profile.schema.json and public/national.schema.json
+  --panel-html PROFILE
+                  print the panel for the profile PROFILE as plain HTML, for a
+                  support page: pasted inside the inline panel's target, it
+                  shows at once and with JavaScript off, until the widget takes
+                  its place. Paste it again whenever the profile or the widget
+                  changes
+  --check-panel-html PAGE PROFILE
+                  check that the page PAGE holds the panel exactly as
+                  --panel-html prints it for PROFILE now; exit 1 when it is
+                  missing or out of date
+  --lang CODE     the panel's language: en (the default) or another that the
+                  profile offers. A check takes the pasted copy's own language
 
 Exit status: 0 no problems (warnings allowed), 1 problems found, 2 usage or
 file errors.";
@@ -55,6 +71,9 @@ fn main() -> ExitCode {
 fn run(args: Vec<String>) -> Result<ExitCode, String> {
     if args == ["--write-schema"] {
         return write_schemas();
+    }
+    if let Some(done) = static_panel(&args) {
+        return done;
     }
     let Some(options) = parse(args)? else {
         println!("{USAGE}");
@@ -188,6 +207,75 @@ fn exit_status(errors: usize) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `--panel-html PROFILE` and `--check-panel-html PAGE PROFILE`, each with an optional
+/// `--lang CODE` at the end and no other option. `None` for any other command.
+fn static_panel(args: &[String]) -> Option<Result<ExitCode, String>> {
+    let (rest, lang) = match args {
+        [rest @ .., flag, code] if flag == "--lang" => (rest, Some(code.as_str())),
+        rest => (rest, None),
+    };
+    match rest {
+        [flag, profile] if flag == "--panel-html" => Some(print_panel(profile, lang)),
+        [flag, page, profile] if flag == "--check-panel-html" => {
+            Some(check_panel(page, profile, lang))
+        }
+        _ if args
+            .iter()
+            .any(|a| a == "--panel-html" || a == "--check-panel-html") =>
+        {
+            Some(Err(format!(
+                "--panel-html takes one profile and --check-panel-html a page and a profile, \
+                 each with an optional --lang CODE after them\n\n{USAGE}"
+            )))
+        }
+        _ => None,
+    }
+}
+
+/// The profile as the widget reads it, or `None` once the reason is printed.
+fn widget_profile(file: &str) -> Result<Option<Profile>, String> {
+    let text = std::fs::read_to_string(file).map_err(|error| format!("{file}: {error}"))?;
+    match Profile::read_json(&text) {
+        Ok(profile) => Ok(Some(profile)),
+        Err(message) => {
+            eprintln!(
+                "safe-contact-validate: {file}: the widget cannot read it ({message}): \
+                 run safe-contact-validate {file} to see why"
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// The fragment goes to standard output, so it can be saved to a file or piped.
+fn print_panel(file: &str, lang: Option<&str>) -> Result<ExitCode, String> {
+    let Some(profile) = widget_profile(file)? else {
+        return Ok(ExitCode::from(1));
+    };
+    println!(
+        "{}",
+        safe_contact_panel_html::render(&profile, lang.unwrap_or("en"))?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_panel(page: &str, file: &str, lang: Option<&str>) -> Result<ExitCode, String> {
+    let html = std::fs::read_to_string(page).map_err(|error| format!("{page}: {error}"))?;
+    let Some(profile) = widget_profile(file)? else {
+        return Ok(ExitCode::from(1));
+    };
+    match panel_html::check(page, &html, file, &profile, lang) {
+        Ok(current) => {
+            eprintln!("{current}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problem) => {
+            eprintln!("{problem}");
+            Ok(ExitCode::from(1))
+        }
     }
 }
 
