@@ -14,6 +14,9 @@ terser public/safe-contact.js --ecma 2015 --compress passes=3,unsafe,unsafe_arro
 terser dist/safe-contact-widget.js --module --compress passes=2 --mangle --output dist/safe-contact-widget.js
 # The demo pages that show the inline snippet get the loader pasted in, as a landlord would.
 node scripts/snippet.mjs --demo dist
+# The support page holds the panel's help as plain HTML from the start, as a landlord would
+# paste it, so it shows at once and with JavaScript off.
+scripts/static-panel.sh
 # After Trunk, which empties dist/ first.
 node scripts/catalogues.mjs dist
 scripts/build-form.sh

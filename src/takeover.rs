@@ -6,7 +6,9 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, ShadowRoot};
 
-/// What the landlord's page marks its plain copy of the panel with.
+/// What the landlord's page marks its plain copy of the panel with (the attribute is
+/// `safe_contact_panel_html::ATTRIBUTE`; the test below keeps the loader's, this and that one
+/// the same).
 const STATIC_PANEL: &str = ":scope > [data-safe-contact-static]";
 
 /// Shows the drawn panel in `body`'s closed root, and hides the page's plain copy, if the
@@ -26,4 +28,14 @@ pub fn take_over(body: &Element) {
         let _ = copy.set_attribute("hidden", "");
     }
     let _ = wrap.remove_attribute("hidden");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_loader_the_app_and_the_copy_name_the_same_attribute() {
+        let attribute = format!("[{}]", safe_contact_panel_html::ATTRIBUTE);
+        assert!(super::STATIC_PANEL.ends_with(&attribute));
+        assert!(include_str!("../public/safe-contact.js").contains(&format!("\"{attribute}\"")));
+    }
 }

@@ -114,6 +114,22 @@ test('the static panel has the same numbers, links and headings as the app\'s pa
   });
 });
 
+test('while the app loads, only the plain copy shows; once it is drawn, only the app\'s panel', async () => {
+  // The loader's inline panel (its 999 advice and "Loading more support.") stays hidden beside
+  // the copy, so nothing shows twice; with the wasm blocked it stays that way.
+  await withPage({}, async (page) => {
+    await page.locator(HOST).waitFor({ state: 'attached' });
+    await page.waitForTimeout(1000);
+    assert.equal(await page.locator(STATIC).isVisible(), true, 'the copy shows');
+    assert.equal(await page.locator(`${HOST} .fallback`).isVisible(), false, 'the loader\'s fallback stays hidden');
+  }, blockWasm);
+  await withPage({}, async (page) => {
+    await page.locator(APP).waitFor({ state: 'visible' });
+    assert.equal(await page.locator(STATIC).isVisible(), false, 'the copy is hidden');
+    assert.equal(await page.locator(`${HOST} .panel`).isVisible(), true, 'the app\'s panel shows');
+  });
+});
+
 test('the validator finds the built support page\'s copy current', () => {
   const run = spawnSync('cargo', [
     'run', '--locked', '-q', '-p', 'safe-contact-validate', '--',
