@@ -87,8 +87,10 @@ async function enrolLead(browser, endpoint, email, rate) {
   await page.getByLabel('Type your passphrase again').fill(PASSPHRASE);
   await page.getByLabel('Code from your authenticator app').fill(await codes.next(email));
   const timing = await timed(page, 'Finish setting up', 'Your account is set up', 'invites/');
+  // What the lead would read out from this screen.
+  const number = (await page.locator('.security-number').innerText()).trim();
   await context.close();
-  endpoint.staff('grant', 'livin', email, '--key', keyFile('livin'));
+  endpoint.staff('grant', 'livin', email, '--key', keyFile('livin'), '--fingerprint', number);
   return timing;
 }
 

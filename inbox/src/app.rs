@@ -41,7 +41,7 @@ fn title(screen: &Screen) -> &'static str {
     match screen {
         Screen::SignIn => "Sign in",
         Screen::Enrol(_) => "Set up your account",
-        Screen::Enrolled(_) => "Your account is set up",
+        Screen::Enrolled { .. } => "Your account is set up",
         Screen::Inbox => "Requests",
         Screen::Request(_) => "Request",
         Screen::Team => "Team",
@@ -74,7 +74,7 @@ fn Root() -> impl IntoView {
             {move || match state.screen.get() {
                 Screen::SignIn => view! { <SignIn /> }.into_any(),
                 Screen::Enrol(token) => view! { <Enrol token /> }.into_any(),
-                Screen::Enrolled(email) => view! { <Enrolled email /> }.into_any(),
+                Screen::Enrolled { email, number } => view! { <Enrolled email number /> }.into_any(),
                 Screen::Inbox => view! { <Inbox /> }.into_any(),
                 Screen::Request(id) => view! { <Request id /> }.into_any(),
                 Screen::Team => view! { <Team /> }.into_any(),

@@ -72,6 +72,7 @@ fn EnrolForm(invite: Invite, token: String) -> impl IntoView {
     let problems = RwSignal::new(Vec::new());
     let busy = RwSignal::new(None::<&'static str>);
     let email = invite.email.clone();
+    let landlord = invite.landlord.clone();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -89,25 +90,34 @@ fn EnrolForm(invite: Invite, token: String) -> impl IntoView {
         }
         problems.set(Vec::new());
         busy.set(Some("Setting up… this takes a few seconds."));
-        let (email, path) = (email.clone(), format!("invites/{token}"));
+        let (email, landlord, path) = (email.clone(), landlord.clone(), format!("invites/{token}"));
         spawn_local(async move {
             yield_to_browser().await;
             let outcome = match keys::derive(&p, &email) {
                 Ok(derived) => {
                     let body =
                         keys::enrolment(&derived, &email, &c, &mut UnwrapErr(getrandom::SysRng));
+                    // Worked out here, from the key just made, so the number the member reads
+                    // out owes nothing to what the server says their key is.
+                    let number = keys::member_number(&landlord, &email, &body.public_key)
+                        .map(|n| n.to_string())
+                        .unwrap_or_default();
                     api::post::<Enrolled>(&path, &body, None)
                         .await
+                        .map(|done| (done, number))
                         .map_err(|f| (f.status, f.message))
                 }
                 Err(message) => Err((0, message)),
             };
             busy.set(None);
             match outcome {
-                Ok(done) => {
+                Ok((done, number)) => {
                     passphrase.set(String::new());
                     confirm.set(String::new());
-                    state.go(Screen::Enrolled(done.email));
+                    state.go(Screen::Enrolled {
+                        email: done.email,
+                        number,
+                    });
                 }
                 Err((status, message)) => {
                     code.set(String::new());
@@ -202,7 +212,7 @@ fn TotpQr(uri: String) -> impl IntoView {
 }
 
 #[component]
-pub fn Enrolled(email: String) -> impl IntoView {
+pub fn Enrolled(email: String, number: String) -> impl IntoView {
     let state = app();
     view! {
         <div class="narrow">
@@ -210,12 +220,17 @@ pub fn Enrolled(email: String) -> impl IntoView {
                 <h1 class="panel__title">"Your account is set up"</h1>
                 <p class="panel__body">{email}</p>
             </div>
+            <h2 class="heading-m">"Your security number"</h2>
+            <p class="secret security-number">{number}</p>
+            <p class="body">
+                "Write this number down or keep this page open. When a lead gives you access, they will ask you to read it out to them, in person or on a phone call. It shows them that the key they give access to is yours."
+            </p>
             <h2 class="heading-m">"What happens next"</h2>
             <p class="body">
                 "Sign in with your email address, your passphrase and a code from your authenticator app."
             </p>
             <p class="body">
-                "Before you can open requests, a lead on your team (or whoever holds the landlord's key file) must give you access. Ask them to do this."
+                "Before you can open requests, a lead on your team (or whoever holds the landlord's key file) must give you access. Ask them to do this, and read them your security number when they ask for it."
             </p>
             <button type="button" class="button" on:click=move |_| state.go(Screen::SignIn)>
                 "Sign in"

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use safe_contact_callback::CallbackRequest;
 use safe_contact_seal::rand_core::CryptoRng;
 use safe_contact_seal::Envelope;
+use safe_contact_staff_keys::fingerprint::{self, Fingerprint};
 use safe_contact_staff_keys::passphrase::{Derived, WrapKey};
 use safe_contact_staff_keys::{grant, member_key, passphrase};
 use zeroize::Zeroizing;
@@ -28,6 +29,33 @@ impl Keys {
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
     }
+
+    /// Each landlord key held, with its security number, for a lead to check against the
+    /// number keygen printed and the one for the profile's seal key.
+    pub fn numbers(&self) -> Vec<(String, Fingerprint)> {
+        self.by_id
+            .iter()
+            .filter_map(|(key_id, private)| {
+                let public = safe_contact_seal::public_key_for(private).ok()?;
+                Some((
+                    key_id.clone(),
+                    fingerprint::landlord_key(key_id, &public).ok()?,
+                ))
+            })
+            .collect()
+    }
+}
+
+/// Why this browser seals no grant for a member.
+#[derive(Debug, PartialEq, Eq)]
+pub enum GrantProblem {
+    /// The number the member read out is not the number of the key the server handed over, so
+    /// the key may be someone else's.
+    NotTheirKey,
+    /// This member holds no landlord key with that id.
+    NoKey,
+    /// The key could not be sealed to theirs (an id the grant cannot carry, for one).
+    CannotSeal,
 }
 
 /// Why an opened item's request cannot be shown.
@@ -106,17 +134,30 @@ pub fn open_request(
     serde_json::from_slice(&json).map_err(|_| OpenProblem::Damaged)
 }
 
-/// A grant of one landlord key this member holds, sealed to another member's public key.
+/// The security number of a member's key: shown to the member when they make it, and worked
+/// out here again from the key the server hands a lead.
+pub fn member_number(landlord: &str, email: &str, public_key: &str) -> Option<Fingerprint> {
+    fingerprint::member(landlord, email, public_key).ok()
+}
+
+/// A grant of one landlord key this member holds, sealed to another member's public key, only
+/// if `confirmed`, the number the member read out, is that key's number: the server that
+/// handed over the key is not trusted to say whose it is.
 pub fn grant_for(
     keys: &Keys,
     key_id: &str,
     landlord: &str,
     member_email: &str,
     member_public_key: &str,
+    confirmed: Fingerprint,
     rng: &mut impl CryptoRng,
-) -> Option<String> {
-    let key = keys.by_id.get(key_id)?;
-    grant::seal_grant(key, landlord, key_id, member_email, member_public_key, rng).ok()
+) -> Result<String, GrantProblem> {
+    if member_number(landlord, member_email, member_public_key) != Some(confirmed) {
+        return Err(GrantProblem::NotTheirKey);
+    }
+    let key = keys.by_id.get(key_id).ok_or(GrantProblem::NoKey)?;
+    grant::seal_grant(key, landlord, key_id, member_email, member_public_key, rng)
+        .map_err(|_| GrantProblem::CannotSeal)
 }
 
 #[cfg(test)]
@@ -208,17 +249,31 @@ mod tests {
             OpenProblem::NoKey("livin-2".to_owned())
         );
 
-        // A lead passes the key on, and the new member's own key opens it.
+        // A lead passes the key on, once the number the officer reads out is their key's, and
+        // the officer's own key opens it.
         let (officer_private, officer_public) = safe_contact_seal::generate_keypair(&mut rng());
-        let passed = grant_for(
-            &keys,
-            "livin-1",
-            "livin",
-            "officer@livin.example",
-            &officer_public,
-            &mut rng(),
-        )
-        .unwrap();
+        let (_, someone_else) = safe_contact_seal::generate_keypair(&mut rng());
+        let read_out = member_number("livin", "officer@livin.example", &officer_public).unwrap();
+        let give = |public: &str, key_id: &str| {
+            grant_for(
+                &keys,
+                key_id,
+                "livin",
+                "officer@livin.example",
+                public,
+                read_out,
+                &mut rng(),
+            )
+        };
+        assert_eq!(
+            give(&someone_else, "livin-1").unwrap_err(),
+            GrantProblem::NotTheirKey
+        );
+        assert_eq!(
+            give(&officer_public, "livin-0").unwrap_err(),
+            GrantProblem::NoKey
+        );
+        let passed = give(&officer_public, "livin-1").unwrap();
         let opened = grant::open_grant(
             &passed,
             &officer_private,
@@ -228,6 +283,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(*opened, landlord_private);
+        assert_eq!(
+            keys.numbers(),
+            [(
+                "livin-1".to_owned(),
+                fingerprint::landlord_key("livin-1", &landlord_public).unwrap()
+            )]
+        );
 
         let wrong = derive_with(&params, "wrong horse battery", email).unwrap();
         assert!(unlock(&wrong.wrap_key, &session(body.wrapped_key, Vec::new())).is_err());

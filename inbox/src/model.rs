@@ -131,6 +131,9 @@ pub struct InviteLink {
 pub struct NewGrant {
     pub key_id: String,
     pub grant: String,
+    /// The member's security number as they read it out, so the server can check it against
+    /// the key it holds now.
+    pub fingerprint: String,
 }
 
 #[derive(Clone, Deserialize)]

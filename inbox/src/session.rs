@@ -13,7 +13,11 @@ use crate::model::{Item, Session};
 pub enum Screen {
     SignIn,
     Enrol(String),
-    Enrolled(String),
+    /// Set up: the member's email and their key's security number, to read out to a lead.
+    Enrolled {
+        email: String,
+        number: String,
+    },
     Inbox,
     Request(String),
     Team,

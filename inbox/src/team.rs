@@ -1,16 +1,20 @@
 //! For leads: who is on the team and whether they can open requests, giving access (this
-//! browser seals the landlord key it holds to the member's public key), inviting and removing.
+//! browser seals the landlord key it holds to the member's public key, once the security number
+//! the member reads out matches that key), inviting and removing.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use safe_contact_seal::rand_core::UnwrapErr;
+use safe_contact_staff_keys::fingerprint::Fingerprint;
 
-use crate::api;
+use crate::api::{self, Failure};
 use crate::form::{focus, problem, CopyButton, ErrorSummary, Problem, Radios, TextField};
-use crate::keys;
+use crate::keys::{self, GrantProblem};
 use crate::model::{InviteLink, Member, NewGrant, NewInvite, Removed, Team as TeamAnswer};
 use crate::session::{app, App};
 use crate::when::stamp;
+
+const NUMBER_FIELD: &str = "security-number";
 
 const ROLES: &[(&str, &str)] = &[
     ("officer", "Officer: opens and acts on requests"),
@@ -26,6 +30,8 @@ pub fn Team() -> impl IntoView {
     let team = RwSignal::new(None::<Result<TeamAnswer, String>>);
     let problems = RwSignal::new(Vec::<Problem>::new());
     let removed = RwSignal::new(None::<(String, Removed)>);
+    let giving = RwSignal::new(None::<Giving>);
+    let given = RwSignal::new(None::<String>);
     let reload = move || {
         spawn_local(async move {
             match api::get::<TeamAnswer>("team").await {
@@ -43,11 +49,20 @@ pub fn Team() -> impl IntoView {
         <ErrorSummary problems />
         <h1 class="heading-l">"Team"</h1>
         {move || removed.get().map(|(email, answer)| view! { <RotateKey email answer /> })}
+        {move || given.get().map(|email| view! {
+            <div class="panel-plain" role="status">
+                <p class="body">{format!("{email} can now open requests.")}</p>
+            </div>
+        })}
         {move || match team.get() {
             None => view! { <p class="body" role="status">"Loading the team…"</p> }.into_any(),
             Some(Err(m)) => view! { <p class="error-message">{m}</p> }.into_any(),
-            Some(Ok(t)) => view! { <Members team=t problems removed reload=Callback::new(move |()| reload()) /> }.into_any(),
+            Some(Ok(t)) => view! { <Members team=t problems removed giving reload=Callback::new(move |()| reload()) /> }.into_any(),
         }}
+        {move || giving.get().map(|g| view! {
+            <GiveAccess giving=g problems open=giving given reload=Callback::new(move |()| reload()) />
+        })}
+        <LandlordKeys />
         <InviteForm problems reload=Callback::new(move |()| reload()) />
     }
 }
@@ -70,11 +85,19 @@ fn missing_keys(state: App, member: &Member, key_ids: &[String]) -> (Vec<String>
     (holdable, lacks_any)
 }
 
+/// A member the lead has chosen to give access to, and the keys this browser can give them.
+#[derive(Clone)]
+struct Giving {
+    member: Member,
+    can_give: Vec<String>,
+}
+
 #[component]
 fn Members(
     team: TeamAnswer,
     problems: RwSignal<Vec<Problem>>,
     removed: RwSignal<Option<(String, Removed)>>,
+    giving: RwSignal<Option<Giving>>,
     reload: Callback<()>,
 ) -> impl IntoView {
     let state = app();
@@ -88,7 +111,7 @@ fn Members(
             let has_access = m.granted_key_ids.iter().any(|k| team.key_ids.contains(k));
             let (can_give, lacks) = missing_keys(state, &m, &team.key_ids);
             let is_me = m.member_id == me;
-            view! { <MemberRow member=m has_access can_give lacks is_me problems removed reload /> }
+            view! { <MemberRow member=m has_access can_give lacks is_me problems removed giving reload /> }
         })
         .collect_view();
     let invites = team.invites;
@@ -100,6 +123,7 @@ fn Members(
                     <tr>
                         <th scope="col">"Email"</th>
                         <th scope="col">"Role"</th>
+                        <th scope="col">"Security number"</th>
                         <th scope="col">"Can open requests"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
@@ -127,6 +151,7 @@ fn MemberRow(
     is_me: bool,
     problems: RwSignal<Vec<Problem>>,
     removed: RwSignal<Option<(String, Removed)>>,
+    giving: RwSignal<Option<Giving>>,
     reload: Callback<()>,
 ) -> impl IntoView {
     let state = app();
@@ -138,41 +163,20 @@ fn MemberRow(
     } else {
         "Officer"
     };
+    // Worked out here from the key the server handed over, never taken from the server.
+    let number = keys::member_number(&state.landlord(), &member.email, &member.public_key)
+        .map_or_else(|| "Not available".to_owned(), |n| n.to_string());
 
     let give = {
         let member = member.clone();
         let can_give = can_give.clone();
         move |_| {
-            let (member, can_give) = (member.clone(), can_give.clone());
-            working.set(true);
-            spawn_local(async move {
-                let (landlord, csrf) = (state.landlord(), state.csrf());
-                for key_id in can_give {
-                    let grant = state.keys.with_untracked(|k| {
-                        k.as_ref().and_then(|k| {
-                            keys::grant_for(
-                                k,
-                                &key_id,
-                                &landlord,
-                                &member.email,
-                                &member.public_key,
-                                &mut UnwrapErr(getrandom::SysRng),
-                            )
-                        })
-                    });
-                    let Some(grant) = grant else { continue };
-                    let path = format!("members/{}/grant", member.member_id);
-                    if let Err(f) = api::post_done(&path, &NewGrant { key_id, grant }, &csrf).await
-                    {
-                        if let Some(m) = state.failed(f) {
-                            problems.set(vec![problem("members", m)]);
-                        }
-                        break;
-                    }
-                }
-                working.set(false);
-                reload.run(());
-            });
+            problems.set(Vec::new());
+            giving.set(Some(Giving {
+                member: member.clone(),
+                can_give: can_give.clone(),
+            }));
+            request_animation_frame(|| focus("give-access"));
         }
     };
 
@@ -210,6 +214,7 @@ fn MemberRow(
         <tr>
             <td class="table__email">{member.email.clone()}</td>
             <td>{role}</td>
+            <td class="table__number">{number}</td>
             <td>{access}</td>
             <td class="table__actions">
                 {(lacks && !can_give.is_empty()).then(|| view! {
@@ -251,6 +256,201 @@ fn MemberRow(
             </td>
         </tr>
     }
+}
+
+/// Why no access was given.
+enum Refusal {
+    /// The number read out is not the number of the key the server handed over (or, by the
+    /// server's own check, of the key it holds now). `recorded`: the audit trail has it.
+    NotTheirKey {
+        recorded: bool,
+    },
+    Failed(Failure),
+}
+
+/// Seals each key the member lacks to the key the server handed over, only once the number
+/// they read out is that key's number. On a mismatch nothing is sealed or sent, and the
+/// refusal goes into the audit trail.
+async fn give(state: App, g: &Giving, confirmed: Fingerprint) -> Result<(), Refusal> {
+    let (landlord, csrf) = (state.landlord(), state.csrf());
+    let member = &g.member;
+    for key_id in &g.can_give {
+        let sealed = state.keys.with_untracked(|k| {
+            let k = k.as_ref().ok_or(GrantProblem::NoKey)?;
+            keys::grant_for(
+                k,
+                key_id,
+                &landlord,
+                &member.email,
+                &member.public_key,
+                confirmed,
+                &mut UnwrapErr(getrandom::SysRng),
+            )
+        });
+        let grant = match sealed {
+            Ok(grant) => grant,
+            Err(GrantProblem::NotTheirKey) => {
+                let path = format!("members/{}/grant-refused", member.member_id);
+                let recorded = api::post_done(&path, &serde_json::json!({}), &csrf).await;
+                return Err(Refusal::NotTheirKey {
+                    recorded: recorded.is_ok(),
+                });
+            }
+            // Signed out or timed out since the list was drawn: the keys have gone.
+            Err(GrantProblem::NoKey) => continue,
+            Err(GrantProblem::CannotSeal) => {
+                return Err(Refusal::Failed(Failure {
+                    status: 0,
+                    message: "The key could not be given. Reload the inbox and try again."
+                        .to_owned(),
+                }))
+            }
+        };
+        let body = NewGrant {
+            key_id: key_id.clone(),
+            grant,
+            fingerprint: confirmed.to_string(),
+        };
+        let path = format!("members/{}/grant", member.member_id);
+        match api::post_done(&path, &body, &csrf).await {
+            Ok(()) => {}
+            // The server's own check: the key it holds now is not the one this browser checked.
+            Err(f) if f.status == 409 => return Err(Refusal::NotTheirKey { recorded: true }),
+            Err(f) => return Err(Refusal::Failed(f)),
+        }
+    }
+    Ok(())
+}
+
+/// Asks for the security number the member reads out, and gives access only if it matches.
+#[component]
+fn GiveAccess(
+    giving: Giving,
+    problems: RwSignal<Vec<Problem>>,
+    open: RwSignal<Option<Giving>>,
+    given: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let state = app();
+    let typed = RwSignal::new(String::new());
+    let mismatch = RwSignal::new(None::<bool>);
+    let working = RwSignal::new(false);
+    let email = giving.member.email.clone();
+    let submit = {
+        let email = email.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if working.get_untracked() {
+                return;
+            }
+            let Some(confirmed) = Fingerprint::parse(&typed.get_untracked()) else {
+                problems.set(vec![problem(
+                    NUMBER_FIELD,
+                    "Enter the 12-digit security number they read out to you",
+                )]);
+                return;
+            };
+            let (g, email) = (giving.clone(), email.clone());
+            working.set(true);
+            spawn_local(async move {
+                let outcome = give(state, &g, confirmed).await;
+                working.set(false);
+                match outcome {
+                    Ok(()) => {
+                        problems.set(Vec::new());
+                        open.set(None);
+                        given.set(Some(email));
+                        reload.run(());
+                    }
+                    Err(Refusal::NotTheirKey { recorded }) => {
+                        mismatch.set(Some(recorded));
+                        problems.set(vec![problem(
+                            NUMBER_FIELD,
+                            "The security number does not match their key. Check it with them again.",
+                        )]);
+                    }
+                    Err(Refusal::Failed(f)) => {
+                        if let Some(m) = state.failed(f) {
+                            problems.set(vec![problem(NUMBER_FIELD, m)]);
+                        }
+                    }
+                }
+            });
+        }
+    };
+    let cancel = move |_| {
+        problems.set(Vec::new());
+        open.set(None);
+    };
+    view! {
+        <div class="panel-plain">
+            <h2 class="heading-m" id="give-access" tabindex="-1">{format!("Give access to {email}")}</h2>
+            <p class="body">
+                {format!("Ask {email} to read out the security number their inbox showed when they set up their account. Do this in person, or on a phone call to a number you know is theirs.")}
+            </p>
+            <p class="body">"Type the number they read out. Do not read it out to them first."</p>
+            {move || mismatch.get().map(|recorded| view! {
+                <div class="inset-warning">
+                    <h3 class="heading-s">"Do not give access until the numbers match"</h3>
+                    <p class="body">"Ask them to read their number again, slowly, and check you are speaking to the right person."</p>
+                    <p class="body">"If it still does not match, the key the server holds for them may not be theirs. Do not give access. Tell whoever runs your inbox."</p>
+                    <p class="body">
+                        {if recorded {
+                            "This has been recorded in the audit trail."
+                        } else {
+                            "This could not be recorded in the audit trail. Tell whoever runs your inbox that it happened."
+                        }}
+                    </p>
+                </div>
+            })}
+            <form on:submit=submit novalidate>
+                <TextField
+                    id=NUMBER_FIELD
+                    label="Their security number"
+                    hint="12 digits, for example 4821 0937 5512"
+                    value=typed
+                    problems
+                    inputmode="numeric"
+                    class="input input--width-20"
+                />
+                <div class="button-group">
+                    <button type="submit" class="button" disabled=move || working.get()>
+                        "Give access"
+                    </button>
+                    <button type="button" class="button button--secondary" on:click=cancel>
+                        "Cancel"
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+/// The landlord keys this lead holds, each with its security number, to check against the
+/// number printed when the key was made and the one for the profile's seal key.
+#[component]
+fn LandlordKeys() -> impl IntoView {
+    let state = app();
+    let numbers = state
+        .keys
+        .with_untracked(|k| k.as_ref().map(keys::Keys::numbers).unwrap_or_default());
+    (!numbers.is_empty()).then(|| view! {
+        <h2 class="heading-m">"Your landlord keys"</h2>
+        <p class="body">
+            "Requests are sealed to the key in your landlord's profile. Check that each number below is the same as the number printed when the key was made, or the number the staff tool prints for your profile (safe-contact-staff fingerprint)."
+        </p>
+        <p class="body">
+            "If a number is not the same, requests may be sealed to a key your team does not hold. Tell whoever runs your inbox."
+        </p>
+        <dl class="summary-list">
+            {numbers.into_iter().map(|(key_id, number)| view! {
+                <div class="summary-list__row">
+                    <dt class="summary-list__key">{format!("Key {key_id}")}</dt>
+                    <dd class="summary-list__value table__number">{number.to_string()}</dd>
+                </div>
+            }).collect_view()}
+        </dl>
+    })
 }
 
 #[component]

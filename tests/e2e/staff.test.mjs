@@ -1,13 +1,18 @@
 // The staff inbox end to end, in Chromium against the real endpoint: a lead enrols by an invite
 // link and gets the landlord key from the key file; a request sent from the Livin demo page
 // e-mails the team (with nothing from the request) and opens only in staff browsers; the lead
-// acts on it and brings in an officer; another landlord's member cannot reach it; an idle inbox
-// forgets what it opened; and nothing typed, nor any passphrase, is left on the server.
+// acts on it and brings in an officer, giving access only to the key whose security number the
+// officer reads out (a key swapped in the database gets nothing); another landlord's member
+// cannot reach it; an idle inbox forgets what it opened; and nothing typed, nor any passphrase,
+// is left on the server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { APP, HOST, LAUNCHER, formFrame, launch, newPage } from './harness.mjs';
-import { keyFile, startEndpoint } from './endpoint.mjs';
+import { ROOT, keyFile, startEndpoint } from './endpoint.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
 import { codeTracker } from './totp.mjs';
 
@@ -60,7 +65,14 @@ async function staffPage(viewport) {
   return { context, page, errors, foreign };
 }
 
-/** Enrols `who` with the invite link, as they would in their own browser. */
+/** SQL run on the endpoint's database from outside, as someone with write access to it could. */
+function sql(statement) {
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(endpoint.dir, 'requests.db'), statement],
+    { encoding: 'utf8' }).trim();
+}
+
+/** Enrols `who` with the invite link, as they would in their own browser, and returns the
+ * security number their inbox shows them to read out to a lead. */
 async function enrol(page, link, who) {
   await page.goto(link);
   await page.getByRole('heading', { name: 'Set up your account' }).waitFor();
@@ -73,8 +85,27 @@ async function enrol(page, link, who) {
   await page.getByLabel('Type your passphrase again').fill(who.passphrase);
   await page.getByLabel('Code from your authenticator app').fill(await codes.next(who.email));
   await page.getByRole('button', { name: 'Finish setting up' }).click();
-  await page.getByText(/sign in/i).first().waitFor({ timeout: 30000 });
+  await page.getByRole('heading', { name: 'Your account is set up' }).waitFor({ timeout: 30000 });
+  const number = (await page.locator('.security-number').innerText()).trim();
+  assert.match(number, /^\d{4} \d{4} \d{4}$/, 'the security number is 12 digits in groups of 4');
+  return number;
 }
+
+/** On the Team page: gives `email` access with the number typed, as a lead hears it. */
+async function giveAccess(page, email, number) {
+  await page.getByRole('button', { name: `Give access to ${email}` }).click();
+  await page.getByRole('heading', { name: `Give access to ${email}` }).waitFor();
+  await page.getByLabel('Their security number').fill(number);
+  await page.getByRole('button', { name: 'Give access', exact: true }).click();
+}
+
+async function reloadTeam(page) {
+  // Back and forth, so the team list is read again.
+  await page.getByRole('button', { name: 'Inbox', exact: true }).click();
+  await page.getByRole('button', { name: 'Team', exact: true }).click();
+}
+
+const grantsOf = (email) => Number(sql(`SELECT count(*) FROM grants g JOIN members m ON m.member_id = g.member_id WHERE m.email = '${email}'`));
 
 async function signIn(page, who) {
   await page.goto(server.url('/staff/'));
@@ -135,8 +166,8 @@ test('a landlord team reads and acts on a request in the browser, and only they 
   // landlord key granted to them on the machine that holds it.
   const lead = await staffPage();
   const leadInvite = endpoint.staff('invite', 'livin', LEAD.email, '--role', 'lead').match(INVITE_LINK)[0];
-  await enrol(lead.page, leadInvite, LEAD);
-  endpoint.staff('grant', 'livin', LEAD.email, '--key', keyFile('livin'));
+  const leadNumber = await enrol(lead.page, leadInvite, LEAD);
+  endpoint.staff('grant', 'livin', LEAD.email, '--key', keyFile('livin'), '--fingerprint', leadNumber);
 
   await sendFromLivin();
   [requestId] = endpoint.stored('livin').map((line) => line.split(/\s/)[0]);
@@ -175,12 +206,48 @@ test('a landlord team reads and acts on a request in the browser, and only they 
   const officerInvite = (await lead.page.locator('main').innerText()).match(INVITE_LINK)?.[0];
   assert.ok(officerInvite, 'the lead sees the invite link');
   const officer = await staffPage({ width: 360, height: 740 });
-  await enrol(officer.page, officerInvite, OFFICER);
-  // Back and forth, so the team list is read again with the officer in it.
-  await lead.page.getByRole('button', { name: 'Inbox', exact: true }).click();
+  const officerNumber = await enrol(officer.page, officerInvite, OFFICER);
+
+  // The landlord key the lead holds shows the number the staff tool prints for the profile.
+  const profileNumber = endpoint.staff('fingerprint', path.join(ROOT, 'public/profiles/livin.json'))
+    .match(/security number: (\d{4} \d{4} \d{4})/)[1];
+  await reloadTeam(lead.page);
+  const keys = lead.page.locator('dl').filter({ hasText: 'Key livin-demo-1' });
+  assert.match(await keys.innerText(), new RegExp(profileNumber), 'the landlord key\'s number is the profile\'s');
+
+  // Someone with write access to the database puts their own key in the officer's place.
+  const own = sql(`SELECT public_key FROM members WHERE email = '${OFFICER.email}'`);
+  const swapped = generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' }).x;
+  sql(`UPDATE members SET public_key = '${swapped}' WHERE email = '${OFFICER.email}'`);
+  await reloadTeam(lead.page);
+  const row = lead.page.getByRole('row').filter({ hasText: OFFICER.email });
+  const shown = (await row.innerText()).match(/\d{4} \d{4} \d{4}/)?.[0];
+  assert.ok(shown && shown !== officerNumber, `the Team page shows the swapped key's own number: ${shown}`);
+  // The officer reads out their number; the lead's browser refuses, sends no grant (the server
+  // would refuse one too, but the check that counts is the browser's), and says so.
+  const posted = [];
+  const seen = (r) => { if (r.method() === 'POST') posted.push(new URL(r.url()).pathname.replace(/members\/[^/]+/, 'members/ID')); };
+  lead.page.on('request', seen);
+  await giveAccess(lead.page, OFFICER.email, officerNumber);
+  await lead.page.getByRole('heading', { name: 'Do not give access until the numbers match' }).waitFor();
+  await lead.page.getByText('This has been recorded in the audit trail.').waitFor();
+  assert.match(await lead.page.locator('.error-summary').innerText(), /does not match their key/);
+  assert.deepEqual(await axe(lead.page), [], 'axe: a security number that does not match');
+  lead.page.off('request', seen);
+  assert.deepEqual(posted, ['/staff/api/members/ID/grant-refused'], 'the browser sent no grant');
+  assert.equal(grantsOf(OFFICER.email), 0, 'no grant row');
+  assert.equal(sql(`SELECT actor || ' ' || action || ' ' || subject FROM audit WHERE action = 'grant refused'`),
+    `${LEAD.email} grant refused ${OFFICER.email}`);
+  await lead.page.getByRole('button', { name: 'Audit', exact: true }).click();
+  await lead.page.getByRole('cell', { name: 'grant refused' }).waitFor();
+
+  // With the officer's own key back, the same number gives them access.
+  sql(`UPDATE members SET public_key = '${own}' WHERE email = '${OFFICER.email}'`);
   await lead.page.getByRole('button', { name: 'Team', exact: true }).click();
-  await lead.page.getByRole('button', { name: `Give access to ${OFFICER.email}` }).click();
+  await giveAccess(lead.page, OFFICER.email, officerNumber.replace(/ /g, ''));
+  await lead.page.getByText(`${OFFICER.email} can now open requests.`).waitFor();
   await lead.page.getByRole('button', { name: `Give access to ${OFFICER.email}` }).waitFor({ state: 'detached' });
+  assert.equal(grantsOf(OFFICER.email), 1, 'one grant row');
 
   // The officer, on a 360 px phone, opens it too.
   await signIn(officer.page, OFFICER);
