@@ -5,11 +5,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # fonts-noto-core holds system fonts for Urdu (Nastaliq) and Arabic: the widget fetches no
-# web font, so the languages tests need the page's own fonts to draw those panels.
+# web font, so the languages tests need the page's own fonts to draw those panels. sqlite3 is
+# how the staff browser test swaps a member's key in the database, as an attacker could.
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-  || ! fc-list :lang=ur family | grep -q .; then
+  || ! command -v sqlite3 >/dev/null || ! fc-list :lang=ur family | grep -q .; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-core sqlite3 >/dev/null
 fi
 
 scripts/build.sh
