@@ -287,8 +287,8 @@
     // only the part below scrolls, so no text or link ever passes beneath the exit.
     ".float{position:fixed;inset:0 0 0 auto;z-index:2147483646;width:min(30rem,100vw);display:flex;flex-flow:column;border-left:1px solid #b1b4b6}" +
     ".bar{display:flex;align-items:center;min-height:4rem;padding:.5rem 1rem;border-bottom:1px solid #b1b4b6}" +
-    ".float .scroll{flex:1;overflow-y:auto;padding:1rem 1rem 2rem}" +
-    "h2{margin:0;font-size:1.5rem}.from{margin-top:0;color:#484949}a{color:#1d4f6e}" +
+    ".float .scroll{flex:1;overflow:auto;padding:1rem 1rem 2rem}" +
+    "h2{margin:0;font-size:1.5rem}.from{margin:0 0 1em;color:#484949}a{color:#1d4f6e}" +
     // Not on paper: a printout would outlast the page.
     "[hidden]{display:none!important}@media print{:host{display:none!important}}";
 
@@ -375,7 +375,9 @@
       }
     }
     append(target || b, host);
-    if (inline) mount();
+    // An inline panel loads at once, but after the page has first been drawn: the page, and a
+    // plain copy of the panel in it, come first.
+    if (inline) frame(function () { later(mount); });
   }
   on("DOMContentLoaded", restore, d);
   new MutationObserver(restore).observe(d, { childList: true, subtree: true, attributeFilter: ["open"] });
