@@ -1,7 +1,8 @@
 //! Checks of meaning that a schema cannot express: numbers that can be dialled, links that
-//! open, dates that are recent, ids that are unique, lists that are not empty. Three are only
+//! open, dates that are recent, ids that are unique, lists that are not empty. Four are only
 //! warnings, because the content may still be right: a policy past its review date, a source
-//! that was already old when it was checked, and a call-back endpoint on the page's own origin.
+//! that was already old when it was checked, a contact whose source is only the project's
+//! notes, and a call-back endpoint on the page's own origin.
 //!
 //! They walk the raw JSON by key rather than the typed structs, so that they still run, and
 //! still find everything they can, in a file whose structure is broken.
@@ -220,6 +221,27 @@ fn contact(members: &Map<String, Value>, pointer: &str, report: &mut Report) {
     if let Err(message) = verdict {
         report.add(&push_token(pointer, "value"), message);
     }
+    if let Some(notes) = members
+        .get("source")
+        .and_then(Value::as_str)
+        .and_then(only_notes)
+    {
+        report.warn(
+            &push_token(pointer, "source"),
+            format!(
+                "the source is only the notes file {notes}: name the page it was read on, with its web address, and give its source_date"
+            ),
+        );
+    }
+}
+
+/// The notes file a source names first, such as `content-sources.md`, when nothing in it leads
+/// anyone else to the page the fact was read on: no web address. Notes are where a fact was
+/// written down, not where it can be checked again.
+fn only_notes(source: &str) -> Option<&str> {
+    let first = source.trim_start().split([' ', ',', ';', '(']).next()?;
+    let notes = first.len() > 3 && first.to_ascii_lowercase().ends_with(".md");
+    (notes && !source.contains("https://") && !source.contains("http://")).then_some(first)
 }
 
 /// Any object with a `source_date` and a `checked` date is a sourced fact, wherever it sits.

@@ -312,3 +312,37 @@ fn languages_must_be_shipped_once_each_and_translations_offered() {
     }
     assert_eq!(problems.len(), expected.len(), "{problems:#?}");
 }
+
+/// A fact that rests only on the project's notes cannot be checked again by anyone without
+/// them: each such contact is a warning, at its own source. A notes file beside the page it
+/// came from, or after the document it names, is no warning.
+#[test]
+fn a_contact_sourced_only_from_a_notes_file_is_a_warning() {
+    let good = fixture("good-profile.json");
+    let first = "\"source\": \"Domestic Abuse Policy, section 6\"";
+    let north = "\"source\": \"https://www.north-das.org.uk/contact\"";
+    let notes = good.replacen(
+        first,
+        "\"source\": \"content-sources.md (research notes), Example Homes: tenancy team\"",
+        1,
+    );
+    let notes = notes.replacen(north, "\"source\": \"Notes.MD, North DAS\"", 1);
+    let warning = |line: usize, at: &str, file: &str| {
+        format!("{line}: {at}/source: warning: the source is only the notes file {file}: name the page it was read on, with its web address, and give its source_date")
+    };
+    assert_eq!(
+        check_text(&notes, None),
+        [
+            warning(33, "/landlord_contacts/0/contacts/0", "content-sources.md"),
+            warning(66, "/areas/0/services/0/contacts/0", "Notes.MD"),
+        ]
+    );
+    for fine in [
+        "content-sources.md (research notes), from https://www.example.org.uk/safety",
+        "Example Homes leaflet, May 2023 (content-sources.md (research notes), Example Homes)",
+        "Domestic Abuse Policy, section 6 (also content-sources.md)",
+    ] {
+        let text = good.replacen(first, &format!("\"source\": \"{fine}\""), 1);
+        assert_eq!(check_text(&text, None), Vec::<String>::new(), "{fine}");
+    }
+}
