@@ -296,10 +296,15 @@ pub fn callback_form(
     };
     let (interpreter, bsl, other_needs) = match asks(OptionalQuestion::AccessNeeds) {
         true => {
+            // The stronger promise is the landlord's to make, in its own policy.
+            let hint = match settings.professional_interpreters_only {
+                true => "callback.interpreter_language.hint_professionals_only",
+                false => "callback.interpreter_language.hint",
+            };
             let (f, g, _, interpreter) = text_field(
                 "interpreter_language",
                 t("callback.interpreter_language.label"),
-                Some(t("callback.interpreter_language.hint")),
+                Some(t(hint)),
             );
             add(f, g);
             let (f, g, bsl) = checkbox("bsl", t("callback.bsl.label"));

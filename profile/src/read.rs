@@ -88,6 +88,16 @@ fn opt_string(object: &Value, key: &str) -> Result<Option<String>, String> {
     optional(object, key).map(text).transpose()
 }
 
+/// A defaulted `bool`: missing is `false`; serde refuses `null`, as it does any other non-bool.
+fn flag(object: &Value, key: &str) -> Result<bool, String> {
+    match object.get(key) {
+        None => Ok(false),
+        Some(value) => value
+            .as_bool()
+            .ok_or_else(|| named("expected true or false for", key)),
+    }
+}
+
 fn version(object: &Value) -> Result<u32, String> {
     field(object, "schema_version")?
         .as_u32()
@@ -167,6 +177,7 @@ fn callback(v: &Value) -> Result<CallbackSettings, String> {
             "next_steps_translations",
             "privacy_notice",
             "not_asked",
+            "professional_interpreters_only",
             "seal",
         ],
     )?;
@@ -180,6 +191,7 @@ fn callback(v: &Value) -> Result<CallbackSettings, String> {
             Some(questions) => list(questions, question)?,
             None => Vec::new(),
         },
+        professional_interpreters_only: flag(v, "professional_interpreters_only")?,
         seal: optional(v, "seal").map(seal_key).transpose()?,
     })
 }

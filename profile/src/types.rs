@@ -64,6 +64,12 @@ pub struct CallbackSettings {
     /// Optional questions this landlord chooses not to ask.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_asked: Vec<OptionalQuestion>,
+    /// Set to `true` only where the landlord's own policy promises professional interpreters and
+    /// never family or friends: the form then says so beside its interpreter question.
+    /// Otherwise the form says only that a person can ask for a professional interpreter, since
+    /// the stronger promise would be made in the landlord's name.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub professional_interpreters_only: bool,
     /// The landlord's public key. With it the widget seals each request in the browser, so the
     /// endpoint stores only ciphertext and only staff holding the private key can read it.
     /// Without it requests are sent in the clear, which the endpoint refuses unless its config

@@ -3,6 +3,7 @@
 // and storing requests in SQLite. Everything about the form is reached inside its frame.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   APP, EXIT, HOST, LANDLORDS, LAUNCHER, NO_STORAGE, formDrawn, formFrame, launch, newPage,
   profileOf, storageTrace,
@@ -333,4 +334,31 @@ test('when sealing fails nothing is sent, not even in plain text, and the person
   assert.match(result.text, /could not protect your request/);
   assert.match(result.text, /999/);
   assert.equal(posts, 0, 'no request of any kind left the browser');
+});
+
+test('the interpreter hint makes the stronger promise only for a landlord whose profile opts in', async () => {
+  const { ui } = JSON.parse(readFileSync(new URL('../../profile/content/ui.en.json', import.meta.url), 'utf8'));
+  const id = 'stockport-homes';
+  const hint = async (optIn) => {
+    const { context, page } = await newPage(browser, server);
+    let opted = false;
+    if (optIn) {
+      // The form reads the profile from the endpoint's page, never from the landlord's.
+      await page.route(`**/v1/form/${id}*`, async (route) => {
+        const response = await route.fetch();
+        const html = await response.text();
+        const changed = html.replace('"next_steps":', '"professional_interpreters_only":true,"next_steps":');
+        opted = changed !== html;
+        return route.fulfill({ response, body: changed });
+      });
+    }
+    await openForm(page, id);
+    const text = await formFrame(page).locator('#sc-f-interpreter_language-hint').textContent();
+    await context.close();
+    assert.equal(opted, optIn, 'the profile in the frame\'s page opts in');
+    return text;
+  };
+  assert.equal(await hint(false), ui['callback.interpreter_language.hint']);
+  assert.equal(ui['callback.interpreter_language.hint'], 'You can ask for a professional interpreter.');
+  assert.equal(await hint(true), ui['callback.interpreter_language.hint_professionals_only']);
 });

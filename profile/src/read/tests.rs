@@ -63,6 +63,7 @@ fn full_profile() -> J {
             "next_steps": "We will call within two working days.",
             "privacy_notice": contact("web"),
             "not_asked": ["safe_times_note", "name_to_ask_for", "officer_gender", "access_needs"],
+            "professional_interpreters_only": true,
             "seal": {"key_id": "example-1", "public_key": "HKKcDcEyYaaYoI0AXHjXVqIQrz1LMOguOCHyhqOsURc"}
         }
     })
@@ -107,6 +108,7 @@ fn every_optional_field_and_variant_reads_as_serde_reads_it() {
     assert_eq!(ours, serde.unwrap());
     let callback = ours.callback.as_ref().unwrap();
     assert_eq!(callback.not_asked.len(), 4);
+    assert!(callback.professional_interpreters_only);
     assert!(callback.seal.is_some() && callback.privacy_notice.is_some());
     assert!(ours.policy.link.is_some() && ours.areas[0].police_force.clares_law.is_some());
     assert_eq!(
@@ -153,7 +155,8 @@ fn missing_or_null_optional_fields_read_as_none_or_empty() {
     callback.retain(|key, _| key == "next_steps");
     let p = Profile::read_json(&v.to_string()).unwrap();
     assert_eq!(p, Profile::from_json(&v.to_string()).unwrap());
-    assert!(p.callback.unwrap().not_asked.is_empty());
+    let callback = p.callback.unwrap();
+    assert!(callback.not_asked.is_empty() && !callback.professional_interpreters_only);
 }
 
 fn refused_by_both(text: &str, what: &str) {
@@ -185,6 +188,12 @@ fn broken_profiles_are_refused() {
             v["landlord_contacts"][0]["contacts"][0]["label"] = json!(7)
         }),
         ("not_asked null", |v| v["callback"]["not_asked"] = J::Null),
+        ("professional_interpreters_only null", |v| {
+            v["callback"]["professional_interpreters_only"] = J::Null
+        }),
+        ("professional_interpreters_only text", |v| {
+            v["callback"]["professional_interpreters_only"] = json!("true")
+        }),
         ("not_asked a string", |v| {
             v["callback"]["not_asked"] = json!("officer_gender")
         }),
