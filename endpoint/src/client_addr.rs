@@ -33,6 +33,22 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpAddr]) 
     client
 }
 
+/// An IPv6 subscriber usually holds a whole /64 and can rotate through it freely.
+pub const IPV6_SUBSCRIBER_BITS: u8 = 64;
+/// An IPv6 /48 is usually one site or customer, free to hand out its 65,536 /64s.
+pub const IPV6_SITE_BITS: u8 = 48;
+
+/// The part of a client's address that it is counted by: an IPv4 address whole, an IPv6
+/// address's first `ipv6_bits` (a multiple of 8). The prefix length comes first, so an IPv4
+/// address and an IPv6 network with the same bytes are never one client.
+pub fn network(ip: IpAddr, ipv6_bits: u8) -> Vec<u8> {
+    debug_assert!(ipv6_bits % 8 == 0 && ipv6_bits <= 128);
+    match canonical(ip) {
+        IpAddr::V4(v4) => [&[32][..], &v4.octets()].concat(),
+        IpAddr::V6(v6) => [&[ipv6_bits][..], &v6.octets()[..usize::from(ipv6_bits / 8)]].concat(),
+    }
+}
+
 fn parse_hop(hop: &str) -> Option<IpAddr> {
     hop.parse::<IpAddr>()
         .or_else(|_| hop.parse::<SocketAddr>().map(|s| s.ip()))
@@ -60,6 +76,19 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("x-forwarded-for", v.parse().unwrap());
         h
+    }
+
+    #[test]
+    fn networks_group_ipv6_by_prefix_and_keep_ipv4_apart() {
+        let site = |s: &str| network(ip(s), IPV6_SITE_BITS);
+        assert_eq!(site("2001:db8:1:2::1"), site("2001:db8:1:ffff::9"));
+        assert_ne!(site("2001:db8:1::1"), site("2001:db8:2::1"));
+        assert_ne!(
+            network(ip("2001:db8:1:2::1"), IPV6_SUBSCRIBER_BITS),
+            network(ip("2001:db8:1:3::1"), IPV6_SUBSCRIBER_BITS)
+        );
+        assert_eq!(site("192.0.2.1"), site("::ffff:192.0.2.1"));
+        assert_ne!(site("192.0.2.1"), site("192.0.2.2"));
     }
 
     #[test]

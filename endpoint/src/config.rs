@@ -152,10 +152,17 @@ pub struct Staff {
 #[derive(Clone, Copy, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SignInLimit {
-    /// Failed sign-ins one account may have in `window_minutes`: few enough that guessing a
-    /// passphrase and a six-digit code together is hopeless, enough for honest typing slips.
+    /// Failed sign-ins in `window_minutes` from a browser that has signed in to the account
+    /// before, counted for that browser alone: enough for honest typing slips.
+    pub failures_per_known_device: u32,
+    /// Failed sign-ins for one account from one client, in browsers it has never signed in from.
+    pub failures_per_account_and_client: u32,
+    /// Failed sign-ins for one account from every client together, in browsers it has never
+    /// signed in from: few enough that guessing a passphrase and a six-digit code together is
+    /// hopeless, and reaching it never stops a known device.
     pub failures_per_account: u32,
-    /// Failed sign-ins one client may have in `window_minutes`, across every account it tries.
+    /// Failed sign-ins one client may have across every account it tries, in browsers unknown
+    /// to them.
     pub failures_per_client: u32,
     pub window_minutes: u32,
 }
@@ -163,7 +170,9 @@ pub struct SignInLimit {
 impl Default for SignInLimit {
     fn default() -> Self {
         SignInLimit {
-            failures_per_account: 5,
+            failures_per_known_device: 5,
+            failures_per_account_and_client: 5,
+            failures_per_account: 10,
             failures_per_client: 20,
             window_minutes: 15,
         }
@@ -701,6 +710,14 @@ fn check_staff(raw: RawStaff) -> Result<Staff, ConfigError> {
     }
     let s = raw.sign_in;
     for (name, v) in [
+        (
+            "staff.sign_in.failures_per_known_device",
+            s.failures_per_known_device,
+        ),
+        (
+            "staff.sign_in.failures_per_account_and_client",
+            s.failures_per_account_and_client,
+        ),
         ("staff.sign_in.failures_per_account", s.failures_per_account),
         ("staff.sign_in.failures_per_client", s.failures_per_client),
         ("staff.sign_in.window_minutes", s.window_minutes),
@@ -996,11 +1013,13 @@ seal_key_ids = ["livin-2026-05"]
         assert_eq!((s.idle.as_secs(), s.invite_hours), (900, 24));
         assert_eq!(
             (
+                s.sign_in.failures_per_known_device,
+                s.sign_in.failures_per_account_and_client,
                 s.sign_in.failures_per_account,
                 s.sign_in.failures_per_client,
                 s.sign_in.window_minutes
             ),
-            (5, 20, 15)
+            (5, 5, 10, 20, 15)
         );
         assert_eq!(
             c.landlord("livin").unwrap().staff_guidance,

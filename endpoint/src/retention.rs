@@ -62,6 +62,10 @@ pub fn sweep(db: &mut Db, config: &Config, now: i64) -> sql::Result<Option<u64>>
         }
         // An expired invite can never be used, but it still holds an email and a TOTP secret.
         tx.execute("DELETE FROM invites WHERE expires_at <= ?1", args![now])?;
+        crate::staff::known_device::sweep(tx, now)?;
+        if let Some(staff) = &config.staff {
+            crate::staff::sign_in_limit::sweep(tx, &staff.sign_in, now)?;
+        }
         tx.execute(
             "DELETE FROM audit WHERE at <= ?1",
             args![now - i64::from(config.retention.audit_days) * DAY],

@@ -9,7 +9,8 @@ use crate::intake::form_page::FormPages;
 use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
-use crate::staff::session::{ProofGate, SignInLimiter};
+use crate::staff::session::ProofGate;
+use crate::staff::sign_in_limit::SignInLimiter;
 use crate::store::Store;
 
 pub struct AppState {
@@ -23,7 +24,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub in_flight: Arc<InFlight>,
     pub notifier: Notifier,
-    /// Failed inbox sign-ins, per account and per client.
+    /// Failed inbox sign-ins: per known device, and for other browsers per account and client,
+    /// per account and per client.
     pub sign_in: SignInLimiter,
     /// Every server-side Argon2 hash and verify of a sign-in proof.
     pub proof_gate: ProofGate,

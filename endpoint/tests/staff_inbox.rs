@@ -844,7 +844,8 @@ async fn failed_sign_ins_are_limited_per_account_and_per_client() {
         &staff_table("[staff.sign_in]\nfailures_per_account = 3\nfailures_per_client = 5\nwindow_minutes = 15"),
     )
     .await;
-    let (_, member) = signed_in(&s, "livin", "officer@livin.example", "officer").await;
+    let (mut known, member) = signed_in(&s, "livin", "officer@livin.example", "officer").await;
+    // A browser the member has never signed in on.
     let mut inbox = Inbox::new(&s.base);
     for _ in 0..3 {
         let a = inbox.sign_in(&member.email, "wrong", "000000").await;
@@ -880,6 +881,26 @@ async fn failed_sign_ins_are_limited_per_account_and_per_client() {
     let a = inbox.sign_in("else@livin.example", "wrong", "000000").await;
     assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(a.headers.contains_key("retry-after"));
+    // The member's own browser, on the same address, is counted apart and signs in...
+    let a = known
+        .sign_in(
+            &member.email,
+            &member.proof,
+            &member.code(member.code_used_at + 30),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    // ...and has five failures of its own before it too must wait.
+    for _ in 0..5 {
+        let a = known.sign_in(&member.email, "wrong", "000000").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let a = known.sign_in(&member.email, "wrong", "000000").await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        a.json["error"],
+        "There have been too many tries to sign in on this browser. Wait 15 minutes and try again."
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1056,6 +1077,7 @@ async fn every_staff_answer_has_the_csp_and_the_cookie_is_locked_down() {
     let mut inbox = Inbox::new(&s.base);
     let url = invite(&s.config, "livin", "officer@livin.example", "officer");
     let member = enrol(&inbox, &url, "passphrase").await;
+    let enrolled_device = inbox.device.lock().unwrap().clone();
 
     let index = inbox.get("/staff/").await;
     assert_eq!(index.status, StatusCode::OK);
@@ -1096,13 +1118,26 @@ async fn every_staff_answer_has_the_csp_and_the_cookie_is_locked_down() {
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.json);
     assert_staff_headers(&a, "sign-in");
-    let cookie = a.headers["set-cookie"].to_str().unwrap();
-    let (pair, attributes) = cookie.split_once("; ").unwrap();
+    let cookies: Vec<&str> = a
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(cookies.len(), 2, "{cookies:?}");
+    let (pair, attributes) = cookies[0].split_once("; ").unwrap();
     let (name, token) = pair.split_once('=').unwrap();
     assert_eq!(name, "__Host-safe-contact-staff");
     assert_eq!(token.len(), 43, "32 random bytes in base64url");
     assert_eq!(attributes, "Path=/; HttpOnly; SameSite=Strict; Secure");
-    assert_eq!(a.headers.get_all("set-cookie").iter().count(), 1);
+    // The browser stays a known device, with the token enrolling gave it, for 180 days.
+    let (pair, attributes) = cookies[1].split_once("; ").unwrap();
+    assert_eq!(Some(pair.to_owned()), enrolled_device);
+    assert_eq!(pair.len(), DEVICE_COOKIE.len() + 1 + 43);
+    assert_eq!(
+        attributes,
+        "Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age=15552000"
+    );
 
     let c = reqwest::Client::new();
     let body = valid_body();

@@ -17,12 +17,12 @@ use hmac::{Hmac, Mac};
 use safe_contact_callback::MAX_RETRY_AFTER_SECS;
 use sha2::Sha256;
 
+use crate::client_addr::{network, IPV6_SITE_BITS, IPV6_SUBSCRIBER_BITS};
 use crate::config::RateLimit;
 use crate::store::{Level, Store, StoreError};
 
-/// An IPv6 /48 is usually one site or customer, free to hand out its 65,536 /64s. Each /64 gets
-/// the per-client allowance and the whole /48 this many times it: enough for a household or a
-/// small office, too little for one sender hopping across its /64s.
+/// Each IPv6 /64 gets the per-client allowance and its whole /48 this many times it: enough for
+/// a household or a small office, too little for one sender hopping across its /64s.
 pub const IPV6_48_MULTIPLE: u32 = 16;
 const HOUR: f64 = 3600.0;
 
@@ -108,15 +108,12 @@ impl RateLimiter {
     /// wait. An IPv4 client has one bucket; an IPv6 client one for its /64 and one for its /48.
     pub fn check_client(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
         let per_hour = self.limits.per_client_per_hour;
+        let subscriber = (self.hash(&network(ip, IPV6_SUBSCRIBER_BITS)), per_hour);
         let buckets = match ip {
-            IpAddr::V4(_) => vec![(self.client_id(ip), per_hour)],
-            // One IPv6 subscriber usually holds a whole /64 and can rotate through it freely.
-            IpAddr::V6(v6) => vec![
-                (self.client_id(ip), per_hour),
-                (
-                    self.client_key(48, &v6.octets()[..6]),
-                    per_hour.saturating_mul(IPV6_48_MULTIPLE),
-                ),
+            IpAddr::V4(_) => vec![subscriber],
+            IpAddr::V6(_) => vec![
+                subscriber,
+                (self.site_id(ip), per_hour.saturating_mul(IPV6_48_MULTIPLE)),
             ],
         };
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
@@ -216,20 +213,28 @@ impl RateLimiter {
         }))
     }
 
-    /// The keyed hash that stands for a client elsewhere (the inbox's sign-in limit): its IPv4
-    /// address, or its IPv6 /64.
-    pub fn client_id(&self, ip: IpAddr) -> [u8; 16] {
-        match ip {
-            IpAddr::V4(v4) => self.client_key(4, &v4.octets()),
-            IpAddr::V6(v6) => self.client_key(64, &v6.octets()[..8]),
-        }
+    /// The keyed hash of a client's site, its IPv4 address or its IPv6 /48: the /48 bucket
+    /// here, and the client the inbox's sign-in limits count.
+    pub fn site_id(&self, ip: IpAddr) -> [u8; 16] {
+        self.hash(&network(ip, IPV6_SITE_BITS))
     }
 
-    /// `prefix_bits` keeps an IPv4 address and an IPv6 network with the same bytes apart.
-    fn client_key(&self, prefix_bits: u8, bytes: &[u8]) -> [u8; 16] {
+    /// A keyed hash of `parts`, for other things counted but never written down as themselves
+    /// (the sign-in limits' accounts and browsers). Each part's length goes in, so no two lists
+    /// hash alike, and the leading 0 keeps them apart from every network, which starts with
+    /// its prefix length.
+    pub fn keyed(&self, parts: &[&[u8]]) -> [u8; 16] {
+        let mut bytes = vec![0];
+        for part in parts {
+            bytes.extend_from_slice(&(part.len() as u32).to_be_bytes());
+            bytes.extend_from_slice(part);
+        }
+        self.hash(&bytes)
+    }
+
+    fn hash(&self, bytes: &[u8]) -> [u8; 16] {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
-        mac.update(&[prefix_bits]);
         mac.update(bytes);
         let full = mac.finalize().into_bytes();
         let mut key = [0u8; 16];

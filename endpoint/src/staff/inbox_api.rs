@@ -4,11 +4,10 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -21,7 +20,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::accounts::{self, Enrolled, Granted, Invited, NewMember, Role, SignedIn};
-use super::session::{self, refuse, unavailable, Lead};
+use super::known_device;
+use super::session::{self, refuse, unavailable, Asker, Lead};
+use super::sign_in_limit::Browser;
 use super::{token_hash, Actor, Item, Outcome, Status, Stored};
 use crate::answers::tagged;
 use crate::clock::unix_now;
@@ -128,10 +129,11 @@ struct Enrolment {
 const MAX_WRAPPED_KEY: usize = 512;
 
 /// `POST /staff/api/invites/{token}`: enrols the invited email once the code from their new
-/// authenticator matches the invite's secret.
+/// authenticator matches the invite's secret. The browser becomes a known device for them.
 pub async fn enrol(
     State(app): State<Arc<AppState>>,
     Path(token): Path<String>,
+    headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
     let Ok(e) = serde_json::from_slice::<Enrolment>(&bytes) else {
@@ -164,14 +166,15 @@ pub async fn enrol(
     };
     let proof_hash = match app
         .proof_gate
-        .run(move || accounts::hash_proof(&e.proof))
+        .run(Asker::Anyone, move || accounts::hash_proof(&e.proof))
         .await
     {
         Ok(h) => h,
         Err(r) => return tagged(r, &invite.landlord),
     };
+    let member_id = accounts::new_member_id();
     let member = NewMember {
-        member_id: accounts::new_member_id(),
+        member_id: member_id.clone(),
         proof_hash,
         public_key: e.public_key,
         wrapped_key: e.wrapped_key,
@@ -183,10 +186,15 @@ pub async fn enrol(
         .with_db(move |c| accounts::enrol(c, &token_hash(&token), &member, unix_now()))
         .await
     {
-        Ok(Enrolled::Done { email }) => tagged(
-            (StatusCode::CREATED, Json(json!({ "email": email }))).into_response(),
-            &landlord,
-        ),
+        Ok(Enrolled::Done { email }) => {
+            let mut r = (StatusCode::CREATED, Json(json!({ "email": email }))).into_response();
+            if let Some(cookie) =
+                remember_device(&app, known_device::presented(&headers), member_id).await
+            {
+                r.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
+            tagged(r, &landlord)
+        }
         Ok(Enrolled::NoInvite) => invite_gone(),
         Ok(Enrolled::Expired) => tagged(invite_expired(), &landlord),
         Ok(Enrolled::AlreadyMember) => tagged(
@@ -239,6 +247,46 @@ enum Attempted {
     Answered(Response),
 }
 
+/// Makes this browser a known device for the member, keeping the device token it already has
+/// (a browser shared by two members is known for both), and gives the cookie to set. `None` if
+/// the database could not record it: the member can still sign in, as from a new browser.
+async fn remember_device(
+    app: &AppState,
+    presented: Option<String>,
+    member_id: String,
+) -> Option<HeaderValue> {
+    let token = presented.unwrap_or_else(accounts::random_token);
+    let hash = token_hash(&token);
+    app.store
+        .with_db(move |c| known_device::remember(c, &hash, &member_id, unix_now()))
+        .await
+        .ok()?;
+    Some(known_device::set_cookie(&token))
+}
+
+/// Which browser this is, for the sign-in limits: a known device if its device cookie has
+/// signed in as this email before.
+async fn browser(
+    app: &AppState,
+    email: &str,
+    device: Option<&str>,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+) -> Result<Browser, Response> {
+    if let Some(token) = device {
+        let (email, hash) = (email.to_owned(), token_hash(token));
+        let known = app
+            .store
+            .with_db(move |c| known_device::is_known(c, &email, &hash, unix_now()))
+            .await
+            .map_err(|_| unavailable())?;
+        if known {
+            return Ok(Browser::Known(hash));
+        }
+    }
+    Ok(Browser::New(session::client_key(app, headers, peer)))
+}
+
 /// `POST /staff/api/session`: signs in with the passphrase proof and a TOTP code.
 pub async fn sign_in(
     State(app): State<Arc<AppState>>,
@@ -256,22 +304,42 @@ pub async fn sign_in(
         return not_understood("the sign-in");
     };
     let email = normalise_email(&s.email);
-    let client = session::client_key(&app, &headers, peer);
-    let attempt = match app.sign_in.attempt(&email, client, Instant::now()) {
-        Ok(a) => a,
-        Err(wait) => return session::too_many(wait),
+    let device = known_device::presented(&headers);
+    let browser = match browser(&app, &email, device.as_deref(), &headers, peer).await {
+        Ok(b) => b,
+        Err(r) => return r,
     };
-    match check_sign_in(&app, staff.idle.as_secs(), &email, s).await {
+    let attempt = match app
+        .sign_in
+        .attempt(&app.store, &app.limiter, &email, browser)
+        .await
+    {
+        Ok(a) => a,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let asker = match browser {
+        Browser::Known(_) => Asker::KnownDevice,
+        Browser::New(_) => Asker::Anyone,
+    };
+    match check_sign_in(&app, staff.idle.as_secs(), &email, asker, device, s).await {
         Attempted::Refused { member } => refused(&app, member),
         Attempted::Answered(r) => {
-            app.sign_in.forget(attempt);
+            app.sign_in.forget(&app.store, attempt).await;
             r
         }
     }
 }
 
-/// Checks the proof and code and, if both are right, starts a session.
-async fn check_sign_in(app: &AppState, idle_seconds: u64, email: &str, s: SignIn) -> Attempted {
+/// Checks the proof and code and, if both are right, starts a session and makes the browser a
+/// known device.
+async fn check_sign_in(
+    app: &AppState,
+    idle_seconds: u64,
+    email: &str,
+    asker: Asker,
+    device: Option<String>,
+    s: SignIn,
+) -> Attempted {
     let lookup = email.to_owned();
     let Ok(account) = app
         .store
@@ -284,7 +352,7 @@ async fn check_sign_in(app: &AppState, idle_seconds: u64, email: &str, s: SignIn
     let proof = s.proof;
     let proof_ok = match app
         .proof_gate
-        .run(move || {
+        .run(asker, move || {
             accounts::verify_proof(&proof, stored.as_deref().unwrap_or_else(|| decoy_hash()))
         })
         .await
@@ -335,6 +403,7 @@ async fn check_sign_in(app: &AppState, idle_seconds: u64, email: &str, s: SignIn
         Ok(None) => return Attempted::Refused { member },
         Err(_) => return Attempted::Answered(unavailable()),
     };
+    let device_cookie = remember_device(app, device, account.member_id.clone()).await;
     let guidance = app
         .config
         .landlord(&account.landlord)
@@ -354,6 +423,9 @@ async fn check_sign_in(app: &AppState, idle_seconds: u64, email: &str, s: SignIn
     let mut r = Json(answer).into_response();
     r.headers_mut()
         .insert(header::SET_COOKIE, session::set_cookie(&token));
+    if let Some(cookie) = device_cookie {
+        r.headers_mut().append(header::SET_COOKIE, cookie);
+    }
     Attempted::Answered(tagged(r, &account.landlord))
 }
 

@@ -6,7 +6,9 @@
 
 pub mod accounts;
 pub(crate) mod inbox_api;
+pub(crate) mod known_device;
 pub(crate) mod session;
+pub(crate) mod sign_in_limit;
 pub(crate) mod token_api;
 
 use crate::args;

@@ -1,11 +1,10 @@
 //! Inbox sessions and the hardening around them: the session cookie, the signed-in member as an
 //! extractor, the Origin and CSRF checks, the security headers on everything under `/staff/`,
-//! and the sign-in limits.
+//! and the bound on Argon2 work.
 
-use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -20,8 +19,6 @@ use super::accounts::{self, Role, SignedIn};
 use super::token_hash;
 use crate::answers::tagged;
 use crate::clock::unix_now;
-use crate::config::SignInLimit;
-use crate::intake::rate_limit::retry_after_secs;
 use crate::state::AppState;
 
 /// `__Host-` makes the browser refuse the cookie unless it is `Secure`, has `Path=/` and no
@@ -52,16 +49,21 @@ pub fn clear_cookie() -> HeaderValue {
         .expect("a fixed string is a valid header value")
 }
 
-/// The session token's hash from the request's cookie, if it has one.
-pub fn session_hash(headers: &HeaderMap) -> Option<[u8; 32]> {
+/// The value of the request's cookie called `name`, if it has one that is not empty.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == COOKIE && !value.is_empty())
-        .map(|(_, token)| token_hash(token))
+        .find(|(n, value)| *n == name && !value.is_empty())
+        .map(|(_, value)| value)
+}
+
+/// The session token's hash from the request's cookie, if it has one.
+pub fn session_hash(headers: &HeaderMap) -> Option<[u8; 32]> {
+    cookie(headers, COOKIE).map(token_hash)
 }
 
 /// Signed-in members are extracted from the session cookie. An unknown or idle session is a 401;
@@ -184,154 +186,42 @@ pub async fn staff_headers(req: Request, next: Next) -> Response {
     response
 }
 
-/// Sign-in attempts in a sliding window, per account and per client. An attempt is counted
-/// before its proof is checked and taken back only if it did not fail, so parallel attempts
-/// cannot all slip past the limit while the first ones are still being verified, and a member
-/// who signs in is never held up by their own earlier successes. A limited account or client is
-/// refused before its proof is even checked. Accounts are keyed by a hash of the email whether
-/// or not it is a member, so the limit says nothing about who has an account.
-pub struct SignInLimiter {
-    limits: SignInLimit,
-    failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Key {
-    Account([u8; 32]),
-    Client([u8; 16]),
-}
-
-/// An attempt counted against the limits: it stays counted, as a failure, unless it is given
-/// back with `SignInLimiter::forget`.
-#[must_use]
-pub struct Attempt {
-    keys: [Key; 2],
-    at: Instant,
-}
-
-/// Keys held at most; past this, keys with no failure in the window are forgotten.
-const MAX_KEYS: usize = 100_000;
-
-impl SignInLimiter {
-    pub fn new(limits: SignInLimit) -> Self {
-        SignInLimiter {
-            limits,
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn window(&self) -> Duration {
-        Duration::from_secs(u64::from(self.limits.window_minutes) * 60)
-    }
-
-    fn keys(&self, email: &str, client: [u8; 16]) -> [(Key, usize); 2] {
-        [
-            (
-                Key::Account(token_hash(email)),
-                self.limits.failures_per_account as usize,
-            ),
-            (
-                Key::Client(client),
-                self.limits.failures_per_client as usize,
-            ),
-        ]
-    }
-
-    /// Counts an attempt for this account and client, or says how long until they may try
-    /// again if either is at its limit. The check and the count are made under one lock.
-    pub fn attempt(
-        &self,
-        email: &str,
-        client: [u8; 16],
-        now: Instant,
-    ) -> Result<Attempt, Duration> {
-        let window = self.window();
-        let keys = self.keys(email, client);
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let mut wait = None;
-        for (key, allowed) in keys {
-            let Some(times) = failures.get_mut(&key) else {
-                continue;
-            };
-            while times
-                .front()
-                .is_some_and(|t| now.saturating_duration_since(*t) >= window)
-            {
-                times.pop_front();
-            }
-            if let Some(oldest) = times.front().filter(|_| times.len() >= allowed) {
-                wait = wait.max(Some(
-                    window.saturating_sub(now.saturating_duration_since(*oldest)),
-                ));
-            }
-        }
-        if let Some(wait) = wait {
-            return Err(wait);
-        }
-        if failures.len() >= MAX_KEYS {
-            failures.retain(|_, times| {
-                times
-                    .back()
-                    .is_some_and(|t| now.saturating_duration_since(*t) < window)
-            });
-        }
-        // Both keys are under their limits here, so no deque grows past its limit.
-        for (key, _) in keys {
-            failures.entry(key).or_default().push_back(now);
-        }
-        Ok(Attempt {
-            keys: keys.map(|(key, _)| key),
-            at: now,
-        })
-    }
-
-    /// Gives back an attempt that did not fail: it signed in, or its proof was never checked.
-    pub fn forget(&self, attempt: Attempt) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for key in attempt.keys {
-            if let Some(times) = failures.get_mut(&key) {
-                if let Some(i) = times.iter().position(|t| *t == attempt.at) {
-                    times.remove(i);
-                }
-            }
-        }
-    }
-}
-
-/// The answer to a limited sign-in.
-pub fn too_many(wait: Duration) -> Response {
-    let minutes = retry_after_secs(wait).div_ceil(60);
-    let unit = if minutes == 1 { "minute" } else { "minutes" };
-    let mut r = refuse(
-        StatusCode::TOO_MANY_REQUESTS,
-        &format!("There have been too many tries to sign in. Wait {minutes} {unit} and try again."),
-    );
-    r.headers_mut().insert(
-        header::RETRY_AFTER,
-        HeaderValue::from(retry_after_secs(wait)),
-    );
-    r
-}
-
 /// How many proof hashes or verifies run at once. Each holds 19 MiB and a core for tens of
 /// milliseconds, and sign-in and enrolment are open to anyone, so without a bound a burst of
-/// requests could take all the memory and blocking threads; four keeps that under 80 MiB.
+/// requests could take all the memory and blocking threads; four keeps that under 80 MiB. One
+/// of the four is kept for known devices.
 pub const PROOF_WORK_AT_ONCE: usize = 4;
 
 /// How long a request waits for a free place before it is told the server is busy: long enough
 /// to ride out an ordinary queue of sign-ins, short enough that a flood is shed quickly.
 pub const PROOF_WORK_WAIT: Duration = Duration::from_secs(2);
 
-/// A bound on the server's Argon2 work: every proof hash and verify runs through it.
+/// Whose Argon2 work it is: a known device may also take the place kept for known devices.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Asker {
+    KnownDevice,
+    Anyone,
+}
+
+/// A bound on the server's Argon2 work: every proof hash and verify runs through it. One place
+/// is kept for browsers that have signed in before, so that a flood of sign-ins from
+/// everywhere else, each refused in turn, cannot keep a member at 503.
 pub struct ProofGate {
-    permits: Arc<Semaphore>,
+    anyone: Arc<Semaphore>,
+    known_devices: Arc<Semaphore>,
     wait: Duration,
 }
 
 impl ProofGate {
+    /// `at_once` places in all (at least 2), one of them kept for known devices.
     pub fn new(at_once: usize, wait: Duration) -> Self {
+        assert!(
+            at_once >= 2,
+            "one place for anyone and one kept for known devices"
+        );
         ProofGate {
-            permits: Arc::new(Semaphore::new(at_once)),
+            anyone: Arc::new(Semaphore::new(at_once - 1)),
+            known_devices: Arc::new(Semaphore::new(1)),
             wait,
         }
     }
@@ -340,11 +230,22 @@ impl ProofGate {
     /// in time.
     pub async fn run<T: Send + 'static>(
         &self,
+        asker: Asker,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Response> {
-        let Ok(Ok(permit)) =
-            tokio::time::timeout(self.wait, Arc::clone(&self.permits).acquire_owned()).await
-        else {
+        let anyone = Arc::clone(&self.anyone).acquire_owned();
+        let place = async {
+            match asker {
+                Asker::Anyone => anyone.await,
+                // The shared places first, so the kept one stays free for the next known device.
+                Asker::KnownDevice => tokio::select! {
+                    biased;
+                    p = anyone => p,
+                    p = Arc::clone(&self.known_devices).acquire_owned() => p,
+                },
+            }
+        };
+        let Ok(Ok(permit)) = tokio::time::timeout(self.wait, place).await else {
             return Err(busy());
         };
         // The place is held by the work itself, so it stays taken even if the request is
@@ -368,74 +269,36 @@ fn busy() -> Response {
     r
 }
 
-/// Who the client is for the sign-in limit: its address (or IPv6 /64), keyed-hashed as the
+/// Who the client is for the sign-in limits: its IPv4 address or IPv6 /48, keyed-hashed as the
 /// intake limiter does it.
 pub fn client_key(app: &AppState, headers: &HeaderMap, peer: SocketAddr) -> [u8; 16] {
     let ip = crate::client_addr::client_ip(peer.ip(), headers, &app.config.trusted_proxies);
-    app.limiter.client_id(ip)
+    app.limiter.site_id(ip)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn attempts_count_within_the_window_only() {
-        let limiter = SignInLimiter::new(SignInLimit {
-            failures_per_account: 2,
-            failures_per_client: 3,
-            window_minutes: 15,
-        });
-        let t = Instant::now();
-        let minute = Duration::from_secs(60);
-        let (a, b) = ([1u8; 16], [2u8; 16]);
-        assert!(limiter.attempt("x@example.org", a, t).is_ok());
-        assert!(limiter.attempt("x@example.org", b, t + minute).is_ok());
-        // The account is at its limit from any client, until its oldest attempt is 15 minutes old.
-        assert_eq!(
-            limiter.attempt("x@example.org", b, t + minute).err(),
-            Some(14 * minute)
-        );
-        // Client `a` tries two more accounts and reaches its own limit, for every account.
-        assert!(limiter.attempt("y@example.org", a, t + minute).is_ok());
-        assert!(limiter.attempt("z@example.org", a, t + minute).is_ok());
-        assert_eq!(
-            limiter.attempt("new@example.org", a, t + minute).err(),
-            Some(14 * minute)
-        );
-        assert!(limiter.attempt("new@example.org", b, t + minute).is_ok());
-        // Once the oldest attempts are 15 minutes old, both may try again.
-        assert!(limiter.attempt("x@example.org", a, t + 15 * minute).is_ok());
-    }
-
-    #[test]
-    fn an_attempt_given_back_frees_its_place() {
-        let limiter = SignInLimiter::new(SignInLimit {
-            failures_per_account: 2,
-            failures_per_client: 2,
-            window_minutes: 15,
-        });
-        let t = Instant::now();
-        let client = [1u8; 16];
-        let _failed = limiter.attempt("x@example.org", client, t).unwrap();
-        let signed_in = limiter.attempt("x@example.org", client, t).unwrap();
-        // Two in flight at once fill the limit before either is checked.
-        assert!(limiter.attempt("x@example.org", client, t).is_err());
-        limiter.forget(signed_in);
-        assert!(limiter.attempt("x@example.org", client, t).is_ok());
-        assert!(limiter.attempt("x@example.org", client, t).is_err());
-    }
-
     #[tokio::test]
     async fn proof_work_waits_for_a_place_then_answers_busy() {
-        let gate = ProofGate::new(1, Duration::from_millis(50));
-        assert_eq!(gate.run(|| 7).await.ok(), Some(7));
-        let taken = Arc::clone(&gate.permits).acquire_owned().await.unwrap();
-        let r = gate.run(|| 7).await.err().unwrap();
+        let gate = ProofGate::new(2, Duration::from_millis(50));
+        assert_eq!(gate.run(Asker::Anyone, || 7).await.ok(), Some(7));
+        let taken = Arc::clone(&gate.anyone).acquire_owned().await.unwrap();
+        let r = gate.run(Asker::Anyone, || 7).await.err().unwrap();
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(r.headers()[header::RETRY_AFTER], "1");
+        // The place kept for known devices is still free, for them alone.
+        assert_eq!(gate.run(Asker::KnownDevice, || 8).await.ok(), Some(8));
+        let kept = Arc::clone(&gate.known_devices)
+            .acquire_owned()
+            .await
+            .unwrap();
+        assert!(gate.run(Asker::KnownDevice, || 8).await.is_err());
         drop(taken);
-        assert_eq!(gate.run(|| 7).await.ok(), Some(7));
+        assert_eq!(gate.run(Asker::KnownDevice, || 8).await.ok(), Some(8));
+        drop(kept);
+        assert_eq!(gate.run(Asker::Anyone, || 7).await.ok(), Some(7));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::sql::{self, Db};
 use super::{Backend, Content, Earlier, NewRequest, StoreError, Submitted};
 
 /// The schema this code reads and writes, kept in `PRAGMA user_version`.
-const VERSION: i64 = 3;
+const VERSION: i64 = 4;
 
 /// A request is either plaintext (`request`, the tidied JSON) or sealed (`key_id`, `enc` and
 /// `ciphertext`, exactly as the envelope carried them), never both; the CHECK holds that.
@@ -109,6 +109,28 @@ CREATE TABLE sessions (
 );
 ";
 
+/// Version 4: sign-in that nobody can jam. `known_devices` holds, per member, the SHA-256 of the
+/// cookie of each browser that signed in as them, so a copy of the database holds no cookie.
+/// `sign_in_failures` has a row for each limit a failed (or still unchecked) sign-in counts
+/// against, its `scope` a keyed hash of the account, client or browser, so no email or address
+/// is written down; `attempt` ties an attempt's rows together so a success can take them back.
+/// The same tables are PostgreSQL's migration 3.
+const TO_V4: &str = "
+CREATE TABLE known_devices (
+    token_sha256 BLOB NOT NULL,
+    member_id TEXT NOT NULL,
+    first_used INTEGER NOT NULL,
+    last_used INTEGER NOT NULL,
+    PRIMARY KEY (token_sha256, member_id)
+);
+CREATE TABLE sign_in_failures (
+    scope BLOB NOT NULL,
+    attempt BLOB NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (scope, attempt)
+);
+";
+
 /// How long a connection waits for a lock held by another before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -184,6 +206,10 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if at == 2 {
         tx.execute_batch(TO_V3)?;
+        at = 3;
+    }
+    if at == 3 {
+        tx.execute_batch(TO_V4)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()
@@ -527,7 +553,7 @@ PRAGMA user_version = 1;
         let newer = dir.path().join("newer.db");
         Connection::open(&newer)
             .unwrap()
-            .execute_batch("PRAGMA user_version = 4")
+            .execute_batch(&format!("PRAGMA user_version = {}", VERSION + 1))
             .unwrap();
         assert!(open(&newer).is_err());
     }
@@ -554,14 +580,14 @@ PRAGMA user_version = 1;
                 "SELECT (SELECT user_version FROM pragma_user_version),
                         (SELECT outcome FROM requests WHERE request_id = 'a'),
                         (SELECT subject FROM audit),
-                        (SELECT count(*) FROM sqlite_master WHERE name IN ('members', 'invites', 'grants', 'sessions'))",
+                        (SELECT count(*) FROM sqlite_master WHERE name IN ('members', 'invites', 'grants', 'sessions', 'known_devices', 'sign_in_failures'))",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .unwrap();
         assert_eq!(
             (version, outcome, subject, tables),
-            (VERSION, None, None, 4)
+            (VERSION, None, None, 6)
         );
         let bad = conn.execute("UPDATE requests SET outcome = 'free text'", []);
         assert!(bad.is_err(), "only the fixed outcomes are stored");

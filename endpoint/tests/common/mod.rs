@@ -447,13 +447,28 @@ pub const TEST_PARAMS: safe_contact_staff_keys::passphrase::Params =
         p: 1,
     };
 
-/// A browser of the staff inbox: keeps the session cookie and CSRF token, and sends the
-/// inbox's own Origin on every POST and DELETE, as a browser on the inbox page would.
+/// A browser of the staff inbox: keeps the session cookie, the known-device cookie and the CSRF
+/// token, and sends the inbox's own Origin on every POST and DELETE, as a browser on the inbox
+/// page would.
 pub struct Inbox {
     pub client: reqwest::Client,
     pub base: String,
     pub cookie: Option<String>,
     pub csrf: Option<String>,
+    /// `name=value` of the known-device cookie, once enrolling or signing in has set one.
+    pub device: std::sync::Mutex<Option<String>>,
+}
+
+pub const DEVICE_COOKIE: &str = "__Host-safe-contact-device";
+
+/// The `name=value` of the cookie called `name` that an answer sets, if it sets one.
+pub fn set_cookie(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        .find(|pair| pair.starts_with(&format!("{name}=")))
 }
 
 impl Inbox {
@@ -466,6 +481,7 @@ impl Inbox {
             base: base.to_owned(),
             cookie: None,
             csrf: None,
+            device: std::sync::Mutex::new(None),
         }
     }
 
@@ -478,41 +494,34 @@ impl Inbox {
                 r = r.header("x-csrf-token", csrf);
             }
         }
-        if let Some(cookie) = &self.cookie {
-            r = r.header("cookie", cookie);
+        let device = self.device.lock().unwrap().clone();
+        let cookies: Vec<String> = self.cookie.iter().cloned().chain(device).collect();
+        if !cookies.is_empty() {
+            r = r.header("cookie", cookies.join("; "));
         }
         r
     }
 
+    /// Sends a request and keeps the known-device cookie if the answer sets one.
+    pub async fn send(&self, r: reqwest::RequestBuilder) -> Answer {
+        let a = answer(r.send().await.unwrap()).await;
+        if let Some(device) = set_cookie(&a.headers, DEVICE_COOKIE) {
+            *self.device.lock().unwrap() = Some(device);
+        }
+        a
+    }
+
     pub async fn get(&self, path: &str) -> Answer {
-        answer(
-            self.request(reqwest::Method::GET, path)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        self.send(self.request(reqwest::Method::GET, path)).await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Answer {
-        answer(
-            self.request(reqwest::Method::POST, path)
-                .json(body)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        self.send(self.request(reqwest::Method::POST, path).json(body))
+            .await
     }
 
     pub async fn delete(&self, path: &str) -> Answer {
-        answer(
-            self.request(reqwest::Method::DELETE, path)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        self.send(self.request(reqwest::Method::DELETE, path)).await
     }
 
     /// Signs in, keeping the cookie and CSRF token on success.
@@ -524,8 +533,7 @@ impl Inbox {
             )
             .await;
         if a.status == StatusCode::OK {
-            let set = a.headers["set-cookie"].to_str().unwrap();
-            self.cookie = Some(set.split(';').next().unwrap().to_owned());
+            self.cookie = set_cookie(&a.headers, "__Host-safe-contact-staff");
             self.csrf = Some(a.json["csrf_token"].as_str().unwrap().to_owned());
         }
         a
