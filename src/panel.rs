@@ -30,7 +30,10 @@ pub fn panel(
 ) -> ([Element; 2], Drawn) {
     let mut owned = listeners;
     let listeners = &mut owned;
-    let style = el("style").text(CSS).el();
+    // As one plain text node: `text` would put each number of the CSS in a right-to-left
+    // language into an element of its own, which a style sheet does not read.
+    let style = el("style").el();
+    style.set_text_content(Some(CSS));
     let sc = el("div").class("sc").el();
     let add = |e: &Element| {
         let _ = sc.append_child(e);

@@ -2,6 +2,7 @@
 //! a stray `<` in a service's name shows as itself and nothing in a profile can add markup,
 //! a script or a link to the landlord's page.
 
+use safe_contact_ui::dom::isolated_numbers;
 use safe_contact_ui::text::fill;
 
 /// `text` made safe to put in an element or in a quoted attribute value.
@@ -18,6 +19,19 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// `text` to put in an element: escaped, and with each number in a left-to-right isolate where
+/// the language reads right to left, as the app's `append_text` draws it.
+pub fn content(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in isolated_numbers(text) {
+        out += &escape(&text[at..start]);
+        out += &inline("bdi", &[("dir", "ltr")], &escape(&text[start..end]));
+        at = end;
+    }
+    out + &escape(&text[at..])
 }
 
 /// An empty value is written as the bare name, which HTML reads the same: `open`, not `open=""`.
@@ -56,9 +70,9 @@ pub fn filled(template: &str, args: &[(&str, &str)], slot: &str, child: &str) ->
     let (before, after) = template.split_once(&marker).unwrap_or((template, ""));
     let after = match after {
         "" => String::new(),
-        after => escape(&fill(after, args)),
+        after => content(&fill(after, args)),
     };
-    escape(&fill(before, args)) + child + &after
+    content(&fill(before, args)) + child + &after
 }
 
 #[cfg(test)]

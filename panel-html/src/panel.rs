@@ -9,14 +9,14 @@ use safe_contact_profile::{
 };
 use safe_contact_ui::text::{current, english, fill, lacks_translation, t, Catalogue};
 
-use crate::html::{block, escape, filled, inline, line};
+use crate::html::{block, content, filled, inline, line};
 
 /// The panel for `profile` in the language of `catalogue`, which must be the current one.
 pub fn panel(profile: &Profile, catalogue: &Catalogue) -> String {
     let national = &catalogue.national;
     let mut out = title(profile);
     if !catalogue.reviewed {
-        out += &line("p", &[], &escape(t("translation.unreviewed")));
+        out += &line("p", &[], &content(t("translation.unreviewed")));
     }
     out += &danger(national);
     if profile.callback.is_some() {
@@ -60,17 +60,17 @@ fn title(profile: &Profile) -> String {
         .as_deref()
         .filter(|l| Some(*l) != default);
     match label {
-        None => line("h2", &[], &escape(t("panel.title"))),
-        Some(label) if current().language.code == "en" => line("h2", &[], &escape(label)),
-        Some(label) => line("h2", &[("lang", "en")], &escape(label)),
+        None => line("h2", &[], &content(t("panel.title"))),
+        Some(label) if current().language.code == "en" => line("h2", &[], &content(label)),
+        Some(label) => line("h2", &[("lang", "en")], &content(label)),
     }
 }
 
 /// Urgent advice first and always open, with a helpline beside it.
 fn danger(national: &National) -> String {
     let section = &national.danger_now;
-    let talk = line("h4", &[], &escape(t("panel.danger.talk_to_someone")));
-    let lines = line("h3", &[], &escape(&section.heading))
+    let talk = line("h4", &[], &content(t("panel.danger.talk_to_someone")));
+    let lines = line("h3", &[], &content(&section.heading))
         + &section_body(section)
         + &talk
         + &service_list(national.helplines.iter().take(1));
@@ -79,7 +79,7 @@ fn danger(national: &National) -> String {
 
 /// A section that opens and closes. `data-fold` is the app's id for the same section.
 fn fold(id: &str, heading: &str, open: bool, body: &str) -> String {
-    let summary = line("summary", &[], &inline("h3", &[], &escape(heading)));
+    let summary = line("summary", &[], &inline("h3", &[], &content(heading)));
     let open = if open { &[("open", "")][..] } else { &[] };
     block(
         "details",
@@ -94,7 +94,7 @@ fn section_body(section: &Section) -> String {
         .blocks
         .iter()
         .map(|b| match b {
-            Block::Text(text) => line("p", &[], &escape(text)),
+            Block::Text(text) => line("p", &[], &content(text)),
             Block::Steps(steps) => list("ol", steps),
             Block::Points(points) => list("ul", points),
             Block::Services(services) => service_list(services),
@@ -103,7 +103,7 @@ fn section_body(section: &Section) -> String {
 }
 
 fn list(tag: &str, items: &[String]) -> String {
-    let items: String = items.iter().map(|i| line("li", &[], &escape(i))).collect();
+    let items: String = items.iter().map(|i| line("li", &[], &content(i))).collect();
     block(tag, &[], &items)
 }
 
@@ -115,9 +115,9 @@ fn callback(profile: &Profile, national: &National) -> String {
         .landlord_contacts
         .iter()
         .chain(national.helplines.first());
-    line("p", &[], &escape(&failed))
+    line("p", &[], &content(&failed))
         + &service_list(contacts)
-        + &line("p", &[], &escape(t("callback.note.in_danger")))
+        + &line("p", &[], &content(t("callback.note.in_danger")))
 }
 
 /// The landlord's own contacts, then the services in each of its areas. Where the app asks
@@ -126,7 +126,7 @@ fn local_support(profile: &Profile) -> String {
     let mut out = call_log_hint();
     if !profile.landlord_contacts.is_empty() {
         let heading = fill(t("local.contact_landlord"), &[("landlord", &profile.name)]);
-        out += &line("h4", &[], &escape(&heading));
+        out += &line("h4", &[], &content(&heading));
         out += &service_list(&profile.landlord_contacts);
     }
     match profile.area(None) {
@@ -135,14 +135,14 @@ fn local_support(profile: &Profile) -> String {
                 t("local.services.near_you_in_area"),
                 &[("area", &area.name)],
             );
-            out += &line("h4", &[], &escape(&heading));
+            out += &line("h4", &[], &content(&heading));
             out += &service_list(&area.services);
         }
         AreaChoice::Ask(areas) => {
-            out += &line("p", &[], &escape(t("local.area_picker.legend")));
+            out += &line("p", &[], &content(t("local.area_picker.legend")));
             for area in areas {
                 let heading = fill(t("local.services.in_area"), &[("area", &area.name)]);
-                let summary = line("summary", &[], &inline("h4", &[], &escape(&heading)));
+                let summary = line("summary", &[], &inline("h4", &[], &content(&heading)));
                 out += &block("details", &[], &(summary + &service_list(&area.services)));
             }
         }
@@ -169,7 +169,7 @@ fn police_forces(profile: &Profile) -> String {
     match profile.area(None) {
         AreaChoice::Chosen(area) => {
             let force = &area.police_force;
-            let name = inline("strong", &[], &escape(&force.name));
+            let name = inline("strong", &[], &content(&force.name));
             let said = filled(t("clares_law.force.chosen"), &[], "force", &name);
             line("p", &[], &(said + &apply(force)))
         }
@@ -178,11 +178,11 @@ fn police_forces(profile: &Profile) -> String {
                 .iter()
                 .map(|a| {
                     let args = [("area", a.name.as_str()), ("force", &a.police_force.name)];
-                    let said = escape(&fill(t("clares_law.force.area_line"), &args));
+                    let said = content(&fill(t("clares_law.force.area_line"), &args));
                     line("li", &[], &(said + &apply(&a.police_force)))
                 })
                 .collect();
-            line("p", &[], &escape(t("clares_law.force.depends_on_area")))
+            line("p", &[], &content(t("clares_law.force.depends_on_area")))
                 + &block("ul", &[], &items)
         }
     }
@@ -194,7 +194,7 @@ fn landlord_commitments(profile: &Profile) -> String {
     let mut out = String::new();
     if lacks_translation(profile.commitments.iter().map(|c| &c.translations)) {
         let note = fill(t("landlord.in_english"), &[("landlord", &profile.name)]);
-        out += &line("p", &[], &escape(&note));
+        out += &line("p", &[], &content(&note));
     }
     let items: String = profile
         .commitments
@@ -213,7 +213,7 @@ fn landlord_commitments(profile: &Profile) -> String {
                 &link(&href, &read),
             )
         }
-        None => escape(&fill(
+        None => content(&fill(
             t("landlord.policy.summary_unlinked"),
             &[
                 ("policy", &policy.title),
@@ -227,7 +227,7 @@ fn landlord_commitments(profile: &Profile) -> String {
 
 /// Said before any list of numbers: the log and the bill are traces no web page can remove.
 fn call_log_hint() -> String {
-    line("p", &[], &escape(t("contact.call_log_hint")))
+    line("p", &[], &content(t("contact.call_log_hint")))
 }
 
 fn service_list<'a>(services: impl IntoIterator<Item = &'a Service>) -> String {
@@ -242,7 +242,7 @@ fn service_item(service: &Service) -> String {
         "en" => &[],
         _ => &[("lang", "en")],
     };
-    let lines = line("h4", name, &escape(&service.name))
+    let lines = line("h4", name, &content(&service.name))
         + &own_words("p", &service.about, &service.translations)
         + &block("ul", &[], &contacts);
     block("li", &[], &lines)
@@ -257,7 +257,8 @@ fn contact_line(contact: &Contact) -> String {
         ContactKind::Address => "contact.kind.address",
     };
     // As in the app: a number, address or link shown as itself reads left to right in any
-    // language, so 0808 2000 247 never comes out backwards in Urdu or Arabic.
+    // language, so 0808 2000 247 never comes out backwards in Urdu or Arabic. A label follows
+    // the page, with its number isolated as every number in the text is.
     let ltr: &[(&str, &str)] = match contact.label.is_none() && contact.kind != ContactKind::Address
     {
         true => &[("dir", "ltr")],
@@ -266,20 +267,20 @@ fn contact_line(contact: &Contact) -> String {
     let shown = match contact.href() {
         Some(href) => {
             let attrs = [&[("href", href.as_str()), ("rel", "noreferrer")], ltr].concat();
-            inline("a", &attrs, &escape(contact.text()))
+            inline("a", &attrs, &content(contact.text()))
         }
-        None => inline("span", ltr, &escape(contact.text())),
+        None => inline("span", ltr, &content(contact.text())),
     };
     let hours = match &contact.hours {
-        Some(hours) => format!("<br>{}", escape(hours)),
+        Some(hours) => format!("<br>{}", content(hours)),
         None => String::new(),
     };
-    line("li", &[], &(escape(t(kind)) + &shown + &hours))
+    line("li", &[], &(content(t(kind)) + &shown + &hours))
 }
 
 /// A link that tells the site it leads to nothing about where the person came from.
 fn link(href: &str, text: &str) -> String {
-    inline("a", &[("href", href), ("rel", "noreferrer")], &escape(text))
+    inline("a", &[("href", href), ("rel", "noreferrer")], &content(text))
 }
 
 /// A landlord's or a service's own words, in the current language where the profile has them.
@@ -287,8 +288,8 @@ fn link(href: &str, text: &str) -> String {
 fn own_words(tag: &str, english: &str, translations: &Translations) -> String {
     let code = current().language.code;
     match translations.get(code) {
-        Some(text) if code != "en" => line(tag, &[], &escape(text)),
-        _ if code == "en" => line(tag, &[], &escape(english)),
-        _ => line(tag, &[("lang", "en")], &escape(english)),
+        Some(text) if code != "en" => line(tag, &[], &content(text)),
+        _ if code == "en" => line(tag, &[], &content(english)),
+        _ => line(tag, &[("lang", "en")], &content(english)),
     }
 }

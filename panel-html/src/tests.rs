@@ -257,3 +257,33 @@ fn every_key_this_crate_looks_up_is_in_the_catalogue() {
         .collect();
     assert!(missing.is_empty(), "not in ui.en.json: {missing:?}");
 }
+
+/// As in the app: in Urdu and Arabic each phone and text link reads left to right, the whole
+/// link when it shows the number itself, else the number inside its label; and so does every
+/// number in the text. Other languages need no isolates.
+#[test]
+fn in_right_to_left_languages_every_number_is_isolated_left_to_right() {
+    for language in LANGUAGES.iter().filter(|l| l.rtl) {
+        let html = render(&seed("livin"), language.code).unwrap();
+        let links = html.split("<a ").skip(1).map(|a| a.split_once("</a>").unwrap().0);
+        let dialled = links.filter(|a| a.contains("href=\"tel:") || a.contains("href=\"sms:"));
+        for link in dialled {
+            let (attrs, inner) = link.split_once('>').unwrap();
+            assert!(
+                attrs.contains("dir=\"ltr\"") || inner.contains("<bdi dir=\"ltr\">"),
+                "{}: {link}",
+                language.code
+            );
+        }
+        for isolated in [
+            "\"tel:+442070080151\" rel=\"noreferrer\"><bdi dir=\"ltr\">+44 20 7008 0151</bdi> (",
+            "\"tel:18000\" rel=\"noreferrer\"><bdi dir=\"ltr\">18000</bdi> (",
+            "<bdi dir=\"ltr\">0808 2000 247</bdi>",
+        ] {
+            assert!(html.contains(isolated), "{}: {isolated}", language.code);
+        }
+    }
+    for code in ["en", "pl"] {
+        assert!(!render(&seed("livin"), code).unwrap().contains("<bdi"), "{code}");
+    }
+}

@@ -3,6 +3,7 @@
 // reading left to right; accessible; and the quick exit unchanged in every language.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,7 @@ function numbers(page) {
     const found = [];
     const walk = document.createTreeWalker(root.querySelector('.scroll'), NodeFilter.SHOW_TEXT);
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.parentElement.closest('style')) continue;
       for (const m of n.data.matchAll(/\d+(?: \d+)+/g)) {
         // Where the first and the last group are drawn: on one line, the first is on the left.
         const box = (from, to) => {
@@ -81,6 +83,51 @@ function numbers(page) {
     }
     return found;
   }, HOST);
+}
+
+/**
+ * Each phone and text link drawn under `host`'s shadow root (or in the whole page), with each
+ * number in its text: its digits and "+" in the order the text holds them, and in the order
+ * they are drawn, left to right and line by line, measured one character at a time.
+ */
+function dialledNumbers(page, host) {
+  return page.evaluate((host) => {
+    const root = host ? document.querySelector(host).shadowRoot : document;
+    return [...root.querySelectorAll('a[href^="tel:"], a[href^="sms:"]')]
+      .filter((a) => a.getClientRects().length)
+      .map((a) => {
+        const chars = [];
+        const walk = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          for (let i = 0; i < n.data.length; i++) {
+            const r = document.createRange();
+            r.setStart(n, i);
+            r.setEnd(n, i + 1);
+            chars.push({ c: n.data[i], box: r.getClientRects()[0] });
+          }
+        }
+        const text = chars.map((x) => x.c).join('');
+        const numbers = [...text.matchAll(/\+?\d+(?: \d+)*/g)].map((m) => {
+          const drawn = chars.slice(m.index, m.index + m[0].length)
+            .filter((x) => x.c !== ' ')
+            .sort((p, q) => (Math.abs(p.box.top - q.box.top) > 2 ? p.box.top - q.box.top : p.box.left - q.box.left));
+          return { logical: m[0].replaceAll(' ', ''), drawn: drawn.map((x) => x.c).join('') };
+        });
+        return { href: a.getAttribute('href'), text, numbers };
+      });
+  }, host);
+}
+
+/** Every dialled number reads left to right with its "+" at the left, the two named in issue 22 among them. */
+function assertDrawnLeftToRight(links, where) {
+  const hrefs = links.map((l) => l.href);
+  for (const named of ['tel:+442070080151', 'tel:18000']) assert.ok(hrefs.includes(named), `${where}: ${named} is drawn`);
+  for (const link of links) {
+    const dials = link.href.replace(/^(tel|sms):/, '');
+    assert.ok(link.numbers.some((n) => n.logical === dials), `${where}: "${link.text}" shows the number it dials`);
+  }
+  const wrong = links.flatMap((l) => l.numbers.filter((n) => n.drawn !== n.logical).map((n) => ({ text: l.text, ...n })));
+  assert.deepEqual(wrong, [], `${where}: numbers drawn out of order`);
 }
 
 describe('languages', () => {
@@ -208,6 +255,33 @@ describe('languages', () => {
           assertNone(await widgetViolations(page), `${l.code} panel, every section open`);
         } finally { await context.close(); }
       });
+
+      if (l.rtl) {
+        test('every phone and text number is drawn left to right with its "+" at the left, labelled ones too', async () => {
+          const { context, page } = await openIn(browser, l);
+          try {
+            await openAllFolds(page);
+            assertDrawnLeftToRight(await dialledNumbers(page, HOST), `${l.code} panel`);
+          const sheets = await page.evaluate((host) => [...document.querySelector(host).shadowRoot.querySelectorAll('style')]
+            .map((s) => s.children.length), HOST);
+          assert.ok(sheets.length && sheets.every((n) => n === 0), 'no number of the CSS is taken out of its style sheet');
+          } finally { await context.close(); }
+        });
+
+        test('and so in the plain copy of the panel', async () => {
+          const run = spawnSync('cargo', [
+            'run', '--locked', '-q', '-p', 'safe-contact-validate', '--',
+            '--panel-html', path.join(here, `../../public/profiles/${l.page}.json`), '--lang', l.code,
+          ], { cwd: path.join(here, '../..'), encoding: 'utf8' });
+          assert.equal(run.status, 0, `--panel-html: ${run.stderr}`);
+          const page = await browser.newPage();
+          try {
+            await page.setContent(`<!doctype html><meta charset="utf-8"><body>${run.stdout}</body>`);
+            await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+            assertDrawnLeftToRight(await dialledNumbers(page, null), `${l.code} plain copy`);
+          } finally { await page.close(); }
+        });
+      }
 
       for (const [how, act] of [
         ['a click', (page) => page.locator(EXIT).click()],

@@ -50,7 +50,8 @@ fn contact_line(contact: &Contact) -> Element {
     };
     // A number, address or link shown as itself reads left to right in any language: with
     // `dir` the browser isolates it, so 0808 2000 247 never comes out backwards in Urdu or
-    // Arabic. A label is words, and follows the page.
+    // Arabic. A label is words, and follows the page; the number in it, such as the 18000 of
+    // "18000 (emergency)", is isolated on its own, as every number in the text is.
     if contact.label.is_none() && contact.kind != ContactKind::Address {
         let _ = shown.set_attribute("dir", "ltr");
     }

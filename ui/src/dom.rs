@@ -55,18 +55,16 @@ impl El {
     }
 }
 
-/// In a right-to-left language each number of several groups, such as 0808 2000 247, goes in
-/// its own left-to-right span: the spaces between its groups would otherwise let the groups
-/// come out in reverse order.
+/// In a right-to-left language each number goes in its own left-to-right isolate,
+/// `<bdi dir="ltr">`: the spaces between the groups of 0808 2000 247 would otherwise let them
+/// come out in reverse order, and the `+` of +44 20 7008 0151 at the wrong end. Whatever holds
+/// the number, a link's label among them, gets this from every text it is given.
+/// `panel-html` writes the same element around the same numbers.
 pub fn append_text(parent: &Element, text: &str) {
-    let runs = match crate::text::current().language.rtl {
-        true => grouped_numbers(text),
-        false => Vec::new(),
-    };
     let mut at = 0;
-    for (start, end) in runs {
+    for (start, end) in isolated_numbers(text) {
         add_text(parent, &text[at..start]);
-        let number = document().create_element("span").expect("a valid tag");
+        let number = document().create_element("bdi").expect("a valid tag");
         let _ = number.set_attribute("dir", "ltr");
         add_text(&number, &text[start..end]);
         let _ = parent.append_child(&number);
@@ -81,33 +79,48 @@ fn add_text(parent: &Element, text: &str) {
     }
 }
 
-/// Where `text` has runs of digit groups joined by single spaces, such as `0808 2000 247`, as
-/// byte ranges. A lone number needs no help: its digits already read left to right.
-pub fn grouped_numbers(text: &str) -> Vec<(usize, usize)> {
+/// The numbers in `text` that the current language must isolate left to right, as byte ranges:
+/// all of them in a right-to-left language, none otherwise.
+pub fn isolated_numbers(text: &str) -> Vec<(usize, usize)> {
+    match crate::text::current().language.rtl {
+        true => numbers(text),
+        false => Vec::new(),
+    }
+}
+
+/// Where `text` has numbers, as byte ranges. A number is digits, with a `+` before them, and
+/// any further digits joined by one space or by one of `/:.,-`: 0808 2000 247, +44 20 7008 0151,
+/// 24/7 and 9:30 are one number each, since the parts isolated apart would swap round their
+/// joiner. Digits in a word of ASCII letters, as in 999bsl.co.uk or 9am, are left to the word
+/// (ASCII only: Unicode's tables of letters would add about 2 KB to the gzipped wasm).
+fn numbers(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
+    let word = |at: Option<usize>| {
+        at.and_then(|i| b.get(i))
+            .is_some_and(u8::is_ascii_alphanumeric)
+    };
     let mut runs = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if !b[i].is_ascii_digit() {
+        if !b[i].is_ascii_digit() || word(i.checked_sub(1)) {
             i += 1;
             continue;
         }
-        let start = i;
         let mut end = i;
-        let mut groups = 0;
         loop {
             while end < b.len() && b[end].is_ascii_digit() {
                 end += 1;
             }
-            groups += 1;
-            if end + 1 < b.len() && b[end] == b' ' && b[end + 1].is_ascii_digit() {
-                end += 1;
-            } else {
-                break;
+            match (b.get(end), b.get(end + 1)) {
+                (Some(b' ' | b'/' | b':' | b'.' | b',' | b'-'), Some(d)) if d.is_ascii_digit() => {
+                    end += 1
+                }
+                _ => break,
             }
         }
-        if groups > 1 {
-            runs.push((start, end));
+        let plus = i > 0 && b[i - 1] == b'+' && !word(i.checked_sub(2));
+        if !word(Some(end)) {
+            runs.push((if plus { i - 1 } else { i }, end));
         }
         i = end;
     }
@@ -116,19 +129,39 @@ pub fn grouped_numbers(text: &str) -> Vec<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::grouped_numbers;
+    use super::numbers;
 
-    #[test]
-    fn only_numbers_of_several_groups_are_isolated() {
-        let text = "اتصل 999 أو 0808 2000 247، أو 07700 900123.";
-        let runs: Vec<&str> = grouped_numbers(text)
+    fn found(text: &str) -> Vec<&str> {
+        numbers(text)
             .into_iter()
             .map(|(s, e)| &text[s..e])
-            .collect();
-        assert_eq!(runs, ["0808 2000 247", "07700 900123"]);
-        assert!(grouped_numbers("press 55 then 1 ").is_empty());
-        assert_eq!(grouped_numbers("1 2"), [(0, 3)]);
-        assert!(grouped_numbers("").is_empty());
+            .collect()
+    }
+
+    #[test]
+    fn every_number_is_found_whole_with_its_plus() {
+        assert_eq!(
+            found("اتصل 999 أو 0808 2000 247، أو 07700 900123."),
+            ["999", "0808 2000 247", "07700 900123"]
+        );
+        assert_eq!(
+            found("+44 20 7008 0151 (بیرون ملک سے)"),
+            ["+44 20 7008 0151"]
+        );
+        assert_eq!(found("18000 (ایمرجنسی)"), ["18000"]);
+        assert_eq!(
+            found("24/7, 9:30 to 5:30, 1,000 or 2.5"),
+            ["24/7", "9:30", "5:30", "1,000", "2.5"]
+        );
+        assert_eq!(found("press 55 then 1 "), ["55", "1"]);
+        assert_eq!(found("Call 999. 101 is not"), ["999", "101"]);
+    }
+
+    #[test]
+    fn digits_in_a_word_are_left_to_it() {
+        assert!(found("999bsl.co.uk, 247sexualabusesupport.org.uk, 9am, ST4 1HH").is_empty());
+        assert!(found("").is_empty());
+        assert_eq!(found("+ 1, a+1"), ["1", "1"]);
     }
 }
 
