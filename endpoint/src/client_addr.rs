@@ -42,7 +42,7 @@ pub const IPV6_SITE_BITS: u8 = 48;
 /// address's first `ipv6_bits` (a multiple of 8). The prefix length comes first, so an IPv4
 /// address and an IPv6 network with the same bytes are never one client.
 pub fn network(ip: IpAddr, ipv6_bits: u8) -> Vec<u8> {
-    debug_assert!(ipv6_bits % 8 == 0 && ipv6_bits <= 128);
+    debug_assert!(ipv6_bits.is_multiple_of(8) && ipv6_bits <= 128);
     match canonical(ip) {
         IpAddr::V4(v4) => [&[32][..], &v4.octets()].concat(),
         IpAddr::V6(v6) => [&[ipv6_bits][..], &v6.octets()[..usize::from(ipv6_bits / 8)]].concat(),
