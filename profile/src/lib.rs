@@ -12,7 +12,7 @@ mod types;
 
 pub use area::AreaChoice;
 pub use language::{language_for_tag, Language, LANGUAGES};
-pub use national::{national, National, NATIONAL_JSON};
+pub use national::{national, national_shown, National, NATIONAL_JSON, NATIONAL_SHOWN_JSON};
 pub use types::*;
 
 /// The profile format this build reads. A profile with another version is refused,

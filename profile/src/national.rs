@@ -28,3 +28,12 @@ pub const NATIONAL_JSON: &str = include_str!("../content/national.json");
 pub fn national() -> National {
     National::read_json(NATIONAL_JSON).expect("content/national.json is checked by the tests")
 }
+
+/// The national content as the browser gets it: without the sources and dates behind it
+/// (`build.rs`), which only the people who check the content read.
+pub const NATIONAL_SHOWN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/national.shown.json"));
+
+/// [`national`] without its sources and dates, for the panel and the form.
+pub fn national_shown() -> National {
+    National::read_json(NATIONAL_SHOWN_JSON).expect("content/national.json is checked by the tests")
+}

@@ -4,7 +4,9 @@
 //!
 //! Every document the published schema allows reads the same either way. Only serde's extra
 //! forms, which the schema forbids, differ: serde also takes a struct written as an array and a
-//! unit variant as `{"name": null}`, and refuses a whole number written as `1.0`.
+//! unit variant as `{"name": null}`, and refuses a whole number written as `1.0`. And this
+//! reader takes the browser's copies, which leave out the sources and dates behind the content
+//! (`build.rs`, `scripts/catalogues.mjs`): they read as empty.
 //!
 //! The code is one plain function per type rather than anything generic, since every copy of a
 //! generic function costs the wasm bytes. Messages name the field but not its path: the widget
@@ -279,10 +281,17 @@ fn contact(v: &Value) -> Result<Contact, String> {
         value: string(v, "value")?,
         label: opt_string(v, "label")?,
         hours: opt_string(v, "hours")?,
-        source: string(v, "source")?,
-        checked: string(v, "checked")?,
+        source: shown_without(v, "source")?,
+        checked: shown_without(v, "checked")?,
         source_date: opt_string(v, "source_date")?,
     })
+}
+
+/// A source or date, which the browser's copies leave out (`build.rs`, and
+/// `scripts/catalogues.mjs` for the files it fetches): the validator requires them in the
+/// files people edit, and the panel never shows them.
+fn shown_without(v: &Value, key: &str) -> Result<String, String> {
+    Ok(opt_string(v, key)?.unwrap_or_default())
 }
 
 fn contact_kind(v: &Value) -> Result<ContactKind, String> {
@@ -327,7 +336,10 @@ fn section(v: &Value) -> Result<Section, String> {
     Ok(Section {
         heading: string(v, "heading")?,
         blocks: list(field(v, "blocks")?, block)?,
-        sources: list(field(v, "sources")?, source)?,
+        sources: match v.get("sources") {
+            Some(sources) => list(sources, source)?,
+            None => Vec::new(),
+        },
     })
 }
 

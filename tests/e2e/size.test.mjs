@@ -69,6 +69,18 @@ test(`the panel and the form's frame are at most ${WITH_FRAME_BUDGET / 1000} KB 
   assert.ok(total <= WITH_FRAME_BUDGET, line);
 });
 
+// The sources and dates behind the content are for the people who check it (the validator
+// reads them in the files they edit); the panel never shows them, so the browser never gets them.
+test('the profiles and catalogues the browser fetches carry no sources or dates', () => {
+  const files = ['profiles', 'lang'].flatMap((dir) => readdirSync(path.join(DIST, dir))
+    .filter((f) => f.endsWith('.json')).map((f) => `${dir}/${f}`));
+  assert.ok(files.length >= 8, files.join(' '));
+  for (const f of files) {
+    const text = readFileSync(path.join(DIST, f), 'utf8');
+    assert.doesNotMatch(text, /"(source|checked|source_date|sources)":/, f);
+  }
+});
+
 // Issue 11: a language other than English costs one fetch of its catalogue, and only when chosen.
 const CATALOGUE_BUDGET = 15_000;
 test(`each language catalogue is at most ${CATALOGUE_BUDGET / 1000} KB gzipped (level 9)`, (t) => {

@@ -216,10 +216,6 @@ fn broken_profiles_are_refused() {
         ("no policy title", |v| {
             v["policy"].as_object_mut().unwrap().remove("title");
         }),
-        ("no contact source", |v| {
-            v["areas"][0]["services"][0]["contacts"] =
-                json!([{"kind": "web", "value": "x", "checked": "2025-01-01"}]);
-        }),
         ("no police force", |v| {
             v["areas"][1]
                 .as_object_mut()
@@ -292,8 +288,51 @@ fn broken_blocks_are_refused() {
     assert!(serde.is_err() && ours.is_err());
 }
 
+/// The sources and dates behind the content, which the browser's copies leave out (`build.rs`,
+/// `scripts/catalogues.mjs`): serde, for the validator, requires them; the browser's reader
+/// takes a copy without them, and `the_browsers_copies_read_without_sources` covers that.
+const NOT_SHOWN: [&str; 4] = ["source", "checked", "source_date", "sources"];
+
+#[test]
+fn the_browsers_copies_read_without_sources() {
+    // A contact and a section with no source or date, or null ones, read as empty.
+    let mut v = full_profile();
+    v["areas"][0]["services"][0]["contacts"] = json!([{"kind": "web", "value": "x"}]);
+    v["policy"]["link"]["source"] = J::Null;
+    let p = Profile::read_json(&v.to_string()).unwrap();
+    let contact = &p.areas[0].services[0].contacts[0];
+    assert_eq!((contact.source.as_str(), contact.checked.as_str()), ("", ""));
+    assert_eq!(p.policy.link.unwrap().source, "");
+    // Still a string where one is given.
+    v["policy"]["link"]["checked"] = json!(1);
+    assert!(Profile::read_json(&v.to_string()).is_err());
+    // The national content as built into the browser's wasm: no source or date left in it,
+    // and otherwise what the full file says.
+    let shown: J = serde_json::from_str(crate::NATIONAL_SHOWN_JSON).unwrap();
+    for key in NOT_SHOWN {
+        assert!(!crate::NATIONAL_SHOWN_JSON.contains(&format!("\"{key}\":")), "{key} in {shown}");
+    }
+    fn strip(v: &mut J) {
+        match v {
+            J::Object(map) => {
+                map.retain(|k, _| !NOT_SHOWN.contains(&k.as_str()));
+                map.values_mut().for_each(strip);
+            }
+            J::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut full: J = serde_json::from_str(NATIONAL_JSON).unwrap();
+    strip(&mut full);
+    assert_eq!(full, shown);
+    let without = crate::national_shown();
+    assert_eq!(without, National::read_json(&full.to_string()).unwrap());
+    assert!(without.danger_now.sources.is_empty() && !national().danger_now.sources.is_empty());
+}
+
 /// Every way of changing one field of a valid document, checked against serde: both read it
-/// to the same value, or both refuse it. This covers each field's default, type and name.
+/// to the same value, or both refuse it. This covers each field's default, type and name, but
+/// for the sources and dates the browser's copies leave out (`NOT_SHOWN`).
 fn one_field_changes(document: &J, check: &dyn Fn(&str)) {
     /// JSON pointers to every member and item, each with its parent and its own key or index.
     fn walk(v: &J, at: &str, out: &mut Vec<(String, String)>) {
@@ -313,6 +352,9 @@ fn one_field_changes(document: &J, check: &dyn Fn(&str)) {
     }
     let mut places = Vec::new();
     walk(document, "", &mut places);
+    places.retain(|(parent, step)| {
+        !NOT_SHOWN.contains(&step.as_str()) && !parent.split('/').any(|s| NOT_SHOWN.contains(&s))
+    });
     let replacements = [
         J::Null,
         json!(1),
