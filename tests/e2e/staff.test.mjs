@@ -282,8 +282,14 @@ test('a landlord team reads and acts on a request in the browser, and only they 
       databases: (await indexedDB.databases()).length, caches: (await caches.keys()).length,
     }));
     assert.deepEqual(stored, { local: 0, session: 0, databases: 0, caches: 0 }, 'nothing in browser storage');
-    assert.deepEqual((await p.context.cookies()).map((c) => c.name).filter((n) => n !== '__Host-safe-contact-staff'), [],
-      'no cookie but the session');
+    // The session's, and the known device's that keeps sign-in open to this browser whatever
+    // others try (both locked down like the session's).
+    const cookies = await p.context.cookies();
+    assert.deepEqual(cookies.map((c) => c.name).filter((n) => !['__Host-safe-contact-staff', '__Host-safe-contact-device'].includes(n)), [],
+      'no cookie but the session and the known device');
+    for (const c of cookies) {
+      assert.deepEqual([c.httpOnly, c.secure, c.sameSite, c.path], [true, true, 'Strict', '/'], `${c.name} is locked down`);
+    }
     assert.deepEqual(p.foreign, [], 'nothing was requested from another origin');
     assert.deepEqual(p.errors.filter((e) => e !== '401 DELETE /staff/api/session'), refusals, 'no other errors in the page');
     await p.context.close();
