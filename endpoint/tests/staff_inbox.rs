@@ -1052,6 +1052,10 @@ fn assert_staff_headers(a: &Answer, what: &str) {
     assert_eq!(a.headers["cache-control"], "no-store", "{what}");
     assert_eq!(a.headers["referrer-policy"], "no-referrer", "{what}");
     assert_eq!(a.headers["x-content-type-options"], "nosniff", "{what}");
+    assert_eq!(
+        a.headers["cross-origin-opener-policy"], "same-origin",
+        "{what}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1176,6 +1180,10 @@ async fn every_staff_answer_has_the_csp_and_the_cookie_is_locked_down() {
         widget.headers()["content-security-policy"],
         "default-src 'none'; frame-ancestors 'none'"
     );
+    assert!(widget
+        .headers()
+        .get("cross-origin-opener-policy")
+        .is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -165,7 +165,9 @@ pub async fn same_origin(State(app): State<Arc<AppState>>, req: Request, next: N
 }
 
 /// The inbox's security headers on every answer whose path starts with `/staff/`, its files
-/// and errors included: a strict CSP with no inline script, nothing cached, no referrer.
+/// and errors included: a strict CSP with no inline script, nothing cached, no referrer. COOP
+/// cuts the tie to any window that opened the inbox or that the inbox opens, so a page on
+/// another origin cannot keep a handle on the inbox's window to navigate or probe it.
 pub async fn staff_headers(req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let staff = path == "/staff" || path.starts_with("/staff/");
@@ -181,6 +183,10 @@ pub async fn staff_headers(req: Request, next: Next) -> Response {
         h.insert(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
+        );
+        h.insert(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
         );
     }
     response
