@@ -86,7 +86,7 @@ async function enrolLead(browser, endpoint, email, rate) {
   await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
   await page.getByLabel('Type your passphrase again').fill(PASSPHRASE);
   await page.getByLabel('Code from your authenticator app').fill(await codes.next(email));
-  const timing = await timed(page, 'Finish setting up', 'Your account is set up', 'invites/');
+  const timing = await timed(page, 'Finish setting up', 'Your account is set up', 'invites/accept');
   // What the lead would read out from this screen.
   const number = (await page.locator('.security-number').innerText()).trim();
   await context.close();
@@ -136,7 +136,7 @@ try {
       [`unlock, Sign in to "Requests" (${cpu}):`, unlock.map((r) => r.ms)],
       ['  of which POST /staff/api/session:', unlock.map((r) => r.server)],
       [`enrolment, Finish setting up to confirmation (${cpu}):`, enrol.map((r) => r.ms)],
-      ['  of which POST /staff/api/invites/…:', enrol.map((r) => r.server)],
+      ['  of which POST /staff/api/invites/accept:', enrol.map((r) => r.server)],
     ];
   });
   const width = Math.max(...lines.map(([label]) => label.length));

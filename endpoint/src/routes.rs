@@ -120,10 +120,8 @@ pub fn router(app: Arc<AppState>) -> Router {
 /// covers the inbox's files too.
 fn inbox(app: Arc<AppState>) -> Router {
     Router::new()
-        .route(
-            "/staff/api/invites/{token}",
-            get(inbox_api::invite).post(inbox_api::enrol),
-        )
+        .route("/staff/api/invites/lookup", post(inbox_api::invite))
+        .route("/staff/api/invites/accept", post(inbox_api::enrol))
         .route("/staff/api/invites", post(inbox_api::create_invite))
         .route(
             "/staff/api/session",

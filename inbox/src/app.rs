@@ -6,14 +6,14 @@ use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 
 use crate::audit::Audit;
-use crate::enrol::{Enrol, Enrolled};
+use crate::enrol::{BrokenInvite, Enrol, Enrolled};
 use crate::form::focus;
 use crate::inbox::Inbox;
 use crate::request::Request;
 use crate::session::{app, App, Screen};
 use crate::sign_in::SignIn;
 use crate::team::Team;
-use crate::{api, idle};
+use crate::{api, idle, invite_link};
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -25,14 +25,15 @@ pub fn start() {
 fn first_screen() -> Screen {
     let window = window();
     let hash = window.location().hash().unwrap_or_default();
-    match hash.strip_prefix("#invite=") {
-        Some(token) if !token.is_empty() => {
-            if let Ok(history) = window.history() {
-                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some("/staff/"));
-            }
-            Screen::Enrol(token.to_owned())
-        }
-        _ => Screen::SignIn,
+    let Some(token) = invite_link::token(&hash) else {
+        return Screen::SignIn;
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some("/staff/"));
+    }
+    match token {
+        Ok(token) => Screen::Enrol(token.to_owned()),
+        Err(broken) => Screen::BrokenInvite(broken),
     }
 }
 
@@ -41,6 +42,7 @@ fn title(screen: &Screen) -> &'static str {
     match screen {
         Screen::SignIn => "Sign in",
         Screen::Enrol(_) => "Set up your account",
+        Screen::BrokenInvite(_) => "Invite link not complete",
         Screen::Enrolled { .. } => "Your account is set up",
         Screen::Inbox => "Requests",
         Screen::Request(_) => "Request",
@@ -74,6 +76,7 @@ fn Root() -> impl IntoView {
             {move || match state.screen.get() {
                 Screen::SignIn => view! { <SignIn /> }.into_any(),
                 Screen::Enrol(token) => view! { <Enrol token /> }.into_any(),
+                Screen::BrokenInvite(broken) => view! { <BrokenInvite broken /> }.into_any(),
                 Screen::Enrolled { email, number } => view! { <Enrolled email number /> }.into_any(),
                 Screen::Inbox => view! { <Inbox /> }.into_any(),
                 Screen::Request(id) => view! { <Request id /> }.into_any(),

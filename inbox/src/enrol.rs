@@ -8,8 +8,9 @@ use serde::Deserialize;
 
 use crate::api;
 use crate::form::{problem, yield_to_browser, Busy, CodeField, ErrorSummary, Problem, TextField};
+use crate::invite_link::BrokenLink;
 use crate::keys;
-use crate::model::Invite;
+use crate::model::{Accept, Invite, InviteLookup};
 use crate::qr::qr_path;
 use crate::session::{app, Screen};
 use crate::sign_in::is_code;
@@ -24,9 +25,11 @@ struct Enrolled {
 #[component]
 pub fn Enrol(token: String) -> impl IntoView {
     let invite = RwSignal::new(None::<Result<Invite, String>>);
-    let path = format!("invites/{token}");
+    let lookup = token.clone();
     spawn_local(async move {
-        invite.set(Some(api::get::<Invite>(&path).await.map_err(|f| f.message)));
+        let body = InviteLookup { token: &lookup };
+        let found = api::post::<Invite>("invites/lookup", &body, None).await;
+        invite.set(Some(found.map_err(|f| f.message)));
     });
     move || {
         match invite.get() {
@@ -41,6 +44,17 @@ pub fn Enrol(token: String) -> impl IntoView {
         .into_any(),
         Some(Ok(invite)) => view! { <EnrolForm invite token=token.clone() /> }.into_any(),
     }
+    }
+}
+
+/// An invite link that was cut short or changed: said plainly, with no request made for it.
+#[component]
+pub fn BrokenInvite(broken: BrokenLink) -> impl IntoView {
+    view! {
+        <div class="narrow">
+            <h1 class="heading-l">"This invite link cannot be used"</h1>
+            <p class="body" role="alert">{broken.to_string()}</p>
+        </div>
     }
 }
 
@@ -90,7 +104,7 @@ fn EnrolForm(invite: Invite, token: String) -> impl IntoView {
         }
         problems.set(Vec::new());
         busy.set(Some("Setting up… this takes a few seconds."));
-        let (email, landlord, path) = (email.clone(), landlord.clone(), format!("invites/{token}"));
+        let (email, landlord, token) = (email.clone(), landlord.clone(), token.clone());
         spawn_local(async move {
             yield_to_browser().await;
             let outcome = match keys::derive(&p, &email) {
@@ -102,7 +116,11 @@ fn EnrolForm(invite: Invite, token: String) -> impl IntoView {
                     let number = keys::member_number(&landlord, &email, &body.public_key)
                         .map(|n| n.to_string())
                         .unwrap_or_default();
-                    api::post::<Enrolled>(&path, &body, None)
+                    let accept = Accept {
+                        token: &token,
+                        enrolment: &body,
+                    };
+                    api::post::<Enrolled>("invites/accept", &accept, None)
                         .await
                         .map(|done| (done, number))
                         .map_err(|f| (f.status, f.message))

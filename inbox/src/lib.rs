@@ -5,6 +5,7 @@
 //! built for wasm32 only.
 
 pub mod instructions;
+pub mod invite_link;
 pub mod keys;
 pub mod listing;
 pub mod model;

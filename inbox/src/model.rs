@@ -12,6 +12,20 @@ pub struct Invite {
     pub totp_secret: String,
 }
 
+/// The invite token always travels in a POST body, never in a path where logs and proxies
+/// keep it.
+#[derive(Serialize)]
+pub struct InviteLookup<'a> {
+    pub token: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct Accept<'a> {
+    pub token: &'a str,
+    #[serde(flatten)]
+    pub enrolment: &'a Enrolment,
+}
+
 #[derive(Serialize)]
 pub struct Enrolment {
     pub proof: String,

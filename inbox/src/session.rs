@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use safe_contact_callback::CallbackRequest;
 
 use crate::api::Failure;
+use crate::invite_link::BrokenLink;
 use crate::keys::{Keys, OpenProblem};
 use crate::model::{Item, Session};
 
@@ -13,6 +14,8 @@ use crate::model::{Item, Session};
 pub enum Screen {
     SignIn,
     Enrol(String),
+    /// An invite link with no usable token: nothing is sent for it.
+    BrokenInvite(BrokenLink),
     /// Set up: the member's email and their key's security number, to read out to a lead.
     Enrolled {
         email: String,

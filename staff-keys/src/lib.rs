@@ -13,6 +13,7 @@
 //! - [`fingerprint`] turns a member's or a landlord's public key into 12 digits people read
 //!   aloud, so a lead can check a key before sealing anything to it, without trusting the
 //!   server that handed it over.
+//! - [`invite`] knows the shape of an invite token, so the inbox sends nothing else.
 //! - [`totp`] is the second sign-in factor (RFC 6238), so a stolen passphrase alone is not enough
 //!   to fetch the wrapped keys.
 //!
@@ -24,6 +25,7 @@
 
 pub mod fingerprint;
 pub mod grant;
+pub mod invite;
 pub mod member_key;
 pub mod passphrase;
 pub mod totp;

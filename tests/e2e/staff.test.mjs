@@ -3,8 +3,9 @@
 // e-mails the team (with nothing from the request) and opens only in staff browsers; the lead
 // acts on it and brings in an officer, giving access only to the key whose security number the
 // officer reads out (a key swapped in the database gets nothing); another landlord's member
-// cannot reach it; an idle inbox forgets what it opened; and nothing typed, nor any passphrase,
-// is left on the server.
+// cannot reach it; an idle inbox forgets what it opened; an invite link with anything but a
+// token the server makes sends nothing; and nothing typed, nor any passphrase, is left on the
+// server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -74,6 +75,10 @@ function sql(statement) {
 /** Enrols `who` with the invite link, as they would in their own browser, and returns the
  * security number their inbox shows them to read out to a lead. */
 async function enrol(page, link, who) {
+  const token = link.split('#invite=')[1];
+  const sent = [];
+  const record = (r) => sent.push(r);
+  page.on('request', record);
   await page.goto(link);
   await page.getByRole('heading', { name: 'Set up your account' }).waitFor();
   assert.ok(!page.url().includes('#invite='), 'the invite token leaves the address bar');
@@ -88,6 +93,12 @@ async function enrol(page, link, who) {
   await page.getByRole('heading', { name: 'Your account is set up' }).waitFor({ timeout: 30000 });
   const number = (await page.locator('.security-number').innerText()).trim();
   assert.match(number, /^\d{4} \d{4} \d{4}$/, 'the security number is 12 digits in groups of 4');
+  page.off('request', record);
+  // The token goes only in the bodies of the two POSTs, where no log or proxy keeps it.
+  assert.ok(sent.every((r) => !r.url().includes(token)), 'no address holds the invite token');
+  const carried = sent.filter((r) => r.postData()?.includes(token))
+    .map((r) => `${r.method()} ${new URL(r.url()).pathname}`);
+  assert.deepEqual(carried, ['POST /staff/api/invites/lookup', 'POST /staff/api/invites/accept']);
   return number;
 }
 
@@ -294,6 +305,47 @@ test('a landlord team reads and acts on a request in the browser, and only they 
     assert.deepEqual(p.errors.filter((e) => e !== '401 DELETE /staff/api/session'), refusals, 'no other errors in the page');
     await p.context.close();
   }
+});
+
+test('an invite link with anything but a token the server makes sends nothing and says so', async () => {
+  const token = 'q5mVJ0Xl2R8-kT_cZr1wW3yPn7oA9sHbD4eF6gUiLjM';
+  const hostile = [
+    '../requests/0b6f8a52-52d8-4e44-b4a3-0b8a7f5c1d2e',
+    '../session',
+    `${token.slice(0, 42)}/`,
+    `${token.slice(0, 21)}?${token.slice(22)}`,
+    `%2e%2e%2f${token.slice(9)}`,
+    `${token}&role=lead`,
+    token.slice(0, 42),
+    '',
+  ];
+  for (const fragment of hostile) {
+    const { context, page, errors } = await staffPage();
+    const sent = [];
+    page.on('request', (r) => sent.push(`${r.method()} ${new URL(r.url()).pathname}`));
+    await page.goto(server.url(`/staff/#invite=${fragment}`));
+    await page.getByRole('heading', { name: 'This invite link cannot be used' }).waitFor();
+    await page.getByRole('alert').getByText('This invite link is not complete.').waitFor();
+    assert.ok(!page.url().includes('#invite='), 'the link leaves the address bar');
+    // Time for any request the app might still make.
+    await page.waitForTimeout(500);
+    const api = sent.filter((r) => r.includes('/staff/api/'));
+    assert.deepEqual(api, [], `no request for #invite=${fragment}`);
+    assert.ok(sent.every((r) => r.startsWith('GET /staff/')), `only the app's own files: ${sent}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+  // A token of the right shape that the server never made is looked up, in a POST body, and
+  // the server's own refusal is shown.
+  const { context, page } = await staffPage();
+  const sent = [];
+  page.on('request', (r) => sent.push(r));
+  await page.goto(server.url(`/staff/#invite=${token}`));
+  await page.getByRole('heading', { name: 'This invite link cannot be used' }).waitFor();
+  const api = sent.filter((r) => new URL(r.url()).pathname.startsWith('/staff/api/'));
+  assert.deepEqual(api.map((r) => [r.method(), new URL(r.url()).pathname, r.postData()]),
+    [['POST', '/staff/api/invites/lookup', JSON.stringify({ token })]]);
+  await context.close();
 });
 
 test('the database, the logs and the e-mail hold nothing typed and no passphrase', () => {

@@ -14,6 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use safe_contact_callback::{is_id, normalise_request_id};
 use safe_contact_staff_keys::fingerprint::Fingerprint;
+use safe_contact_staff_keys::invite::is_well_formed as is_invite_token;
 use safe_contact_staff_keys::passphrase::normalise_email;
 use safe_contact_staff_keys::totp;
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,9 @@ fn no_member(landlord: &str) -> Response {
 
 /// The invite a link's token names, or the answer for a link that cannot be used.
 async fn live_invite(app: &AppState, token: &str, now: i64) -> Result<accounts::Invite, Response> {
+    if !is_invite_token(token) {
+        return Err(invite_gone());
+    }
     let hash = token_hash(token);
     let Ok(found) = app.store.with_db(move |c| accounts::invite(c, &hash)).await else {
         return Err(unavailable());
@@ -98,9 +102,19 @@ async fn live_invite(app: &AppState, token: &str, now: i64) -> Result<accounts::
     Ok(invite)
 }
 
-/// `GET /staff/api/invites/{token}`: what the enrolment page shows, including the TOTP secret
-/// for the QR code.
-pub async fn invite(State(app): State<Arc<AppState>>, Path(token): Path<String>) -> Response {
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InviteLookup {
+    token: String,
+}
+
+/// `POST /staff/api/invites/lookup`: what the enrolment page shows, including the TOTP secret
+/// for the QR code. The token comes in the body, never the path, so no log, proxy or history
+/// that records addresses ever holds one.
+pub async fn invite(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
+    let Ok(InviteLookup { token }) = serde_json::from_slice(&bytes) else {
+        return not_understood("the invite");
+    };
     let invite = match live_invite(&app, &token, unix_now()).await {
         Ok(invite) => invite,
         Err(refusal) => return refusal,
@@ -118,6 +132,7 @@ pub async fn invite(State(app): State<Arc<AppState>>, Path(token): Path<String>)
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Enrolment {
+    token: String,
     proof: String,
     public_key: String,
     wrapped_key: String,
@@ -128,14 +143,9 @@ struct Enrolment {
 /// tag; a little room either way costs nothing and keeps the server out of the format.
 const MAX_WRAPPED_KEY: usize = 512;
 
-/// `POST /staff/api/invites/{token}`: enrols the invited email once the code from their new
+/// `POST /staff/api/invites/accept`: enrols the invited email once the code from their new
 /// authenticator matches the invite's secret. The browser becomes a known device for them.
-pub async fn enrol(
-    State(app): State<Arc<AppState>>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Response {
+pub async fn enrol(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: Bytes) -> Response {
     let Ok(e) = serde_json::from_slice::<Enrolment>(&bytes) else {
         return not_understood("the enrolment");
     };
@@ -151,6 +161,7 @@ pub async fn enrol(
         );
     }
     let now = unix_now();
+    let token = e.token;
     let invite = match live_invite(&app, &token, now).await {
         Ok(invite) => invite,
         Err(refusal) => return refusal,

@@ -591,6 +591,20 @@ pub fn invite_token(url: &str) -> &str {
     url.split_once("#invite=").unwrap().1
 }
 
+/// What the enrolment page asks for first: the invite a token names.
+pub async fn look_up_invite(inbox: &Inbox, token: &str) -> Answer {
+    inbox
+        .post("/staff/api/invites/lookup", &json!({ "token": token }))
+        .await
+}
+
+/// Enrols with `token` and the rest of the enrolment in `body`.
+pub async fn accept_invite(inbox: &Inbox, token: &str, body: Value) -> Answer {
+    let mut body = body;
+    body["token"] = json!(token);
+    inbox.post("/staff/api/invites/accept", &body).await
+}
+
 /// An invite made as the staff tool makes it, straight into the server's database.
 pub fn invite(config: &Config, landlord: &str, email: &str, role: &str) -> String {
     use safe_contact_endpoint::staff::accounts::{invite_member, Invited, Role};
@@ -618,7 +632,7 @@ pub fn invite(config: &Config, landlord: &str, email: &str, role: &str) -> Strin
 pub async fn enrol(inbox: &Inbox, url: &str, passphrase: &str) -> Member {
     use safe_contact_staff_keys::{member_key, passphrase as pp};
     let token = invite_token(url);
-    let a = inbox.get(&format!("/staff/api/invites/{token}")).await;
+    let a = look_up_invite(inbox, token).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.json);
     let email = a.json["email"].as_str().unwrap().to_owned();
     let totp_secret = base32_decode(a.json["totp_secret"].as_str().unwrap());
@@ -635,17 +649,17 @@ pub async fn enrol(inbox: &Inbox, url: &str, passphrase: &str) -> Member {
         totp_secret,
         code_used_at: safe_contact_endpoint::clock::unix_now(),
     };
-    let a = inbox
-        .post(
-            &format!("/staff/api/invites/{token}"),
-            &json!({
-                "proof": member.proof,
-                "public_key": member.public_key,
-                "wrapped_key": wrapped_key,
-                "totp_code": member.code(member.code_used_at),
-            }),
-        )
-        .await;
+    let a = accept_invite(
+        inbox,
+        token,
+        json!({
+            "proof": member.proof,
+            "public_key": member.public_key,
+            "wrapped_key": wrapped_key,
+            "totp_code": member.code(member.code_used_at),
+        }),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
     member.code_used_at = safe_contact_endpoint::clock::unix_now().min(member.code_used_at);
     member
