@@ -27,7 +27,7 @@ for id in stoke-on-trent chesterfield star-housing stockport-homes livin; do
 done
 echo "After enrolling, give the lead the landlord key from its demo key file, with the security"
 echo "number their inbox showed when they set up, for example:"
-echo "  target/debug/safe-contact-staff --config endpoint/demo.toml grant livin lead@livin.example --key endpoint/demo-keys/livin.key --fingerprint \"NNNN NNNN NNNN\""
+echo "  target/debug/safe-contact-staff --config endpoint/demo.toml grant livin lead@livin.example --key endpoint/demo-keys/livin.key --fingerprint \"NNNN NNNN NNNN NNNN NNNN NNNN\""
 echo
 echo "Demo: http://127.0.0.1:8080/  (staff token for landlord X: demo-staff-token-X)"
 exec target/debug/safe-contact-endpoint --config endpoint/demo.toml

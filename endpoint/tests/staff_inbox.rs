@@ -734,7 +734,7 @@ async fn a_key_swapped_in_the_database_gets_no_grant_and_the_refusal_is_audited(
         (&json!("grant refused"), &json!(OFFICER))
     );
 
-    // A grant without a number, or with one that is not 12 digits, is refused as it stands.
+    // A grant without a number, or with one that is not 24 digits, is refused as it stands.
     for number in [None, Some("4821 0937"), Some("4821 0937 551x")] {
         let mut body = json!({ "key_id": "livin-test-1", "grant": sealed });
         if let Some(n) = number {
@@ -821,7 +821,7 @@ async fn the_staff_tool_grants_only_with_the_number_the_member_reads_out() {
     );
     let o = grant(Some("4821 0937"));
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("12 digits"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("24 digits"), "{}", stderr(&o));
     let o = grant(Some(&wrong));
     assert_eq!(o.status.code(), Some(2));
     assert!(

@@ -346,7 +346,7 @@ fn GiveAccess(
             let Some(confirmed) = Fingerprint::parse(&typed.get_untracked()) else {
                 problems.set(vec![problem(
                     NUMBER_FIELD,
-                    "Enter the 12-digit security number they read out to you",
+                    "Enter the 24-digit security number they read out to you",
                 )]);
                 return;
             };
@@ -407,7 +407,7 @@ fn GiveAccess(
                 <TextField
                     id=NUMBER_FIELD
                     label="Their security number"
-                    hint="12 digits, for example 4821 0937 5512"
+                    hint="24 digits, for example 4821 0937 5512 7730 0918 2264"
                     value=typed
                     problems
                     inputmode="numeric"

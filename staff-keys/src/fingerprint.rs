@@ -20,13 +20,13 @@
 //!   server could not change, and the enrolling browser does not know it yet.
 //! - A landlord key's parts: its key id and the 32 raw bytes of its public key, which is what
 //!   the profile's `callback.seal` and the key file both hold (keygen knows no landlord id).
-//! - The first 8 bytes of the hash, big-endian, modulo 10^12, as 12 digits. 2^64 is about
-//!   18 million times 10^12, so no number is more likely than another by more than about one
-//!   part in 18 million: no bias worth caring about.
+//! - The first 16 bytes of the hash, big-endian, modulo 10^24, as 24 digits. 2^128 is about
+//!   340 billion times 10^24, so no number is more likely than another by a share worth caring
+//!   about.
 //!
-//! Twelve digits are about 40 bits. They stop a key that was put in place without being made to
-//! match. Someone who can read the member's real key and then spend days of computing could make
-//! a key whose number matches, so leads should give access soon after a member enrols.
+//! Twenty-four digits are about 80 bits. Twelve (40 bits) were first tried, but someone who can
+//! write to the database could make a key whose twelve digits match the member's in hours on
+//! rented machines (one point addition and two hash blocks a try); 10^24 tries are out of reach.
 
 use std::fmt;
 
@@ -38,19 +38,19 @@ use crate::{decode_exact, Error, KEY_LEN};
 pub const MEMBER_LABEL: &[u8] = b"safe-contact/member-key-fingerprint/v1";
 pub const LANDLORD_LABEL: &[u8] = b"safe-contact/landlord-key-fingerprint/v1";
 
-const DIGITS: usize = 12;
-const MODULUS: u64 = 1_000_000_000_000;
+const DIGITS: usize = 24;
+const MODULUS: u128 = 1_000_000_000_000_000_000_000_000;
 
-/// A key's 12-digit number. Shown as `4821 0937 5512`: groups of four are easier to read out
-/// and to compare.
+/// A key's 24-digit number. Shown as `4821 0937 5512 7730 0918 2264`: groups of four are easier
+/// to read out and to compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Fingerprint(u64);
+pub struct Fingerprint(u128);
 
 impl Fingerprint {
-    /// Reads a number as someone typed it: the 12 digits, with any spaces or hyphens between
+    /// Reads a number as someone typed it: the 24 digits, with any spaces or hyphens between
     /// them. Anything else, or another count of digits, is not a fingerprint.
     pub fn parse(text: &str) -> Option<Fingerprint> {
-        let mut value = 0u64;
+        let mut value = 0u128;
         let mut count = 0;
         for c in text.chars().filter(|c| !matches!(c, ' ' | '-')) {
             let digit = c.to_digit(10)?;
@@ -58,7 +58,7 @@ impl Fingerprint {
             if count > DIGITS {
                 return None;
             }
-            value = value * 10 + u64::from(digit);
+            value = value * 10 + u128::from(digit);
         }
         (count == DIGITS).then_some(Fingerprint(value))
     }
@@ -66,8 +66,9 @@ impl Fingerprint {
 
 impl fmt::Display for Fingerprint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = format!("{:012}", self.0);
-        write!(f, "{} {} {}", &digits[..4], &digits[4..8], &digits[8..])
+        let digits = format!("{:024}", self.0);
+        let groups: Vec<&str> = (0..DIGITS).step_by(4).map(|i| &digits[i..i + 4]).collect();
+        f.write_str(&groups.join(" "))
     }
 }
 
@@ -80,9 +81,9 @@ fn digits(label: &[u8], parts: &[&[u8]]) -> Fingerprint {
         hash.update(part);
     }
     let hash = hash.finalize();
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&hash[..8]);
-    Fingerprint(u64::from_be_bytes(first) % MODULUS)
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&hash[..16]);
+    Fingerprint(u128::from_be_bytes(first) % MODULUS)
 }
 
 /// The number for a member's key (base64url, as stored and as the team list sends it).
@@ -113,23 +114,29 @@ mod tests {
     #[test]
     fn fixed_vectors() {
         let f = |l, e, k| member(l, e, k).unwrap().to_string();
-        assert_eq!(f("livin", "lead@livin.example", KEY), "3185 4228 4082");
+        assert_eq!(
+            f("livin", "lead@livin.example", KEY),
+            "9547 4475 3999 4471 0675 3926"
+        );
         assert_eq!(
             f("livin", "lead@livin.example", OTHER_KEY),
-            "0043 6040 4138"
+            "6472 3991 6469 2091 1439 9455"
         );
-        assert_eq!(f("livin", "officer@livin.example", KEY), "1877 3309 3582");
+        assert_eq!(
+            f("livin", "officer@livin.example", KEY),
+            "3864 2918 8217 6745 6245 0422"
+        );
         assert_eq!(
             f("star-housing", "lead@livin.example", KEY),
-            "9671 9289 2820"
+            "2418 5145 8538 5459 6597 3161"
         );
         assert_eq!(
             landlord_key("livin-demo-1", KEY).unwrap().to_string(),
-            "7357 6241 3715"
+            "2339 0702 5095 6623 4919 5264"
         );
         assert_eq!(
             landlord_key("livin-demo-2", KEY).unwrap().to_string(),
-            "7866 5519 4161"
+            "9756 7980 3538 4017 9662 0191"
         );
     }
 
@@ -170,21 +177,28 @@ mod tests {
 
     #[test]
     fn typed_numbers_are_read_with_or_without_spaces() {
-        let n = Fingerprint::parse("4821 0937 5512").unwrap();
-        assert_eq!(n.to_string(), "4821 0937 5512");
-        for same in ["482109375512", " 4821-0937-5512 ", "48 21 09 37 55 12"] {
+        let n = Fingerprint::parse("4821 0937 5512 7730 0918 2264").unwrap();
+        assert_eq!(n.to_string(), "4821 0937 5512 7730 0918 2264");
+        for same in [
+            "482109375512773009182264",
+            " 4821-0937-5512-7730-0918-2264 ",
+            "48 21 09 37 55 12 77 30 09 18 22 64",
+        ] {
             assert_eq!(Fingerprint::parse(same), Some(n), "{same}");
         }
         assert_eq!(
-            Fingerprint::parse("0000 0000 0007").unwrap().to_string(),
-            "0000 0000 0007"
+            Fingerprint::parse("0000 0000 0000 0000 0000 0007")
+                .unwrap()
+                .to_string(),
+            "0000 0000 0000 0000 0000 0007"
         );
         for not in [
             "",
-            "4821 0937 551",
-            "4821 0937 55123",
-            "4821 0937 551x",
-            "４821 0937 5512",
+            "4821 0937 5512",
+            "4821 0937 5512 7730 0918 226",
+            "4821 0937 5512 7730 0918 22645",
+            "4821 0937 5512 7730 0918 226x",
+            "４821 0937 5512 7730 0918 2264",
         ] {
             assert_eq!(Fingerprint::parse(not), None, "{not}");
         }

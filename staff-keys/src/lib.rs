@@ -10,7 +10,7 @@
 //!   can store it and hand it back at sign-in without being able to use it.
 //! - [`grant`] seals a landlord's private key to one member's public key, so a lead can give a
 //!   new member access without the server ever seeing the landlord's key in the clear.
-//! - [`fingerprint`] turns a member's or a landlord's public key into 12 digits people read
+//! - [`fingerprint`] turns a member's or a landlord's public key into 24 digits people read
 //!   aloud, so a lead can check a key before sealing anything to it, without trusting the
 //!   server that handed it over.
 //! - [`invite`] knows the shape of an invite token, so the inbox sends nothing else.

@@ -37,7 +37,7 @@ const USAGE: &str = "usage:
                      make a one-use link to enrol in the staff inbox; prints it and its expiry
   safe-contact-staff [--config FILE] grant LANDLORD EMAIL --key FILE --fingerprint NUMBER
                      give an inbox member the landlord key in FILE, sealed to their own key;
-                     NUMBER is the 12-digit security number they read out to you (their inbox
+                     NUMBER is the 24-digit security number they read out to you (their inbox
                      showed it when they set up): a key that does not match gets nothing
   safe-contact-staff keygen --out FILE [--key-id ID]
                      make a key pair for sealed requests; prints the public key for the profile
@@ -535,11 +535,11 @@ fn grant(
         return Err("grant needs exactly one --key FILE: the landlord key to give".into());
     };
     let confirmed = confirmed.ok_or(
-        "grant needs --fingerprint NUMBER: the 12-digit security number the member's inbox showed \
+        "grant needs --fingerprint NUMBER: the 24-digit security number the member's inbox showed \
          when they set up. Ask them to read it out to you, in person or by phone",
     )?;
     let confirmed = Fingerprint::parse(confirmed).ok_or(
-        "--fingerprint must be the 12 digits the member reads out, like \"4821 0937 5512\"",
+        "--fingerprint must be the 24 digits the member reads out, like \"4821 0937 5512 7730 0918 2264\"",
     )?;
     if !landlord.seal_key_ids.contains(&key.key_id) {
         return Err(format!(

@@ -726,7 +726,7 @@ pub async fn grant(
                     return tagged(
                         refuse(
                             StatusCode::BAD_REQUEST,
-                            "Enter the 12-digit security number the person reads out to you.",
+                            "Enter the 24-digit security number the person reads out to you.",
                         ),
                         &member.landlord,
                     )
