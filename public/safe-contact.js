@@ -47,8 +47,9 @@
   // form elsewhere.
   var opts = me.dataset, endpoint = opts.endpoint;
   // The folder the widget's files are in: beside this script, or for a copy pasted into the
-  // page (the inline snippet), where its data-base says.
-  var base = new U(".", new U(me.src || opts.base, loc)) + "";
+  // page (the inline snippet), where its data-base says. One that does not parse must not keep
+  // the exit from being armed: the fetches then fail, and the fallback's numbers stay.
+  try { var base = new U(".", new U(me.src || opts.base, loc)) + ""; } catch (e) { /* not a web address */ }
   var exitUrl = webUrl(opts.exitUrl) || "https://www.bbc.co.uk/weather";
   // From the snippet, not the profile, so the launcher shows at once with nothing fetched.
   var label = opts.label || "Domestic abuse support";
@@ -196,7 +197,7 @@
   function warm() {
     if (!profile) {
       // data-profile is required; without it the request fails like any missing profile.
-      profile = get(profileUrl, { credentials: "omit", referrerPolicy: "no-referrer", cache: "no-store" })
+      profile = get(profileUrl, { referrerPolicy: "no-referrer", cache: "no-store" })
         .then(function (r) { return r.ok ? r.text() : null; }, function () { return null; });
       profile.then(function (json) {
         try {
@@ -362,10 +363,8 @@
       from = query(wrap, ".from");
       launcher = query(wrap, ".launcher");
       text(title, label);
-      // An inline panel is always open. Where the page holds a plain copy of the panel's help
-      // (a support page), that shows until the app is drawn and takes its place.
+      // An inline panel is always open.
       shown = inline;
-      hide(wrap, inline && query(target, "[data-safe-contact-static]"));
       // Drops the app drawn in the old markup, if any, and puts the fallback in the new.
       unmount();
       if (launcher) {

@@ -1,41 +1,34 @@
 //! A support page may hold the panel's help as plain HTML from the start
-//! (`safe-contact-validate --panel-html`), so that it shows at once and with JavaScript off. The
-//! loader then keeps its own inline panel hidden beside that copy, and the app's panel takes
-//! the copy's place once it is drawn: one swap, with nothing shown twice while the app loads.
+//! (`safe-contact-validate --panel-html`), so that it shows at once and with JavaScript off.
+//! The loader's inline panel, with its 999 advice, shows beside it while the app loads (a copy
+//! the page got wrong, empty or hidden, must not leave the person without it). Once the app's
+//! panel is drawn, it takes the copy's place.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, ShadowRoot};
 
-/// What the landlord's page marks its plain copy of the panel with (the attribute is
-/// `safe_contact_panel_html::ATTRIBUTE`; the test below keeps the loader's, this and that one
-/// the same).
-const STATIC_PANEL: &str = ":scope > [data-safe-contact-static]";
+/// What the landlord's page marks its plain copy of the panel with
+/// (`safe_contact_panel_html::ATTRIBUTE`; the test below keeps the two the same).
+const STATIC_PANEL: &str = "[data-safe-contact-static]";
 
-/// Shows the drawn panel in `body`'s closed root, and hides the page's plain copy, if the
-/// loader kept the panel hidden for one.
+/// Hides the page's plain copy of the panel, if the inline panel's target holds one.
 pub fn take_over(body: &Element) {
-    let Ok(root) = body.get_root_node().dyn_into::<ShadowRoot>() else {
-        return;
-    };
-    let Some(wrap) = root.last_element_child().filter(|w| w.has_attribute("hidden")) else {
-        return;
-    };
-    let copy = root
-        .host()
-        .parent_element()
+    let copy = body
+        .get_root_node()
+        .dyn_into::<ShadowRoot>()
+        .ok()
+        .and_then(|root| root.host().parent_element())
         .and_then(|target| target.query_selector(STATIC_PANEL).ok().flatten());
     if let Some(copy) = copy {
         let _ = copy.set_attribute("hidden", "");
     }
-    let _ = wrap.remove_attribute("hidden");
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_loader_the_app_and_the_copy_name_the_same_attribute() {
+    fn the_app_and_the_copy_name_the_same_attribute() {
         let attribute = format!("[{}]", safe_contact_panel_html::ATTRIBUTE);
-        assert!(super::STATIC_PANEL.ends_with(&attribute));
-        assert!(include_str!("../public/safe-contact.js").contains(&format!("\"{attribute}\"")));
+        assert_eq!(super::STATIC_PANEL, attribute);
     }
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP, LAUNCHER, launch, newPage } from './harness.mjs';
+import { APP, EXIT, FALLBACK, LAUNCHER, launch, newPage } from './harness.mjs';
 import { startEndpoint } from './endpoint.mjs';
 import { externalToInline } from '../../scripts/snippet.mjs';
 
@@ -98,6 +98,30 @@ describe('an inline snippet older than the widget', () => {
         } else {
           assert.deepEqual(lines, []);
         }
+      } finally { await context.close(); }
+    });
+  }
+});
+
+describe('an inline snippet with a data-base that does not parse', () => {
+  for (const base of ['http://', 'https://host:99999/', 'javascript:alert(1)']) {
+    test(`data-base="${base}": the exit is armed, and the panel shows its 999 advice and says the rest did not load`, async () => {
+      const loader = readFileSync(path.join(endpoint.dir, 'dist', LOADER), 'utf8');
+      const demo = path.join(endpoint.dir, 'dist', 'demo');
+      const name = `bad-base-${encodeURIComponent(base).replace(/%/g, '')}`;
+      const html = externalToInline(readFileSync(path.join(demo, 'livin.html'), 'utf8'), loader)
+        .replace('data-base="/"', `data-base="${base}"`);
+      assert.ok(html.includes(`data-base="${base}"`));
+      writeFileSync(path.join(demo, `${name}.html`), html);
+      const { context, page } = await newPage(browser, server);
+      try {
+        await page.goto(server.url(`/demo/${name}.html`));
+        assert.equal(await page.locator(EXIT).isVisible(), true, 'the exit is there');
+        await page.locator(LAUNCHER).click();
+        await page.getByText('The rest did not load. The numbers above still work.').waitFor();
+        assert.match(await page.locator(FALLBACK).textContent(), /999/);
+        await page.locator(EXIT).click();
+        await page.waitForURL(/bbc\.co\.uk\/weather/);
       } finally { await context.close(); }
     });
   }
