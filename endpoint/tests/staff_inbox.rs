@@ -116,6 +116,10 @@ async fn a_lead_enrols_is_granted_and_works_a_request_through() {
     assert_eq!(session["public_key"], lead.public_key.as_str());
     assert_eq!(session["idle_seconds"], 900);
     assert_eq!(session["guidance"], json!(["Call from a withheld number."]));
+    assert_eq!(
+        session["areas"],
+        json!(["county-durham", "darlington", "hartlepool", "stockton-on-tees"])
+    );
     assert_eq!(session["grants"][0]["key_id"], "livin-test-1");
     let opened = safe_contact_staff_keys::grant::open_grant(
         session["grants"][0]["grant"].as_str().unwrap(),

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use safe_contact_callback::CallbackRequest;
+use safe_contact_callback::{normalise_request_id, CallbackRequest, FieldError};
 use safe_contact_seal::rand_core::CryptoRng;
 use safe_contact_seal::Envelope;
 use safe_contact_staff_keys::fingerprint::{self, Fingerprint};
@@ -65,6 +65,9 @@ pub enum OpenProblem {
     NoKey(String),
     /// The envelope did not open or did not hold a request.
     Damaged,
+    /// The envelope, or the request inside it, names another request or landlord than the one
+    /// opened from the list: someone may have put another request in its place.
+    NotThisRequest,
     /// The request was stored as plain JSON by the older, unsealed route, so the API sends no
     /// envelope; the command-line tool reads those.
     NotSealed,
@@ -110,14 +113,39 @@ pub fn unlock(wrap_key: &WrapKey, session: &Session) -> Result<Keys, String> {
     Ok(Keys { by_id })
 }
 
-/// Opens a stored envelope with the landlord key its key id names.
+/// The request staff chose from the list: whatever is opened must say it is this one.
+pub struct Expected<'a> {
+    pub request_id: &'a str,
+    pub landlord: &'a str,
+    /// The landlord's council areas, for the form's own checks.
+    pub areas: &'a [String],
+}
+
+/// A request opened on this device, with what the form's own checks found wrong with it. Its
+/// Debug is the request's, which shows nothing the person typed.
+#[derive(Debug)]
+pub struct Checked {
+    pub request: CallbackRequest,
+    /// Every check the form would have refused it for. The server cannot read a sealed
+    /// request, and anyone with the landlord's public key can seal anything, so this is the
+    /// first check of what it says.
+    pub fails_checks: Vec<FieldError>,
+}
+
+/// Opens a stored envelope with the landlord key its key id names, for the request `expected`
+/// names only, and runs the form's checks on what it holds.
 pub fn open_request(
     keys: &Keys,
     envelope: &serde_json::Value,
-    landlord: &str,
-) -> Result<CallbackRequest, OpenProblem> {
+    expected: &Expected,
+) -> Result<Checked, OpenProblem> {
     let envelope =
         Envelope::parse(envelope.to_string().as_bytes()).map_err(|_| OpenProblem::Damaged)?;
+    // The seal binds the envelope's own request id and landlord, so those must be the ones
+    // opened; the request inside must say the same, as the form writes it.
+    if envelope.request_id != expected.request_id || envelope.landlord != expected.landlord {
+        return Err(OpenProblem::NotThisRequest);
+    }
     let key = keys
         .by_id
         .get(&envelope.key_id)
@@ -126,12 +154,23 @@ pub fn open_request(
         safe_contact_seal::open(
             &envelope,
             key,
-            landlord,
+            expected.landlord,
             safe_contact_callback::SCHEMA_VERSION,
         )
         .map_err(|_| OpenProblem::Damaged)?,
     );
-    serde_json::from_slice(&json).map_err(|_| OpenProblem::Damaged)
+    let request: CallbackRequest =
+        serde_json::from_slice(&json).map_err(|_| OpenProblem::Damaged)?;
+    if normalise_request_id(&request.request_id).as_deref() != Some(expected.request_id)
+        || request.landlord != expected.landlord
+    {
+        return Err(OpenProblem::NotThisRequest);
+    }
+    let fails_checks = request.validate(expected.areas).err().unwrap_or_default();
+    Ok(Checked {
+        request,
+        fails_checks,
+    })
 }
 
 /// The security number of a member's key: shown to the member when they make it, and worked
@@ -186,21 +225,139 @@ mod tests {
             grants,
             idle_seconds: 900,
             guidance: Vec::new(),
+            areas: areas(),
         }
     }
 
-    fn envelope(public_key: &str, key_id: &str) -> serde_json::Value {
-        let json = format!(
-            r#"{{"schema_version":1,"request_id":"{REQUEST_ID}","landlord":"livin","contact_method":"call","contact":"07700 900123","safe_days":["monday"],"safe_times":["morning"],"leave_message":false,"if_someone_else_answers":"hang_up","consent":true}}"#
-        );
+    const OTHER_ID: &str = "9a1c4e7f-2b3d-4f5a-8c6e-0d1f2a3b4c5d";
+
+    fn areas() -> Vec<String> {
+        ["darlington", "hartlepool"].map(str::to_owned).to_vec()
+    }
+
+    fn livin(request_id: &str) -> Expected<'_> {
+        static AREAS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        Expected {
+            request_id,
+            landlord: "livin",
+            areas: AREAS.get_or_init(areas),
+        }
+    }
+
+    /// A request as the form writes it, with `request_id` and `landlord` inside, and `change`
+    /// made to it.
+    fn request_json(request_id: &str, landlord: &str, change: &[(&str, &str)]) -> String {
+        let mut json = serde_json::json!({
+            "schema_version": 1, "request_id": request_id, "landlord": landlord,
+            "area": "darlington", "contact_method": "call", "contact": "07700900123",
+            "safe_days": ["monday"], "safe_times": ["morning"], "leave_message": false,
+            "if_someone_else_answers": "hang_up", "consent": true,
+        });
+        for (field, value) in change {
+            json[*field] = serde_json::json!(value);
+        }
+        json.to_string()
+    }
+
+    /// `json` sealed as anyone holding the landlord's public key can: to `landlord` and
+    /// `request_id` (the HPKE info and associated data), whatever the request inside says.
+    fn seal_as(
+        public_key: &str,
+        key_id: &str,
+        json: &str,
+        landlord: &str,
+        request_id: &str,
+    ) -> serde_json::Value {
         let key = PublicKeyInfo {
             key_id,
             public_key_b64: public_key,
         };
         let sealed =
-            safe_contact_seal::seal(json.as_bytes(), "livin", 1, REQUEST_ID, &key, &mut rng())
+            safe_contact_seal::seal(json.as_bytes(), landlord, 1, request_id, &key, &mut rng())
                 .unwrap();
         serde_json::from_str(&sealed.to_json()).unwrap()
+    }
+
+    fn envelope(public_key: &str, key_id: &str) -> serde_json::Value {
+        let json = request_json(REQUEST_ID, "livin", &[]);
+        seal_as(public_key, key_id, &json, "livin", REQUEST_ID)
+    }
+
+    fn keys_for(landlord_private: &str, key_id: &str) -> Keys {
+        Keys {
+            by_id: [(
+                key_id.to_owned(),
+                Zeroizing::new(landlord_private.to_owned()),
+            )]
+            .into(),
+        }
+    }
+
+    #[test]
+    fn a_request_sealed_for_another_request_or_landlord_is_refused() {
+        let (private, public) = safe_contact_seal::generate_keypair(&mut rng());
+        let keys = keys_for(&private, "livin-1");
+        let open = |envelope: &serde_json::Value, id| open_request(&keys, envelope, &livin(id));
+        let real = envelope(&public, "livin-1");
+        assert!(open(&real, REQUEST_ID).unwrap().fails_checks.is_empty());
+
+        // The server hands over another request's envelope for the one opened.
+        assert_eq!(
+            open(&real, OTHER_ID).unwrap_err(),
+            OpenProblem::NotThisRequest
+        );
+        // Its sealed part moved into the other request's row: the seal no longer opens.
+        let mut moved = real.clone();
+        moved["request_id"] = OTHER_ID.into();
+        assert_eq!(open(&moved, OTHER_ID).unwrap_err(), OpenProblem::Damaged);
+        // Sealed to this request and landlord, as anyone with the public key can, but saying
+        // inside that it is another request, or another landlord's.
+        for json in [
+            request_json(OTHER_ID, "livin", &[]),
+            request_json(&REQUEST_ID.to_uppercase().replace('3', "4"), "livin", &[]),
+            request_json(REQUEST_ID, "stoke-on-trent", &[]),
+        ] {
+            let forged = seal_as(&public, "livin-1", &json, "livin", REQUEST_ID);
+            assert_eq!(
+                open(&forged, REQUEST_ID).unwrap_err(),
+                OpenProblem::NotThisRequest,
+                "{json}"
+            );
+        }
+        // The form may write the id in capitals; it is still this request.
+        let capitals = request_json(&REQUEST_ID.to_uppercase(), "livin", &[]);
+        let sealed = seal_as(&public, "livin-1", &capitals, "livin", REQUEST_ID);
+        assert!(open(&sealed, REQUEST_ID).is_ok());
+        // Sealed to another landlord altogether.
+        let theirs = request_json(REQUEST_ID, "stoke-on-trent", &[]);
+        let theirs = seal_as(&public, "livin-1", &theirs, "stoke-on-trent", REQUEST_ID);
+        assert_eq!(
+            open(&theirs, REQUEST_ID).unwrap_err(),
+            OpenProblem::NotThisRequest
+        );
+    }
+
+    #[test]
+    fn a_request_the_form_would_refuse_opens_flagged() {
+        let (private, public) = safe_contact_seal::generate_keypair(&mut rng());
+        let keys = keys_for(&private, "livin-1");
+        let json = request_json(
+            REQUEST_ID,
+            "livin",
+            &[
+                ("contact", "call https://example.org now"),
+                ("area", "narnia"),
+            ],
+        );
+        let sealed = seal_as(&public, "livin-1", &json, "livin", REQUEST_ID);
+        let checked = open_request(&keys, &sealed, &livin(REQUEST_ID)).unwrap();
+        assert_eq!(checked.request.contact, "call https://example.org now");
+        let fields: Vec<&str> = checked
+            .fails_checks
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(fields, ["area", "contact"]);
     }
 
     #[test]
@@ -242,10 +399,21 @@ mod tests {
         assert!(keys.has("livin-1"));
         assert!(!keys.has("livin-0"));
 
-        let request = open_request(&keys, &envelope(&landlord_public, "livin-1"), "livin").unwrap();
-        assert_eq!(request.contact, "07700 900123");
+        let opened = open_request(
+            &keys,
+            &envelope(&landlord_public, "livin-1"),
+            &livin(REQUEST_ID),
+        )
+        .unwrap();
+        assert_eq!(opened.request.contact, "07700900123");
+        assert!(opened.fails_checks.is_empty());
         assert_eq!(
-            open_request(&keys, &envelope(&landlord_public, "livin-2"), "livin").unwrap_err(),
+            open_request(
+                &keys,
+                &envelope(&landlord_public, "livin-2"),
+                &livin(REQUEST_ID)
+            )
+            .unwrap_err(),
             OpenProblem::NoKey("livin-2".to_owned())
         );
 

@@ -61,6 +61,9 @@ pub struct Session {
     pub idle_seconds: u64,
     #[serde(default)]
     pub guidance: Vec<String>,
+    /// The landlord's council areas, for the form's own checks on an opened request.
+    #[serde(default)]
+    pub areas: Vec<String>,
 }
 
 impl Session {

@@ -3,12 +3,13 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use safe_contact_callback::FieldError;
 
 use crate::api;
 use crate::form::{focus, problem, CopyButton, ErrorSummary, Radios};
 use crate::inbox::now_secs;
 use crate::instructions::{instructions, Instructions};
-use crate::keys::{self, OpenProblem};
+use crate::keys::{self, Expected, OpenProblem};
 use crate::listing::reference;
 use crate::model::{outcome_label, Close, Item, ItemWithEnvelope, OUTCOMES};
 use crate::session::{app, Opened, Screen};
@@ -19,16 +20,25 @@ pub fn Request(id: String) -> impl IntoView {
     let state = app();
     let failure = RwSignal::new(None::<String>);
     let path = format!("requests/{id}");
+    let chosen = id.clone();
     spawn_local(async move {
         match api::get::<ItemWithEnvelope>(&path).await {
             Ok(answer) => {
-                let landlord = state.landlord();
+                let no_key = || OpenProblem::NoKey(answer.item.key_id.clone().unwrap_or_default());
                 let request = match &answer.envelope {
-                    Some(envelope) => state.keys.with_untracked(|k| match k {
-                        Some(k) => keys::open_request(k, envelope, &landlord),
-                        None => Err(OpenProblem::NoKey(
-                            answer.item.key_id.clone().unwrap_or_default(),
-                        )),
+                    _ if answer.item.request_id != chosen => Err(OpenProblem::NotThisRequest),
+                    Some(envelope) => state.session.with_untracked(|s| {
+                        state.keys.with_untracked(|k| match (s, k) {
+                            (Some(s), Some(k)) => {
+                                let expected = Expected {
+                                    request_id: &chosen,
+                                    landlord: &s.landlord,
+                                    areas: &s.areas,
+                                };
+                                keys::open_request(k, envelope, &expected)
+                            }
+                            _ => Err(no_key()),
+                        })
                     }),
                     None => Err(OpenProblem::NotSealed),
                 };
@@ -88,7 +98,7 @@ fn OpenedRequest(id: String) -> impl IntoView {
     // Computed once per opening; status changes do not redraw the instructions.
     let shown = state.opened.with_untracked(|o| {
         o.as_ref().map(|o| match &o.request {
-            Ok(r) => Ok(instructions(r)),
+            Ok(c) => Ok((instructions(&c.request), c.fails_checks.clone())),
             Err(OpenProblem::NoKey(k)) => Err(format!(
                 "You cannot open this request. It was sealed with the landlord key \"{k}\", and you have not been given that key. Ask a lead to give you access."
             )),
@@ -98,20 +108,46 @@ fn OpenedRequest(id: String) -> impl IntoView {
             Err(OpenProblem::Damaged) => Err(
                 "This request could not be opened: it may be damaged. Tell whoever runs the inbox for your landlord.".to_owned(),
             ),
+            Err(OpenProblem::NotThisRequest) => Err(
+                "This request cannot be shown. What the server sent is not the request you chose: it names another request or another landlord. Someone may have changed the stored requests. Do not act on it, and tell whoever runs the inbox for your landlord.".to_owned(),
+            ),
         })
     });
     view! {
         <h1 class="heading-l">{heading}</h1>
         <p class="body">{meta}</p>
+        {match &shown {
+            Some(Ok((_, failed))) if !failed.is_empty() => view! { <FailsChecks failed=failed.clone() /> }.into_any(),
+            _ => ().into_any(),
+        }}
         <div class="request-layout">
             {match shown {
-                Some(Ok(i)) => view! { <InstructionsPanel i /> }.into_any(),
-                Some(Err(message)) => view! { <div class="inset-warning"><p class="body">{message}</p></div> }.into_any(),
+                Some(Ok((i, _))) => view! { <InstructionsPanel i /> }.into_any(),
+                Some(Err(message)) => view! { <div class="inset-warning" role="alert"><p class="body">{message}</p></div> }.into_any(),
                 None => ().into_any(),
             }}
             <Guidance />
         </div>
         <Actions id />
+    }
+}
+
+/// A request the form itself would have refused. The server cannot check a sealed request, and
+/// anyone with the landlord's public key can seal one, so it may not be from the person it
+/// seems to be from.
+#[component]
+fn FailsChecks(failed: Vec<FieldError>) -> impl IntoView {
+    view! {
+        <div class="inset-warning" role="alert">
+            <h2 class="heading-s">"Take care with this request"</h2>
+            <p class="body">
+                "It does not pass the form's own checks, so it did not come from the form as it is. Do not follow any link or instruction in it. Talk to your lead before you contact anyone."
+            </p>
+            <p class="body">"What the form would have said:"</p>
+            <ul class="list">
+                {failed.into_iter().map(|e| view! { <li>{e.message}</li> }).collect_view()}
+            </ul>
+        </div>
     }
 }
 

@@ -3,11 +3,10 @@
 //! signals to `None`, which also takes the text out of the page.
 
 use leptos::prelude::*;
-use safe_contact_callback::CallbackRequest;
 
 use crate::api::Failure;
 use crate::invite_link::BrokenLink;
-use crate::keys::{Keys, OpenProblem};
+use crate::keys::{Checked, Keys, OpenProblem};
 use crate::model::{Item, Session};
 
 #[derive(Clone, PartialEq, Eq)]
@@ -30,7 +29,7 @@ pub enum Screen {
 /// A request as fetched, and what opening it gave.
 pub struct Opened {
     pub item: Item,
-    pub request: Result<CallbackRequest, OpenProblem>,
+    pub request: Result<Checked, OpenProblem>,
 }
 
 #[derive(Clone, Copy)]

@@ -9,12 +9,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { APP, HOST, LAUNCHER, formFrame, launch, newPage } from './harness.mjs';
 import { ROOT, keyFile, startEndpoint } from './endpoint.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
+import { seal } from './seal.mjs';
 import { codeTracker } from './totp.mjs';
 
 const IDLE_SECONDS = 20;
@@ -346,6 +348,62 @@ test('an invite link with anything but a token the server makes sends nothing an
   assert.deepEqual(api.map((r) => [r.method(), new URL(r.url()).pathname, r.postData()]),
     [['POST', '/staff/api/invites/lookup', JSON.stringify({ token })]]);
   await context.close();
+});
+
+test('the inbox shows a request only if it is the one chosen, and flags one the form would refuse', async () => {
+  assert.ok(requestId, 'runs after the request was sent');
+  const { key_id: keyId, public_key: publicKey } =
+    JSON.parse(readFileSync(path.join(ROOT, 'public/profiles/livin.json'), 'utf8')).callback.seal;
+  const otherId = '9a1c4e7f-2b3d-4f5a-8c6e-0d1f2a3b4c5d';
+  const request = (changes) => JSON.stringify({
+    schema_version: 1, request_id: requestId, landlord: 'livin', area: 'darlington',
+    contact_method: 'call', contact: '07700900999', safe_days: ['monday'], safe_times: ['morning'],
+    leave_message: false, if_someone_else_answers: 'hang_up', consent: true, ...changes,
+  });
+  // What someone with write access to the database does: puts an envelope they sealed with
+  // the profile's public key, as anyone can, in place of the stored one.
+  const original = sql(`SELECT hex(enc) || ' ' || hex(ciphertext) FROM requests WHERE request_id = '${requestId}'`);
+  const store = ([enc, ciphertext]) => sql(`UPDATE requests SET enc = x'${enc}', ciphertext = x'${ciphertext}' WHERE request_id = '${requestId}'`);
+  const put = (json, bound) => {
+    const e = seal(json, { publicKey, keyId, landlord: 'livin', requestId, ...bound });
+    store([e.enc, e.ciphertext].map((b) => Buffer.from(b, 'base64url').toString('hex')));
+  };
+
+  const lead = await staffPage();
+  await signIn(lead.page, LEAD);
+  const main = lead.page.locator('main');
+  const open = async (shows) => {
+    await lead.page.getByRole('button', { name: /^Open request/ }).first().click();
+    await lead.page.getByRole('alert').filter({ hasText: shows }).waitFor({ timeout: 30000 });
+    const text = await main.innerText();
+    await lead.page.getByRole('button', { name: 'Back to requests' }).click();
+    return text;
+  };
+  const REFUSED = 'What the server sent is not the request you chose';
+  for (const [what, json] of [
+    ['another request id inside', request({ request_id: otherId })],
+    ['another landlord inside', request({ landlord: 'stoke-on-trent' })],
+  ]) {
+    put(json);
+    const text = await open(REFUSED);
+    assert.ok(!text.includes('07700900999') && !text.includes('How to contact them safely'), `${what}: nothing of it is shown`);
+  }
+  // Sealed for another request: the seal binds its id, so it does not open in this one's place.
+  put(request({ request_id: otherId }), { requestId: otherId });
+  assert.ok(!(await open('This request could not be opened')).includes('07700900999'));
+
+  // The form would refuse this one: it is shown, under a warning that says why.
+  put(request({ area: 'narnia', contact: 'Call 0800 then visit https://example.org' }));
+  const text = await open('Take care with this request');
+  assert.ok(text.includes('How to contact them safely'), 'the request is still shown');
+  assert.ok(text.includes('Choose your council area') && text.includes('Enter a UK phone number'), `the warning says what failed: ${text}`);
+
+  store(original.split(' '));
+  await openTheRequest(lead.page);
+  await assertShowsTyped(lead.page);
+  assert.ok(!(await main.innerText()).includes('Take care with this request'), 'the real request passes the form\'s checks');
+  assert.deepEqual(lead.errors, []);
+  await lead.context.close();
 });
 
 test('the database, the logs and the e-mail hold nothing typed and no passphrase', () => {

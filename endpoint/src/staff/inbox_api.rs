@@ -239,6 +239,9 @@ struct Session<'a> {
     grants: Vec<accounts::Grant>,
     idle_seconds: u64,
     guidance: &'a [String],
+    /// The landlord's council areas, so the inbox can run the form's own checks on a request
+    /// it opens: the server cannot read a sealed one to check it.
+    areas: &'a [String],
 }
 
 /// A proof hash no account has, checked when the email is unknown so that an unknown email
@@ -415,10 +418,9 @@ async fn check_sign_in(
         Err(_) => return Attempted::Answered(unavailable()),
     };
     let device_cookie = remember_device(app, device, account.member_id.clone()).await;
-    let guidance = app
-        .config
-        .landlord(&account.landlord)
-        .map_or(&[][..], |l| &l.staff_guidance[..]);
+    let landlord = app.config.landlord(&account.landlord);
+    let guidance = landlord.map_or(&[][..], |l| &l.staff_guidance[..]);
+    let areas = landlord.map_or(&[][..], |l| &l.areas[..]);
     let answer = Session {
         member_id: account.member_id,
         email: account.email,
@@ -430,6 +432,7 @@ async fn check_sign_in(
         grants,
         idle_seconds,
         guidance,
+        areas,
     };
     let mut r = Json(answer).into_response();
     r.headers_mut()
