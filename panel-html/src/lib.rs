@@ -21,8 +21,14 @@ pub use html::escape;
 /// The attribute that marks the fragment in a page, for the app and the validator to find it.
 pub const ATTRIBUTE: &str = "data-safe-contact-static";
 
+/// The attributes and classes session-replay tools skip, as `public/safe-contact.js` gives its
+/// hosts.
+const MASKED: &str =
+    "data-hj-suppress data-clarity-mask=\"true\" class=\"rr-block ph-no-capture fs-exclude\"";
+
 /// `profile`'s panel in the language `code` (`en`, or another the profile offers), as one
-/// `<div data-safe-contact-static lang=… dir=…>` with no line break after it.
+/// `<div data-safe-contact-static lang=… dir=… (masking attributes)>` with no line break
+/// after it.
 pub fn render(profile: &Profile, code: &str) -> Result<String, String> {
     let catalogue = catalogue::for_profile(profile, code)?;
     // The app's lookups read the current language, as its panel does while drawing.
@@ -30,8 +36,11 @@ pub fn render(profile: &Profile, code: &str) -> Result<String, String> {
     let body = panel::panel(profile, catalogue);
     set_current(english());
     let language = catalogue.language;
+    // Out of session-replay and analytics recordings, as the widget's own hosts are (Hotjar,
+    // Clarity, rrweb, PostHog, FullStory): which section someone opens, or which number they
+    // tap, is nothing for a page's scripts to keep. They can still read it, being in the page.
     let head = format!(
-        "<div {ATTRIBUTE} lang=\"{}\" dir=\"{}\">",
+        "<div {ATTRIBUTE} lang=\"{}\" dir=\"{}\" {MASKED}>",
         language.code,
         if language.rtl { "rtl" } else { "ltr" }
     );

@@ -41,7 +41,7 @@ fn the_fragment_is_one_marked_div_whose_first_line_names_it_and_its_digest() {
     let (head, rest) = html.split_once('\n').unwrap();
     assert_eq!(
         head,
-        "<div data-safe-contact-static lang=\"en\" dir=\"ltr\">"
+        "<div data-safe-contact-static lang=\"en\" dir=\"ltr\" data-hj-suppress data-clarity-mask=\"true\" class=\"rr-block ph-no-capture fs-exclude\">"
     );
     let (comment, body) = rest.split_once('\n').unwrap();
     let body = body.strip_suffix("</div>").expect("it ends with the div");
@@ -205,7 +205,7 @@ fn each_language_the_landlord_offers_renders_in_its_own_words() {
         let html = render(&seed("livin"), language.code).unwrap();
         let dir = if language.rtl { "rtl" } else { "ltr" };
         assert!(html.starts_with(&format!(
-            "<div data-safe-contact-static lang=\"{}\" dir=\"{dir}\">\n<!-- safe-contact panel-html livin {} sha256:",
+            "<div data-safe-contact-static lang=\"{}\" dir=\"{dir}\" data-hj-suppress data-clarity-mask=\"true\" class=\"rr-block ph-no-capture fs-exclude\">\n<!-- safe-contact panel-html livin {} sha256:",
             language.code, language.code
         )));
         assert_eq!(

@@ -309,6 +309,23 @@ test('a page with the inline snippet and the CSP that scripts/snippet.mjs prints
   await assertPolicyAllowsWidget('csp-inline', policy, (html) => html.replace(SNIPPET_TAG, () => snippet));
 });
 
+test('a page whose CSP refuses the widget\'s styles still has a working exit and panel, as plain links and text', async () => {
+  const url = pageCopy('csp-no-styles', (html) => html.replace('<head>',
+    `<head>\n  <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src ${server.formOrigin}">`));
+  const { context, page } = await newPage(browser, server, {}, { closedRoots: true });
+  try {
+    const refused = [];
+    page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) refused.push(m.text()); });
+    await page.goto(server.url(url));
+    await clickByRole(page, 'button', 'Domestic abuse support');
+    const text = await panelText(page, /0808 2000 247/);
+    assert.match(text, /999/);
+    assert.ok(refused.some((r) => /style/i.test(r)), `the policy did refuse the styles: ${refused.join(' / ')}`);
+    await clickByRole(page, 'link', 'Emergency Exit this page');
+    await page.waitForURL(profileOf('livin').exit_url || DEFAULT_EXIT);
+  } finally { await context.close(); }
+});
+
 test('with the frame blocked, the panel says so and gives 999, the helpline and the landlord\'s numbers', async () => {
   const { context, page } = await newPage(browser, server, {}, { closedRoots: true });
   try {

@@ -7,7 +7,7 @@ use safe_contact_profile::{language_for_tag, Language, LANGUAGES};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, Element, ReferrerPolicy, RequestCredentials, RequestInit, Response,
+    AbortController, Element, ReferrerPolicy, RequestCache, RequestCredentials, RequestInit, Response,
 };
 
 use crate::dom::el;
@@ -80,8 +80,10 @@ async fn fetch_text(url: &str) -> Option<String> {
     let window = web_sys::window()?;
     let abort = AbortController::new().ok()?;
     let init = RequestInit::new();
-    // Like the profile: no cookies and no referrer, so the request says nothing about the page.
+    // Like the profile: no cookies and no referrer, so the request says nothing about the page,
+    // and not kept in the HTTP cache, where it would show that someone chose a language.
     init.set_credentials(RequestCredentials::Omit);
+    init.set_cache(RequestCache::NoStore);
     init.set_referrer_policy(ReferrerPolicy::NoReferrer);
     init.set_signal(Some(&abort.signal()));
     let _timer = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || abort.abort());

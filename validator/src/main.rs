@@ -235,9 +235,26 @@ fn static_panel(args: &[String]) -> Option<Result<ExitCode, String>> {
     }
 }
 
-/// The profile as the widget reads it, or `None` once the reason is printed.
+/// The profile as the widget reads it, or `None` once the reason is printed. A plain copy of
+/// the panel stays in a page with no app to correct it, so it is made only from a profile with
+/// no problems: every number sourced and dated, every contact well formed. (The seal key is not
+/// in the copy, so the demo's keys are allowed.)
 fn widget_profile(file: &str) -> Result<Option<Profile>, String> {
     let text = std::fs::read_to_string(file).map_err(|error| format!("{file}: {error}"))?;
+    let problems = Validator::new(Date::today())
+        .allowing_demo_keys()
+        .check(&text, Some(Document::Profile));
+    let errors: Vec<_> = problems
+        .iter()
+        .filter(|p| matches!(p.severity, Severity::Error))
+        .collect();
+    if !errors.is_empty() {
+        for problem in &errors {
+            eprintln!("{}", problem.render(file));
+        }
+        eprintln!("safe-contact-validate: no plain copy of the panel until {file} has no problems");
+        return Ok(None);
+    }
     match Profile::read_json(&text) {
         Ok(profile) => Ok(Some(profile)),
         Err(message) => {

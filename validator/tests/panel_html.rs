@@ -47,7 +47,7 @@ fn printed(args: &[&str]) -> String {
 fn the_printed_panel_pasted_into_a_page_is_current() {
     let livin = seed("livin");
     let html = printed(&["--panel-html", &livin]);
-    assert!(html.starts_with("<div data-safe-contact-static lang=\"en\" dir=\"ltr\">\n<!-- safe-contact panel-html livin en sha256:"));
+    assert!(html.starts_with("<div data-safe-contact-static lang=\"en\" dir=\"ltr\" data-hj-suppress data-clarity-mask=\"true\" class=\"rr-block ph-no-capture fs-exclude\">\n<!-- safe-contact panel-html livin en sha256:"));
     let page = page("current.html", &html);
     let output = run(&["--check-panel-html", page.to_str().unwrap(), &livin]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
@@ -119,4 +119,26 @@ fn usage_and_file_errors_exit_2() {
         let output = run(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
     }
+}
+
+#[test]
+fn no_copy_is_printed_from_a_profile_with_problems() {
+    // A landlord number with no source or date, and one that is not a UK number: the widget's
+    // lenient reader would take it, but a copy left in a page must not carry it.
+    let mut profile: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(seed("livin")).unwrap()).unwrap();
+    let contact = &mut profile["landlord_contacts"][0]["contacts"][0];
+    contact.as_object_mut().unwrap().remove("source");
+    contact["value"] = serde_json::json!("0900 PREMIUM <b>x</b>");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("panel-html");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("broken-livin.json");
+    std::fs::write(&file, profile.to_string()).unwrap();
+    let output = run(&["--panel-html", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(output.stdout.is_empty(), "{output:?}");
+    assert!(
+        stderr(&output).contains("no plain copy of the panel until"),
+        "{output:?}"
+    );
 }
