@@ -268,6 +268,9 @@ pub struct Landlord {
     pub allow_plaintext: bool,
     /// The landlord's own call-back guidance, shown to staff next to an opened request.
     pub staff_guidance: Vec<String>,
+    /// The only email domains its leads may invite (`livin.org.uk`), lower case. Empty: any, as
+    /// before; the start-up warns, since a lead could then take another landlord's addresses.
+    pub staff_email_domains: Vec<String>,
     /// The landlord's profile, for the form frame: it takes the seal key, the areas and the
     /// questions left out from here, never from the page that embeds it.
     pub profile: Option<Profile>,
@@ -342,6 +345,8 @@ struct RawLandlord {
     allow_plaintext: bool,
     #[serde(default)]
     staff_guidance: Vec<String>,
+    #[serde(default)]
+    staff_email_domains: Vec<String>,
     profile: Option<PathBuf>,
 }
 
@@ -539,6 +544,16 @@ impl Config {
                     ));
                 }
             }
+            let staff_email_domains = l
+                .staff_email_domains
+                .iter()
+                .map(|d| email_domain(d).ok_or(d))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|d| {
+                    ConfigError(format!(
+                        "{at}: staff_email_domains: {d:?} is not a domain like \"livin.org.uk\""
+                    ))
+                })?;
             if let Some(url) = &l.notify_webhook {
                 check_web_address(url)
                     .map_err(|why| ConfigError(format!("{at}: notify_webhook {why}")))?;
@@ -579,6 +594,7 @@ impl Config {
                 seal_key_ids: l.seal_key_ids,
                 allow_plaintext: l.allow_plaintext,
                 staff_guidance: l.staff_guidance,
+                staff_email_domains,
                 profile,
             });
         }
@@ -631,6 +647,12 @@ impl Config {
                     l.id
                 )),
                 _ => {}
+            }
+            if self.staff.is_some() && l.staff_email_domains.is_empty() {
+                warnings.push(format!(
+                    "Landlord {} sets no staff_email_domains, so its leads can invite any address, another landlord's staff's included. Set it to the domains of its own staff's email, for example [\"{}.org.uk\"].",
+                    l.id, l.id
+                ));
             }
         }
         warnings
@@ -785,6 +807,13 @@ fn check_origin(o: &str) -> Result<(), &'static str> {
         );
     }
     Ok(())
+}
+
+/// A configured email domain, lower case, by the same rule as the form's email addresses.
+fn email_domain(domain: &str) -> Option<String> {
+    let domain = domain.trim().to_ascii_lowercase();
+    let address = safe_contact_callback::normalise_email(&format!("a@{domain}"))?;
+    (address == format!("a@{domain}")).then_some(domain)
 }
 
 fn is_loopback_host(host: &str) -> bool {
@@ -1158,6 +1187,34 @@ seal_key_ids = ["livin-2026-05"]
                 )
         );
         Config::from_toml(&text, Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn staff_email_domains_are_domains_in_lower_case() {
+        let c = Config::from_toml(
+            &base("staff_email_domains = [\"Livin.org.uk\", \"staff.livin.example\"]"),
+            Path::new("/srv"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.landlord("livin").unwrap().staff_email_domains,
+            ["livin.org.uk", "staff.livin.example"]
+        );
+        for bad in ["livin", "@livin.org.uk", "livin.org.uk/x", "", "a b.org", "livin..org"] {
+            let problem = problem(&base(&format!("staff_email_domains = [{bad:?}]")));
+            assert!(problem.contains("staff_email_domains"), "{bad}: {problem}");
+        }
+        // With an inbox and no domains, the start-up says what that allows.
+        let staff = "[staff]\nbase_url = \"https://contact.livin.example\"\n";
+        let open = Config::from_toml(&format!("{}\n{staff}", base("")), Path::new("/srv")).unwrap();
+        assert!(
+            open.warnings()
+                .iter()
+                .any(|w| w.starts_with("Landlord livin sets no staff_email_domains")),
+            "{:?}",
+            open.warnings()
+        );
+        assert_eq!(c.warnings(), Vec::<String>::new());
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use reqwest::StatusCode;
 use safe_contact_endpoint::clock::unix_now;
-use safe_contact_endpoint::config::Database;
+use safe_contact_endpoint::config::{Config, Database};
 use safe_contact_seal::rand_core::UnwrapErr;
 use safe_contact_staff_keys::fingerprint;
 use serde_json::{json, Value};
@@ -368,20 +368,29 @@ async fn invites_expire_work_once_and_want_the_right_code() {
         StatusCode::NOT_FOUND
     );
 
-    // An email is one member anywhere: a second enrolment for it is refused plainly.
+    // An email is one member anywhere, but a lead learns nothing of other landlords' teams:
+    // inviting another landlord's member answers as any invite does, and only that person's
+    // enrolment is refused, plainly. Inviting one of their own members says so.
     let (lead, _) = signed_in(&s, "star-housing", "lead@star.example", "lead").await;
-    let url = invite(&s.config, "star-housing", "second@star.example", "officer");
     let a = lead
         .post(
             "/staff/api/invites",
             &json!({ "email": "new@livin.example", "role": "officer" }),
         )
         .await;
-    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.json);
-    set(
-        &s.db,
-        "UPDATE invites SET email = 'new@livin.example' WHERE email = 'second@star.example'",
-    );
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
+    let url = a.json["invite_url"].as_str().unwrap().to_owned();
+    let own = lead
+        .post(
+            "/staff/api/invites",
+            &json!({ "email": "LEAD@star.example", "role": "officer" }),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::CONFLICT, "{}", own.json);
+    assert!(own.json["error"]
+        .as_str()
+        .unwrap()
+        .contains("already a member of your team"));
     let token = invite_token(&url);
     let a = look_up_invite(&lead, token).await;
     let secret = base32_decode(a.json["totp_secret"].as_str().unwrap());
@@ -397,6 +406,37 @@ async fn invites_expire_work_once_and_want_the_right_code() {
         .as_str()
         .unwrap()
         .contains("already has an inbox account"));
+}
+
+/// With `staff_email_domains`, a lead can invite only their own staff's addresses, so no lead
+/// can take another landlord's staff's address before they enrol.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invites_go_only_to_the_landlords_own_domains() {
+    let dir = tempdir();
+    let config = config_toml(dir.path(), &staff_table("")).replace(
+        "id = \"livin\"",
+        "id = \"livin\"\nstaff_email_domains = [\"livin.example\"]",
+    );
+    let s = serve_config(Config::from_toml(&config, dir.path()).unwrap()).await;
+    let (lead, _) = signed_in(&s, "livin", "lead@livin.example", "lead").await;
+    for (email, status) in [
+        ("officer@livin.example", StatusCode::CREATED),
+        ("Officer2@LIVIN.example", StatusCode::CREATED),
+        ("officer@star.example", StatusCode::BAD_REQUEST),
+        ("officer@sub.livin.example", StatusCode::BAD_REQUEST),
+        ("officer@livin.example.evil.example", StatusCode::BAD_REQUEST),
+    ] {
+        let a = lead
+            .post("/staff/api/invites", &json!({ "email": email, "role": "officer" }))
+            .await;
+        assert_eq!(a.status, status, "{email}: {}", a.json);
+        if status == StatusCode::BAD_REQUEST {
+            assert_eq!(
+                a.json["error"],
+                "Invites can only go to addresses at livin.example."
+            );
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -31,7 +31,7 @@ const TYPED = {
 };
 const LEAD = { email: 'lead@livin.example', passphrase: 'harbour lantern pebble orchard' };
 const OFFICER = { email: 'officer@livin.example', passphrase: 'meadow violin copper tide' };
-const OTHER = { email: 'lead@stoke.example', passphrase: 'kettle summit ribbon plum' };
+const OTHER = { email: 'lead@stoke-on-trent.example', passphrase: 'kettle summit ribbon plum' };
 const INVITE_LINK = /https?:\/\/\S+#invite=[A-Za-z0-9_-]+/;
 
 let browser, endpoint, server, sink;

@@ -512,9 +512,15 @@ fn invite(
             Ok(())
         }
         Invited::BadEmail => Err(format!("{email:?} is not an email address")),
+        Invited::OutsideDomains(domains) => Err(format!(
+            "{} is not at {}, the landlord's staff_email_domains",
+            normalise_email(email),
+            domains.join(" or ")
+        )),
         Invited::AlreadyMember => Err(format!(
-            "{} already has an inbox account (an email can have one only)",
-            normalise_email(email)
+            "{} is already a member of {}'s team",
+            normalise_email(email),
+            landlord.id
         )),
         Invited::NotSetUp => Err(
             "invite needs a [staff] table with base_url, the address the inbox is served from, in the config".into(),

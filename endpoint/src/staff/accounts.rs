@@ -111,9 +111,20 @@ pub struct Invite {
 
 /// Whether the email may be invited: one member row per email across the whole endpoint, so
 /// sign-in needs no landlord.
-pub fn is_member(db: &mut Db, email: &str) -> sql::Result<bool> {
+/// An email is one member only, across all landlords: a person's key and passphrase belong to
+/// one account.
+fn is_member(db: &mut Db, email: &str) -> sql::Result<bool> {
     Ok(db
         .query_one("SELECT 1 FROM members WHERE email = ?1", args![email])?
+        .is_some())
+}
+
+fn is_member_of(db: &mut Db, landlord: &str, email: &str) -> sql::Result<bool> {
+    Ok(db
+        .query_one(
+            "SELECT 1 FROM members WHERE email = ?1 AND landlord = ?2",
+            args![email, landlord],
+        )?
         .is_some())
 }
 
@@ -123,6 +134,10 @@ pub enum Invited {
         expires_at: i64,
     },
     BadEmail,
+    /// The landlord's leads may invite only these domains (`staff_email_domains`).
+    OutsideDomains(Vec<String>),
+    /// A member of this landlord already. One of another landlord is invited as anyone else,
+    /// so that a lead learns nothing of other landlords' teams; their enrolment is refused.
     AlreadyMember,
     /// The config has no `[staff]` table.
     NotSetUp,
@@ -145,7 +160,15 @@ pub fn invite_member(
     if !is_email(&email) {
         return Ok(Invited::BadEmail);
     }
-    if is_member(db, &email)? {
+    let domains = config
+        .landlord(landlord)
+        .map(|l| l.staff_email_domains.clone())
+        .unwrap_or_default();
+    let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+    if !domains.is_empty() && !domains.iter().any(|d| d == domain) {
+        return Ok(Invited::OutsideDomains(domains));
+    }
+    if is_member_of(db, landlord, &email)? {
         return Ok(Invited::AlreadyMember);
     }
     let token = random_token();

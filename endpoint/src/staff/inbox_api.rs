@@ -691,9 +691,16 @@ pub async fn create_invite(
             StatusCode::BAD_REQUEST,
             "Enter an email address in the correct format, like name@example.org.",
         ),
+        Ok(Invited::OutsideDomains(domains)) => refuse(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "Invites can only go to addresses at {}.",
+                domains.join(" or ")
+            ),
+        ),
         Ok(Invited::AlreadyMember) => refuse(
             StatusCode::CONFLICT,
-            "This email address already has an inbox account.",
+            "This person is already a member of your team.",
         ),
         Ok(Invited::NotSetUp) | Err(_) => unavailable(),
     };
