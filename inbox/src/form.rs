@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+
+use crate::clipboard;
 
 #[derive(Clone)]
 pub struct Problem {
@@ -229,9 +230,9 @@ pub fn Busy(message: Signal<Option<&'static str>>) -> impl IntoView {
 pub fn CopyButton(text: String, what: &'static str) -> impl IntoView {
     let said = RwSignal::new(None::<&'static str>);
     let copy = move |_| {
-        let promise = window().navigator().clipboard().write_text(&text);
+        let copied = clipboard::copy(&text);
         spawn_local(async move {
-            said.set(Some(if JsFuture::from(promise).await.is_ok() {
+            said.set(Some(if copied.await {
                 "Copied"
             } else {
                 "Could not copy. Select the text and copy it instead."

@@ -3,8 +3,10 @@
 //! signals to `None`, which also takes the text out of the page.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::api::Failure;
+use crate::clipboard;
 use crate::invite_link::BrokenLink;
 use crate::keys::{Checked, Keys, OpenProblem};
 use crate::model::{Item, Session};
@@ -78,6 +80,7 @@ impl App {
     }
 
     pub fn sign_out(&self, notice: Option<String>) {
+        spawn_local(clipboard::clear());
         self.opened.set(None);
         self.keys.set(None);
         self.session.set(None);

@@ -406,6 +406,62 @@ test('the inbox shows a request only if it is the one chosen, and flags one the 
   await lead.context.close();
 });
 
+test('a copied number leaves the clipboard after a minute, at time-out and at sign-out', async () => {
+  assert.ok(requestId, 'runs after the request was sent');
+  const lead = await staffPage();
+  const { page } = lead;
+  await lead.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  // The page's own clock, so a minute can pass in a moment; the inbox's code is as it ships.
+  await page.clock.install();
+  const number = TYPED.contact.replace(/\s/g, '');
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  const holds = async (value, what) => {
+    for (let i = 0; i < 50 && (await clipboard()) !== value; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await clipboard(), value, what);
+  };
+  const copy = async () => {
+    await page.getByRole('button', { name: /^Copy/ }).click();
+    await holds(number, 'the number is copied');
+  };
+  // Time passes on the page; a member at work clicks now and then, so the inbox stays open.
+  const pass = async (seconds, { working }) => {
+    for (let s = 0; s < seconds; s += 5) {
+      if (working) await page.locator('h1').click();
+      await page.clock.runFor(5000);
+    }
+  };
+  const instructions = page.getByRole('heading', { name: 'How to contact them safely' });
+
+  await signIn(page, LEAD);
+  await openTheRequest(page);
+  await copy();
+  await pass(55, { working: true });
+  assert.equal(await clipboard(), number, 'still there before the minute is up');
+  await pass(10, { working: true });
+  await holds('', 'gone after a minute');
+  assert.ok(await instructions.isVisible(), 'while the member is still at work on the request');
+
+  // Something the member copied since is theirs, and stays.
+  await copy();
+  await page.evaluate(() => navigator.clipboard.writeText('a note of my own'));
+  await pass(65, { working: true });
+  await holds('a note of my own', 'what was copied since is left alone');
+
+  await copy();
+  await pass(IDLE_SECONDS + 5, { working: false });
+  await page.getByText(/You were signed out/).waitFor();
+  await holds('', 'gone at the time-out');
+
+  await signIn(page, LEAD);
+  await openTheRequest(page);
+  await copy();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.getByText('You have signed out.').waitFor();
+  await holds('', 'gone at sign-out');
+  assert.deepEqual(lead.errors.filter((e) => e !== '401 DELETE /staff/api/session'), []);
+  await lead.context.close();
+});
+
 test('the database, the logs and the e-mail hold nothing typed and no passphrase', () => {
   assert.ok(requestId, 'runs after the request was sent');
   const db = endpoint.databaseBytes();
