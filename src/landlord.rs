@@ -10,7 +10,13 @@ pub fn landlord_commitments(profile: &Profile) -> Vec<Element> {
     let policy = &profile.policy;
     let list = el("ul").el();
     for c in &profile.commitments {
-        let _ = list.append_child(&own_words("li", &c.text, &c.translations));
+        let item = own_words("li", &c.text, &c.translations);
+        if let Some(advice) = &c.advice {
+            let note = own_words("p", advice, &c.advice_translations);
+            note.set_class_name("hint");
+            let _ = item.append_child(&note);
+        }
+        let _ = list.append_child(&item);
     }
     let full = el("p").el();
     match policy.link.as_ref().and_then(|l| l.href()) {
@@ -37,7 +43,7 @@ pub fn landlord_commitments(profile: &Profile) -> Vec<Element> {
         ),
     }
     let mut parts = vec![list, full];
-    if lacks_translation(profile.commitments.iter().map(|c| &c.translations)) {
+    if lacks_translation(profile.commitment_words()) {
         let note = fill(t("landlord.in_english"), &[("landlord", &profile.name)]);
         parts.insert(0, el("p").class("hint").text(&note).el());
     }

@@ -192,14 +192,25 @@ fn police_forces(profile: &Profile) -> String {
 fn landlord_commitments(profile: &Profile) -> String {
     let policy = &profile.policy;
     let mut out = String::new();
-    if lacks_translation(profile.commitments.iter().map(|c| &c.translations)) {
+    if lacks_translation(profile.commitment_words()) {
         let note = fill(t("landlord.in_english"), &[("landlord", &profile.name)]);
         out += &line("p", &[], &content(&note));
     }
     let items: String = profile
         .commitments
         .iter()
-        .map(|c| own_words("li", &c.text, &c.translations))
+        .map(|c| {
+            let item = own_words("li", &c.text, &c.translations);
+            match &c.advice {
+                None => item,
+                // As the app draws it: the commitment's words, then our advice apart, as a hint.
+                Some(advice) => {
+                    let hint = own_words("p", advice, &c.advice_translations)
+                        .replacen("<p", "<p class=\"hint\"", 1);
+                    item.replacen("</li>\n", &format!("{}</li>\n", hint.trim_end()), 1)
+                }
+            }
+        })
         .collect();
     out += &block("ul", &[], &items);
     let full = match policy.link.as_ref().and_then(Contact::href) {

@@ -46,4 +46,12 @@ impl Profile {
             })
             .collect()
     }
+
+    /// The translations of the landlord's own words in its commitments, advice included: where
+    /// any lacks the panel's language, the panel says some of its words are in English.
+    pub fn commitment_words(&self) -> impl Iterator<Item = &Translations> {
+        self.commitments.iter().flat_map(|c| {
+            std::iter::once(&c.translations).chain(c.advice.as_ref().map(|_| &c.advice_translations))
+        })
+    }
 }

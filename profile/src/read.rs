@@ -227,11 +227,22 @@ fn policy(v: &Value) -> Result<Policy, String> {
 }
 
 fn commitment(v: &Value) -> Result<Commitment, String> {
-    let v = object(v, &["text", "translations", "policy_ref"])?;
+    let v = object(
+        v,
+        &[
+            "text",
+            "translations",
+            "policy_ref",
+            "advice",
+            "advice_translations",
+        ],
+    )?;
     Ok(Commitment {
         text: string(v, "text")?,
         translations: translations(v, "translations")?,
         policy_ref: string(v, "policy_ref")?,
+        advice: opt_string(v, "advice")?,
+        advice_translations: translations(v, "advice_translations")?,
     })
 }
 

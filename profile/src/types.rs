@@ -139,6 +139,15 @@ pub struct Commitment {
     pub translations: Translations,
     /// Where in the policy it is said, for example "section 9.3".
     pub policy_ref: String,
+    /// Our advice about the commitment, which the policy itself does not give, for example that
+    /// someone else at the address could see a letter. The panel shows it apart from the
+    /// commitment, so the landlord's promise stays in the policy's own words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<String>,
+    /// `advice` in other languages, by language code.
+    #[serde(default, skip_serializing_if = "Translations::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
+    pub advice_translations: Translations,
 }
 
 /// A council area with its own police force and local services.

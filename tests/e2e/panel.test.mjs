@@ -612,3 +612,22 @@ test('every number, email and web address shown as itself is isolated left to ri
     for (const l of bare) assert.equal(l.dir, 'ltr', l.text);
   });
 });
+
+describe('advice beside a commitment', () => {
+  test('stoke-on-trent: our advice about a letter shows apart from the policy\'s promise, as a hint', async () => {
+    const profile = profileOf('stoke-on-trent');
+    const c = profile.commitments.find((x) => x.advice);
+    assert.ok(c, 'the profile has a commitment with advice');
+    await withPage({}, async (page) => {
+      await page.goto(server.url('/demo/stoke-on-trent.html'));
+      await openPanel(page);
+      await openAllFolds(page);
+      const item = page.locator(`${HOST} li`).filter({ hasText: c.text });
+      const hint = item.locator('p.hint');
+      assert.equal((await hint.textContent()).trim(), c.advice);
+      const promise = (await item.evaluate((li) => li.firstChild.textContent)).trim();
+      assert.equal(promise, c.text, 'the promise is the policy\'s words alone');
+      assert.equal(await hint.isVisible(), true);
+    });
+  });
+});

@@ -400,7 +400,11 @@ fn commitments(profile: &Profile) -> Part {
             .map(|c| Item {
                 label: "",
                 shown: c.text.clone(),
-                details: vec![("From", format!("{from}, {}", c.policy_ref))],
+                details: std::iter::once(("From", format!("{from}, {}", c.policy_ref)))
+                    .chain(c.advice.iter().map(|a| {
+                        ("Shown beside it as advice, not the policy's words", a.clone())
+                    }))
+                    .collect(),
             })
             .collect(),
     )];

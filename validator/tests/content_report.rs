@@ -227,3 +227,16 @@ fn the_report_lists_what_each_language_lacks() {
     );
     assert!(!part.contains("(ur)"), "Urdu is not offered: {part}");
 }
+
+#[test]
+fn advice_beside_a_commitment_is_reported_apart_from_the_policys_words() {
+    let path = manifest_dir().join("../public/profiles/stoke-on-trent.json");
+    let text = report_for(&std::fs::read_to_string(path).unwrap()).to_text();
+    let at = text
+        .find("If you apply for a transfer, we will tell you the decision in writing.")
+        .expect("the commitment is in the report");
+    let advice = text[at..]
+        .find("Shown beside it as advice, not the policy's words")
+        .expect("its advice is reported with it");
+    assert!(text[at + advice..].contains("someone else there could see it"));
+}

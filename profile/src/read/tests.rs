@@ -42,7 +42,9 @@ fn full_profile() -> J {
             "review_date": "2027-03-01",
             "link": contact("web")
         },
-        "commitments": [{"text": "We will listen.", "policy_ref": "section 9.3"}],
+        "commitments": [{"text": "We will listen.", "policy_ref": "section 9.3",
+            "advice": "Someone else at home could see our letter.",
+            "advice_translations": {"pl": "Ktoś w domu może zobaczyć nasz list."}}],
         "landlord_contacts": [{
             "name": "Example Homes",
             "about": "Tenancy support.",
