@@ -5,7 +5,11 @@
 //!
 //! - [`passphrase`] stretches a member's passphrase with Argon2id and splits the result in two.
 //!   The *proof* is only a sign-in secret: the server stores a hash of it and learns nothing that
-//!   opens a request. The *wrap key* never leaves the browser.
+//!   opens a request. The *wrap key* never leaves the browser, and needs the member's pepper too.
+//! - [`pepper`] turns the server's pepper, held in the environment and never in the database,
+//!   into each member's pepper (handed over only after sign-in succeeds), the secret of the
+//!   server's proof hash and the key TOTP secrets are sealed under at rest, so a stolen
+//!   database holds nothing to test a passphrase guess against.
 //! - [`member_key`] wraps the member's own X25519 private key under the wrap key, so the server
 //!   can store it and hand it back at sign-in without being able to use it.
 //! - [`grant`] seals a landlord's private key to one member's public key, so a lead can give a
@@ -28,6 +32,7 @@ pub mod grant;
 pub mod invite;
 pub mod member_key;
 pub mod passphrase;
+pub mod pepper;
 pub mod totp;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -48,6 +53,9 @@ pub enum Error {
     CannotUnwrap,
     /// The grant did not open: it is for another member, landlord, key or email, or damaged.
     CannotOpenGrant,
+    /// A stored TOTP secret did not open: the pepper is not the one it was sealed under, it was
+    /// moved from another member's row, or it is damaged.
+    CannotOpenTotp,
 }
 
 impl std::fmt::Display for Error {
@@ -65,6 +73,10 @@ impl std::fmt::Display for Error {
             Error::CannotOpenGrant => f.write_str(
                 "the key grant could not be opened: it was made for someone else or another key, \
                  or it is damaged",
+            ),
+            Error::CannotOpenTotp => f.write_str(
+                "a stored authenticator secret could not be opened: the server's pepper is not \
+                 the one it was sealed under, or it is damaged",
             ),
         }
     }

@@ -87,6 +87,7 @@ pub fn unwrap(wrap_key: &WrapKey, wrapped: &str, email: &str) -> Result<Zeroizin
 mod tests {
     use super::*;
     use crate::passphrase::{derive_with, Params};
+    use crate::pepper::Pepper;
     use crate::test_rng::rng;
 
     const FAST: Params = Params {
@@ -96,8 +97,12 @@ mod tests {
     };
     const EMAIL: &str = "sam@livin.org";
 
+    const HERE: &str = "https://inbox.livin.example";
+
     fn wrap_key(passphrase: &str, email: &str) -> WrapKey {
-        derive_with(&FAST, passphrase, email).unwrap().wrap_key
+        derive_with(&FAST, passphrase, email, HERE)
+            .unwrap()
+            .wrap_key(&Pepper::new([7; 32]).member(email))
     }
 
     fn wrapped() -> (String, String) {
@@ -173,6 +178,35 @@ mod tests {
                 "{case}"
             );
         }
+    }
+
+    /// What someone holding only a copy of the database can do with the right passphrase: the
+    /// wrapped key does not open without the member's pepper, so it cannot tell them the guess
+    /// was right. With the pepper (from the environment, or caught from one sign-in answer) it
+    /// does.
+    #[test]
+    fn the_right_passphrase_without_the_pepper_does_not_unwrap() {
+        let (private, wrapped) = wrapped();
+        let derived = derive_with(&FAST, "passphrase", EMAIL, HERE).unwrap();
+        for guess in [
+            Pepper::new([0; 32]).member(EMAIL),
+            Pepper::new([8; 32]).member(EMAIL),
+            Pepper::new([7; 32]).member("sal@livin.org"),
+        ] {
+            assert_eq!(
+                unwrap(&derived.wrap_key(&guess), &wrapped, EMAIL).unwrap_err(),
+                Error::CannotUnwrap
+            );
+        }
+        let without_pepper = crate::passphrase::derive_older_with(&FAST, "passphrase", EMAIL)
+            .unwrap()
+            .wrap_key;
+        assert_eq!(
+            unwrap(&without_pepper, &wrapped, EMAIL).unwrap_err(),
+            Error::CannotUnwrap
+        );
+        let with = derived.wrap_key(&Pepper::new([7; 32]).member(EMAIL));
+        assert_eq!(*unwrap(&with, &wrapped, EMAIL).unwrap(), private);
     }
 
     #[test]

@@ -1,0 +1,240 @@
+//! The server's pepper: 32 bytes from the environment, never in the database or a backup of it.
+//! Three keys come from it, each under its own HKDF label, so one secret is all an operator
+//! keeps:
+//!
+//! - each member's pepper ([`Pepper::member`]), which the browser mixes into the key that
+//!   unwraps the member's own key. The server hands it over only after the proof and the code
+//!   are right (and to the invited browser at enrolment), so a copy of the database holds
+//!   nothing to test a passphrase guess against. It is per member, so one member's pepper,
+//!   caught from one answer, is no use against another member's wrapped key;
+//! - the secret of the server's Argon2 hash of the sign-in proof ([`Pepper::proof_secret`]),
+//!   so the stored proof hashes cannot test a guess either;
+//! - the key that seals TOTP secrets at rest ([`TotpKey`]), with the email as associated data.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, KeyInit, Nonce};
+use hkdf::Hkdf;
+use safe_contact_seal::rand_core::CryptoRng;
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::passphrase::normalise_email;
+use crate::{decode_exact, Error, KEY_LEN};
+
+pub const MEMBER_INFO: &[u8] = b"safe-contact/staff-member-pepper/v1";
+pub const PROOF_SECRET_INFO: &[u8] = b"safe-contact/staff-proof-hash-secret/v1";
+pub const TOTP_KEY_INFO: &[u8] = b"safe-contact/staff-totp-key/v1";
+pub const TOTP_AAD_LABEL: &[u8] = b"safe-contact/staff-totp/v1";
+const NONCE_LEN: usize = 12;
+const TAG_LEN: usize = 16;
+
+/// The deployment's pepper. Its `Debug` shows nothing of it.
+#[derive(Clone)]
+pub struct Pepper(Zeroizing<[u8; KEY_LEN]>);
+
+impl std::fmt::Debug for Pepper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pepper(…)")
+    }
+}
+
+/// One member's pepper, as it travels to their browser. No `Debug`: it is a secret.
+pub struct MemberPepper(pub(crate) Zeroizing<[u8; KEY_LEN]>);
+
+/// The key TOTP secrets are sealed under at rest. No `Debug`.
+pub struct TotpKey(Zeroizing<[u8; KEY_LEN]>);
+
+impl Pepper {
+    pub fn new(bytes: [u8; KEY_LEN]) -> Pepper {
+        Pepper(Zeroizing::new(bytes))
+    }
+
+    fn expand(&self, info: &[u8]) -> Zeroizing<[u8; KEY_LEN]> {
+        let mut out = Zeroizing::new([0u8; KEY_LEN]);
+        // 32 bytes is far below HKDF-SHA256's limit of 8160, so this cannot fail.
+        let _ = Hkdf::<Sha256>::new(None, &self.0[..]).expand(info, &mut *out);
+        out
+    }
+
+    /// The pepper for the member with this email, whatever case or spaces it was typed with.
+    pub fn member(&self, email: &str) -> MemberPepper {
+        let mut info = MEMBER_INFO.to_vec();
+        info.push(0);
+        info.extend_from_slice(normalise_email(email).as_bytes());
+        MemberPepper(self.expand(&info))
+    }
+
+    /// Argon2's secret input for the server's hash of a sign-in proof.
+    pub fn proof_secret(&self) -> Zeroizing<[u8; KEY_LEN]> {
+        self.expand(PROOF_SECRET_INFO)
+    }
+
+    pub fn totp_key(&self) -> TotpKey {
+        TotpKey(self.expand(TOTP_KEY_INFO))
+    }
+}
+
+impl MemberPepper {
+    /// As the server sends it: base64url without padding.
+    pub fn to_b64(&self) -> String {
+        URL_SAFE_NO_PAD.encode(*self.0)
+    }
+
+    pub fn from_b64(text: &str) -> Result<MemberPepper, Error> {
+        let bytes = decode_exact(text, KEY_LEN).ok_or(Error::BadKey)?;
+        let mut key = Zeroizing::new([0u8; KEY_LEN]);
+        key.copy_from_slice(&bytes);
+        Ok(MemberPepper(key))
+    }
+}
+
+fn totp_aad(email: &str) -> Vec<u8> {
+    let mut aad = TOTP_AAD_LABEL.to_vec();
+    aad.push(0);
+    aad.extend_from_slice(normalise_email(email).as_bytes());
+    aad
+}
+
+impl TotpKey {
+    fn cipher(&self) -> ChaCha20Poly1305 {
+        ChaCha20Poly1305::new(&Key::from(*self.0))
+    }
+
+    /// A TOTP secret as it is stored: nonce (12 bytes) ‖ ciphertext and tag, bound to the
+    /// email, so a sealed secret moved onto another member's row does not open.
+    pub fn seal(&self, secret: &[u8], email: &str, rng: &mut impl CryptoRng) -> Vec<u8> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rng.fill_bytes(&mut nonce);
+        let sealed = self
+            .cipher()
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: secret,
+                    aad: &totp_aad(email),
+                },
+            )
+            // ChaCha20-Poly1305 only refuses messages of 256 GiB and more.
+            .unwrap_or_default();
+        [&nonce[..], &sealed].concat()
+    }
+
+    /// The TOTP secret `stored` holds for `email`, if it opens under this key.
+    pub fn open(&self, stored: &[u8], email: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
+        if stored.len() < NONCE_LEN + TAG_LEN {
+            return Err(Error::CannotOpenTotp);
+        }
+        let (nonce, sealed) = stored.split_at(NONCE_LEN);
+        let nonce = Nonce::try_from(nonce).map_err(|_| Error::CannotOpenTotp)?;
+        self.cipher()
+            .decrypt(
+                &nonce,
+                Payload {
+                    msg: sealed,
+                    aad: &totp_aad(email),
+                },
+            )
+            .map(Zeroizing::new)
+            .map_err(|_| Error::CannotOpenTotp)
+    }
+}
+
+/// How long a sealed TOTP secret of `secret_len` bytes is, so a store can tell one sealed
+/// before from one written in plain text by an older version.
+pub const fn sealed_totp_len(secret_len: usize) -> usize {
+    NONCE_LEN + secret_len + TAG_LEN
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rng::rng;
+    use crate::totp::SECRET_LEN;
+    use hmac::{Hmac, Mac};
+
+    fn pepper() -> Pepper {
+        Pepper::new([7; 32])
+    }
+
+    /// HKDF-SHA256 with no salt, by hand from HMAC: extract, then one block of expand.
+    fn hkdf_by_hand(ikm: &[u8], info: &[u8]) -> [u8; 32] {
+        let mut extract = <Hmac<Sha256> as KeyInit>::new_from_slice(&[0u8; 32]).unwrap();
+        extract.update(ikm);
+        let prk = extract.finalize().into_bytes();
+        let mut expand = <Hmac<Sha256> as KeyInit>::new_from_slice(&prk).unwrap();
+        expand.update(info);
+        expand.update(&[1]);
+        expand.finalize().into_bytes().into()
+    }
+
+    #[test]
+    fn known_answers() {
+        let p = pepper();
+        let member = hkdf_by_hand(
+            &[7; 32],
+            b"safe-contact/staff-member-pepper/v1\0sam@livin.org",
+        );
+        assert_eq!(*p.member(" Sam@Livin.org ").0, member);
+        assert_eq!(
+            *p.proof_secret(),
+            hkdf_by_hand(&[7; 32], b"safe-contact/staff-proof-hash-secret/v1")
+        );
+        assert_eq!(
+            *p.totp_key().0,
+            hkdf_by_hand(&[7; 32], b"safe-contact/staff-totp-key/v1")
+        );
+        // Fixed, so the derivation cannot drift unnoticed.
+        assert_eq!(
+            p.member("sam@livin.org").to_b64(),
+            URL_SAFE_NO_PAD.encode(member)
+        );
+    }
+
+    #[test]
+    fn each_member_and_each_deployment_has_its_own_pepper() {
+        let p = pepper();
+        assert_ne!(*p.member("sam@livin.org").0, *p.member("sal@livin.org").0);
+        assert_ne!(
+            *p.member("sam@livin.org").0,
+            *Pepper::new([8; 32]).member("sam@livin.org").0
+        );
+        let back = MemberPepper::from_b64(&p.member("sam@livin.org").to_b64()).unwrap();
+        assert_eq!(*back.0, *p.member("sam@livin.org").0);
+        for bad in ["", "AAAA", "not base64 at all, not at all, not at all!!"] {
+            assert!(MemberPepper::from_b64(bad).is_err());
+        }
+    }
+
+    #[test]
+    fn a_sealed_totp_secret_is_not_the_secret_and_opens_only_for_its_email_and_key() {
+        let secret = crate::totp::new_secret(&mut rng());
+        let key = pepper().totp_key();
+        let stored = key.seal(&secret, "sam@livin.org", &mut rng());
+        assert_eq!(stored.len(), sealed_totp_len(SECRET_LEN));
+        assert!(!stored.windows(SECRET_LEN).any(|w| w == secret));
+        assert_eq!(&key.open(&stored, " SAM@livin.org").unwrap()[..], &secret);
+        assert_eq!(
+            key.open(&stored, "sal@livin.org").unwrap_err(),
+            Error::CannotOpenTotp
+        );
+        assert_eq!(
+            Pepper::new([8; 32])
+                .totp_key()
+                .open(&stored, "sam@livin.org")
+                .unwrap_err(),
+            Error::CannotOpenTotp
+        );
+        assert_eq!(
+            key.open(&secret, "sam@livin.org").unwrap_err(),
+            Error::CannotOpenTotp,
+            "a secret stored in plain text is not taken for a sealed one"
+        );
+    }
+
+    #[test]
+    fn debug_shows_nothing() {
+        assert_eq!(format!("{:?}", pepper()), "Pepper(…)");
+    }
+}
