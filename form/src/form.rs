@@ -614,14 +614,9 @@ impl Form {
         let text = match stage {
             Stage::NotSealed => t("callback.failed.not_sealed").into(),
             Stage::Later { minutes } => {
-                let wait = match minutes {
-                    0 | 1 => t("callback.failed.busy.one_minute").into(),
-                    // format! rather than to_string, whose integer code the wasm would carry twice.
-                    _ => fill(
-                        t("callback.failed.busy.minutes"),
-                        &[("minutes", &format!("{minutes}"))],
-                    ),
-                };
+                let key = wait_key(minutes);
+                // format! rather than to_string, whose integer code the wasm would carry twice.
+                let wait = fill(t(key), &[("minutes", &format!("{minutes}"))]);
                 fill(t("callback.failed.busy"), &[("wait", &wait)])
             }
             _ => t("callback.failed.try_again").into(),
@@ -637,5 +632,38 @@ impl Form {
             true => "callback.button.sending",
             false => "callback.button.send",
         })));
+    }
+}
+
+/// The catalogue key for how long to wait, by the number of minutes. Arabic counts 2, 3 to 10,
+/// and 11 up each its own way; the other catalogues give the words their own grammar needs for
+/// each of these.
+fn wait_key(minutes: u32) -> &'static str {
+    match minutes {
+        0 | 1 => "callback.failed.busy.one_minute",
+        2 => "callback.failed.busy.two_minutes",
+        3..=10 => "callback.failed.busy.few_minutes",
+        _ => "callback.failed.busy.minutes",
+    }
+}
+
+#[cfg(test)]
+mod wait_tests {
+    use super::wait_key;
+
+    #[test]
+    fn each_number_of_minutes_takes_the_form_arabic_needs() {
+        let keys: Vec<_> = [1, 2, 3, 10, 11, 60].into_iter().map(wait_key).collect();
+        assert_eq!(
+            keys,
+            [
+                "callback.failed.busy.one_minute",
+                "callback.failed.busy.two_minutes",
+                "callback.failed.busy.few_minutes",
+                "callback.failed.busy.few_minutes",
+                "callback.failed.busy.minutes",
+                "callback.failed.busy.minutes",
+            ]
+        );
     }
 }
