@@ -24,6 +24,7 @@ use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
 use crate::routes::router;
+use crate::staff::known_device::KnownDevices;
 use crate::staff::session::{ProofGate, PROOF_WORK_AT_ONCE, PROOF_WORK_WAIT};
 use crate::staff::sign_in_limit::SignInLimiter;
 use crate::state::AppState;
@@ -93,6 +94,7 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
         notifier,
         sign_in: SignInLimiter::new(config.staff.as_ref().map(|s| s.sign_in).unwrap_or_default()),
         proof_gate: ProofGate::new(PROOF_WORK_AT_ONCE, PROOF_WORK_WAIT),
+        known_devices: KnownDevices::default(),
         store: store.clone(),
         config: Arc::clone(&config),
     });

@@ -9,6 +9,7 @@ use crate::intake::form_page::FormPages;
 use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
+use crate::staff::known_device::KnownDevices;
 use crate::staff::session::ProofGate;
 use crate::staff::sign_in_limit::SignInLimiter;
 use crate::store::Store;
@@ -27,6 +28,8 @@ pub struct AppState {
     /// Failed inbox sign-ins: per known device, and for other browsers per account and client,
     /// per account and per client.
     pub sign_in: SignInLimiter,
+    /// Which known-device tokens exist, so made-up ones cost no database work.
+    pub known_devices: KnownDevices,
     /// Every server-side Argon2 hash and verify of a sign-in proof.
     pub proof_gate: ProofGate,
 }

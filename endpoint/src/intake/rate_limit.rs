@@ -116,6 +116,17 @@ impl RateLimiter {
                 (self.site_id(ip), per_hour.saturating_mul(IPV6_48_MULTIPLE)),
             ],
         };
+        self.take(&buckets, now)
+    }
+
+    /// Takes one token from the bucket of the client's site alone, its IPv4 address or IPv6
+    /// /48, or says how long to wait: for the inbox's sign-in, which counts clients by site.
+    pub fn check_site(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        self.take(&[(self.site_id(ip), self.limits.per_client_per_hour)], now)
+    }
+
+    /// Takes one token from each of these buckets, or from none and says how long to wait.
+    fn take(&self, buckets: &[([u8; 16], u32)], now: Instant) -> Result<(), Duration> {
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         let new = buckets
             .iter()
@@ -123,7 +134,7 @@ impl RateLimiter {
             .count();
         make_room(&mut clients, new, self.limits.max_clients, now);
         let mut wait = None;
-        for (key, per_hour) in &buckets {
+        for (key, per_hour) in buckets {
             let bucket = clients
                 .entry(*key)
                 .or_insert_with(|| Bucket::full(*per_hour, now));
@@ -133,7 +144,7 @@ impl RateLimiter {
         if let Some(wait) = wait {
             return Err(wait);
         }
-        for (key, _) in &buckets {
+        for (key, _) in buckets {
             if let Some(bucket) = clients.get_mut(key) {
                 bucket.tokens -= 1.0;
             }

@@ -200,7 +200,7 @@ pub async fn enrol(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: 
         Ok(Enrolled::Done { email }) => {
             let mut r = (StatusCode::CREATED, Json(json!({ "email": email }))).into_response();
             if let Some(cookie) =
-                remember_device(&app, known_device::presented(&headers), member_id).await
+                remember_device(&app, &known_device::presented(&headers), None, member_id).await
             {
                 r.headers_mut().insert(header::SET_COOKIE, cookie);
             }
@@ -261,44 +261,55 @@ enum Attempted {
     Answered(Response),
 }
 
-/// Makes this browser a known device for the member, keeping the device token it already has
-/// (a browser shared by two members is known for both), and gives the cookie to set. `None` if
-/// the database could not record it: the member can still sign in, as from a new browser.
+/// Makes this browser a known device for the member with a fresh token of their own, in place
+/// of the one it `replaces` (the token this sign-in came with, if it was known for them), and
+/// gives the cookie to set: the browser's other members' tokens stay in it. `None` if the
+/// database could not record it: the member can still sign in, as from a new browser.
 async fn remember_device(
     app: &AppState,
-    presented: Option<String>,
+    presented: &[String],
+    replaces: Option<[u8; 32]>,
     member_id: String,
 ) -> Option<HeaderValue> {
-    let token = presented.unwrap_or_else(accounts::random_token);
-    let hash = token_hash(&token);
+    let fresh = accounts::random_token();
+    let hash = token_hash(&fresh);
     app.store
-        .with_db(move |c| known_device::remember(c, &hash, &member_id, unix_now()))
+        .with_db(move |c| {
+            known_device::remember(c, &hash, replaces.as_ref(), &member_id, unix_now())
+        })
         .await
         .ok()?;
-    Some(known_device::set_cookie(&token))
+    app.known_devices.add(hash);
+    Some(known_device::set_cookie(&known_device::after_sign_in(
+        presented,
+        fresh,
+        replaces.as_ref(),
+    )))
 }
 
-/// Which browser this is, for the sign-in limits: a known device if its device cookie has
-/// signed in as this email before.
+/// Which browser this is, for the sign-in limits: a known device if one of its device tokens
+/// is known for this email. Any other browser must first get past the client's limit kept in
+/// memory, so a flood from one client is turned away before any database work.
 async fn browser(
     app: &AppState,
     email: &str,
-    device: Option<&str>,
+    device: &[String],
     headers: &HeaderMap,
     peer: SocketAddr,
 ) -> Result<Browser, Response> {
-    if let Some(token) = device {
-        let (email, hash) = (email.to_owned(), token_hash(token));
-        let known = app
-            .store
-            .with_db(move |c| known_device::is_known(c, &email, &hash, unix_now()))
-            .await
-            .map_err(|_| unavailable())?;
-        if known {
-            return Ok(Browser::Known(hash));
-        }
+    let known = app
+        .known_devices
+        .known_for(&app.store, email, device)
+        .await
+        .map_err(|_| unavailable())?;
+    if let Some(hash) = known {
+        return Ok(Browser::Known(hash));
     }
-    Ok(Browser::New(session::client_key(app, headers, peer)))
+    let ip = session::client_ip(app, headers, peer);
+    app.sign_in
+        .check_client(ip)
+        .map_err(IntoResponse::into_response)?;
+    Ok(Browser::New(app.limiter.site_id(ip)))
 }
 
 /// `POST /staff/api/session`: signs in with the passphrase proof and a TOTP code.
@@ -319,7 +330,7 @@ pub async fn sign_in(
     };
     let email = normalise_email(&s.email);
     let device = known_device::presented(&headers);
-    let browser = match browser(&app, &email, device.as_deref(), &headers, peer).await {
+    let browser = match browser(&app, &email, &device, &headers, peer).await {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -331,9 +342,13 @@ pub async fn sign_in(
         Ok(a) => a,
         Err(refusal) => return refusal.into_response(),
     };
-    let asker = match browser {
-        Browser::Known(_) => Asker::KnownDevice,
-        Browser::New(_) => Asker::Anyone,
+    let (asker, replaces) = match browser {
+        Browser::Known(hash) => (Asker::KnownDevice, Some(hash)),
+        Browser::New(_) => (Asker::Anyone, None),
+    };
+    let device = Device {
+        presented: device,
+        replaces,
     };
     match check_sign_in(&app, staff.idle.as_secs(), &email, asker, device, s).await {
         Attempted::Refused { member } => refused(&app, member),
@@ -344,6 +359,12 @@ pub async fn sign_in(
     }
 }
 
+/// The browser's device tokens, and which of them was known for the account signing in.
+struct Device {
+    presented: Vec<String>,
+    replaces: Option<[u8; 32]>,
+}
+
 /// Checks the proof and code and, if both are right, starts a session and makes the browser a
 /// known device.
 async fn check_sign_in(
@@ -351,7 +372,7 @@ async fn check_sign_in(
     idle_seconds: u64,
     email: &str,
     asker: Asker,
-    device: Option<String>,
+    device: Device,
     s: SignIn,
 ) -> Attempted {
     let lookup = email.to_owned();
@@ -417,7 +438,13 @@ async fn check_sign_in(
         Ok(None) => return Attempted::Refused { member },
         Err(_) => return Attempted::Answered(unavailable()),
     };
-    let device_cookie = remember_device(app, device, account.member_id.clone()).await;
+    let device_cookie = remember_device(
+        app,
+        &device.presented,
+        device.replaces,
+        account.member_id.clone(),
+    )
+    .await;
     let landlord = app.config.landlord(&account.landlord);
     let guidance = landlord.map_or(&[][..], |l| &l.staff_guidance[..]);
     let areas = landlord.map_or(&[][..], |l| &l.areas[..]);

@@ -2,7 +2,7 @@
 //! extractor, the Origin and CSRF checks, the security headers on everything under `/staff/`,
 //! and the bound on Argon2 work.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -275,11 +275,9 @@ fn busy() -> Response {
     r
 }
 
-/// Who the client is for the sign-in limits: its IPv4 address or IPv6 /48, keyed-hashed as the
-/// intake limiter does it.
-pub fn client_key(app: &AppState, headers: &HeaderMap, peer: SocketAddr) -> [u8; 16] {
-    let ip = crate::client_addr::client_ip(peer.ip(), headers, &app.config.trusted_proxies);
-    app.limiter.site_id(ip)
+/// Who the client is for the sign-in limits, as intake finds it behind the configured proxies.
+pub fn client_ip(app: &AppState, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
+    crate::client_addr::client_ip(peer.ip(), headers, &app.config.trusted_proxies)
 }
 
 #[cfg(test)]

@@ -17,8 +17,14 @@
 //! An attempt is counted before its proof is checked and taken back only if it did not fail,
 //! so parallel attempts cannot all slip past a limit while the first are still being checked.
 //! A limited attempt is refused before its proof is checked.
+//!
+//! A flood must not queue honest sign-ins and tenants' requests behind it on the database, so
+//! attempts from other browsers first pass a limit per client kept in memory, which turns a
+//! flood from one client away without asking the database, and a count that is already full
+//! is read without taking SQLite's write lock; only an attempt that will be checked writes.
 
-use std::time::Duration;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +32,7 @@ use axum::response::{IntoResponse, Response};
 use super::session::{refuse, unavailable};
 use crate::args;
 use crate::clock::unix_now;
-use crate::config::SignInLimit;
+use crate::config::{RateLimit, SignInLimit};
 use crate::intake::rate_limit::{retry_after_secs, RateLimiter};
 use crate::store::sql::{self, Db};
 use crate::store::Store;
@@ -42,7 +48,16 @@ pub enum Browser {
 
 pub struct SignInLimiter {
     limits: SignInLimit,
+    /// Attempts from other browsers per client, on this instance alone.
+    sites: RateLimiter,
 }
+
+/// How many clients the in-memory limit remembers at once; the least recently seen go first.
+const SITES_REMEMBERED: usize = 10_000;
+
+/// The in-memory limit allows a client twice the attempts its failures are limited to in the
+/// database, so it never turns away an office signing in honestly before those counts would.
+const SITE_ATTEMPTS_MULTIPLE: u32 = 2;
 
 /// An attempt counted against the limits: it stays counted, as a failure, unless it is given
 /// back with [`SignInLimiter::forget`].
@@ -83,7 +98,29 @@ impl IntoResponse for NotCounted {
 
 impl SignInLimiter {
     pub fn new(limits: SignInLimit) -> Self {
-        SignInLimiter { limits }
+        let per_window = limits
+            .failures_per_client
+            .saturating_mul(SITE_ATTEMPTS_MULTIPLE);
+        let per_hour = per_window.saturating_mul(60) / limits.window_minutes.max(1);
+        let sites = RateLimiter::new(
+            RateLimit {
+                per_client_per_hour: per_hour.max(per_window),
+                // Only the per-client buckets are used.
+                per_landlord_per_hour: 1,
+                global_per_hour: 1,
+                max_clients: SITES_REMEMBERED,
+            },
+            None,
+        );
+        SignInLimiter { limits, sites }
+    }
+
+    /// The limit kept in memory on attempts from browsers that are not known devices, checked
+    /// before anything asks the database.
+    pub fn check_client(&self, ip: IpAddr) -> Result<(), NotCounted> {
+        self.sites
+            .check_site(ip, Instant::now())
+            .map_err(|wait| NotCounted::Limited { wait, known: false })
     }
 
     /// Each limit the attempt counts against, as its scope's keyed hash and how many failures
@@ -148,9 +185,11 @@ impl SignInLimiter {
 }
 
 /// Counts an attempt under every scope, or under none and says how many seconds until the
-/// fullest has room. The counts and the writes are one step for every instance: SQLite's
-/// transaction holds the write lock from the start, and on PostgreSQL a lock per scope, taken
-/// in one order everywhere, stands in for the rows that do not exist yet.
+/// fullest has room. A limit already reached is found by reading alone, so a flood that is
+/// being refused never takes SQLite's write lock. Otherwise the counts are read again and the
+/// writes made in one step for every instance: SQLite's transaction holds the write lock from
+/// the start, and on PostgreSQL a lock per scope, taken in one order everywhere, stands in for
+/// the rows that do not exist yet.
 fn count(
     db: &mut Db,
     scopes: &[([u8; 16], u32)],
@@ -158,6 +197,9 @@ fn count(
     window: i64,
     now: i64,
 ) -> sql::Result<Result<(), i64>> {
+    if let Some(wait) = fullest(db, scopes, window, now)? {
+        return Ok(Err(wait));
+    }
     db.transaction(|tx| {
         if tx.is_postgres() {
             let mut locks: Vec<i64> = scopes
@@ -169,20 +211,7 @@ fn count(
                 tx.execute("SELECT pg_advisory_xact_lock(?1)", args![lock])?;
             }
         }
-        let mut wait = None;
-        for (scope, allowed) in scopes {
-            let row = tx
-                .query_one(
-                    "SELECT count(*), min(at) FROM sign_in_failures WHERE scope = ?1 AND at > ?2",
-                    args![&scope[..], now - window],
-                )?
-                .ok_or(sql::Error::Invalid("a count gave no row"))?;
-            let (failures, oldest): (i64, Option<i64>) = (row.get(0)?, row.get(1)?);
-            if let Some(oldest) = oldest.filter(|_| failures >= i64::from(*allowed)) {
-                wait = wait.max(Some(oldest + window - now));
-            }
-        }
-        if let Some(wait) = wait {
+        if let Some(wait) = fullest(tx, scopes, window, now)? {
             return Ok(Err(wait));
         }
         for (scope, _) in scopes {
@@ -197,6 +226,29 @@ fn count(
         }
         Ok(Ok(()))
     })
+}
+
+/// How many seconds until the fullest scope that has reached its limit has room, if any has.
+fn fullest(
+    db: &mut Db,
+    scopes: &[([u8; 16], u32)],
+    window: i64,
+    now: i64,
+) -> sql::Result<Option<i64>> {
+    let mut wait = None;
+    for (scope, allowed) in scopes {
+        let row = db
+            .query_one(
+                "SELECT count(*), min(at) FROM sign_in_failures WHERE scope = ?1 AND at > ?2",
+                args![&scope[..], now - window],
+            )?
+            .ok_or(sql::Error::Invalid("a count gave no row"))?;
+        let (failures, oldest): (i64, Option<i64>) = (row.get(0)?, row.get(1)?);
+        if let Some(oldest) = oldest.filter(|_| failures >= i64::from(*allowed)) {
+            wait = wait.max(Some(oldest + window - now));
+        }
+    }
+    Ok(wait)
 }
 
 fn give_back(db: &mut Db, attempt: &Attempt) -> sql::Result<()> {
@@ -222,7 +274,6 @@ pub fn sweep(db: &mut Db, limits: &SignInLimit, now: i64) -> sql::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::RateLimit;
 
     const MINUTE: i64 = 60;
     const WINDOW: i64 = 15 * MINUTE;
@@ -321,6 +372,45 @@ mod tests {
         give_back(db, &signed_in).unwrap();
         assert!(try_at(db, &l, "x@example.org", known, t).is_ok());
         assert!(try_at(db, &l, "x@example.org", Browser::Known([8; 32]), t).is_ok());
+    }
+
+    /// Another connection holds SQLite's write lock, as intake's writer does while it stores a
+    /// request: a limited attempt is still refused at once, since it only reads.
+    #[test]
+    fn a_limited_attempt_does_not_wait_for_the_write_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let conn = crate::store::open_sqlite(&path).unwrap();
+        let db = &mut Db::Sqlite(&conn);
+        let l = limiter();
+        let (client, t) = (Browser::New([1; 16]), 1_000_000);
+        for _ in 0..2 {
+            assert!(try_at(db, &l, "x@example.org", client, t).is_ok());
+        }
+        let writer = crate::store::open_sqlite(&path).unwrap();
+        writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let started = std::time::Instant::now();
+        assert_eq!(
+            try_at(db, &l, "x@example.org", client, t).err(),
+            Some(WINDOW)
+        );
+        assert!(started.elapsed() < std::time::Duration::from_millis(500));
+        writer.execute_batch("ROLLBACK").unwrap();
+    }
+
+    #[test]
+    fn other_browsers_from_one_client_are_limited_in_memory_by_its_48() {
+        let l = limiter().0;
+        let allowed = 4 * SITE_ATTEMPTS_MULTIPLE * 4;
+        for n in 0..allowed {
+            let ip = format!("2001:db8:bad:{n:x}::1").parse().unwrap();
+            assert!(l.check_client(ip).is_ok(), "attempt {n}");
+        }
+        assert!(l
+            .check_client("2001:db8:bad:ffff::9".parse().unwrap())
+            .is_err());
+        assert!(l.check_client("2001:db8:600d::1".parse().unwrap()).is_ok());
+        assert!(l.check_client("192.0.2.1".parse().unwrap()).is_ok());
     }
 
     #[test]
