@@ -105,12 +105,36 @@ fn Header() -> impl IntoView {
                                     " · "
                                     <span>{email}</span>
                                 </p>
+                                <OwnNumber />
                                 <Nav />
                             }
                         })
                 }}
             </div>
         </header>
+    }
+}
+
+/// The member's own security number, from the key their passphrase opened, so a lead can ask
+/// them to read it out again at any time, not only on the day they enrolled.
+#[component]
+fn OwnNumber() -> impl IntoView {
+    let state = app();
+    move || {
+        state
+            .keys
+            .with(|k| k.as_ref().map(|k| k.own_number().to_string()))
+            .map(|number| {
+                view! {
+                    <details class="header__account">
+                        <summary>"Your security number"</summary>
+                        <p class="secret security-number" id="own-number">{number}</p>
+                        <p>
+                            "If a lead asks for it, read this number out to them. This device worked it out from your own key."
+                        </p>
+                    </details>
+                }
+            })
     }
 }
 

@@ -16,12 +16,18 @@ use crate::model::{Enrolment, Session};
 
 /// The landlord's private keys this member can use, by key id. Not Clone and not Debug, so the
 /// keys are never copied about or printed.
-#[derive(Default)]
 pub struct Keys {
     by_id: BTreeMap<String, Zeroizing<String>>,
+    /// The security number of the member's own key, worked out from the key their passphrase
+    /// opened, for them to read out to a lead.
+    own_number: Fingerprint,
 }
 
 impl Keys {
+    pub fn own_number(&self) -> Fingerprint {
+        self.own_number
+    }
+
     pub fn has(&self, key_id: &str) -> bool {
         self.by_id.contains_key(key_id)
     }
@@ -96,11 +102,44 @@ pub fn enrolment(
     }
 }
 
-/// Unwraps the member's own key and opens every grant with it. A grant that does not open is
-/// left out: the member then lacks that key, which the inbox tells them plainly.
-pub fn unlock(wrap_key: &WrapKey, session: &Session) -> Result<Keys, String> {
+/// Why the member's own key gives them no landlord keys.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UnlockProblem {
+    /// The passphrase does not open the wrapped key.
+    CannotUnwrap,
+    /// The passphrase opens a key, but the public key the server holds for the member is
+    /// another: a lead checking their number would be shown that other key's, and grants sealed
+    /// to it are for whoever holds it.
+    NotTheirKey,
+}
+
+impl std::fmt::Display for UnlockProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            UnlockProblem::CannotUnwrap => "Your key could not be unlocked with this passphrase. Ask a lead to check your account.",
+            UnlockProblem::NotTheirKey => "The key the server has for you is not the one your passphrase opens. Do not use the inbox; tell whoever runs it.",
+        })
+    }
+}
+
+/// The security number of the member's own private key, if the public key the server holds for
+/// them is that key's: the server could have put another there.
+pub fn own_key_number(own: &str, session: &Session) -> Result<Fingerprint, UnlockProblem> {
+    let public = safe_contact_seal::public_key_for(own).map_err(|_| UnlockProblem::CannotUnwrap)?;
+    if public != session.public_key {
+        return Err(UnlockProblem::NotTheirKey);
+    }
+    fingerprint::member(&session.landlord, &session.email, &public)
+        .map_err(|_| UnlockProblem::CannotUnwrap)
+}
+
+/// Unwraps the member's own key and, once it is the key the server holds for them, opens every
+/// grant with it. A grant that does not open is left out: the member then lacks that key,
+/// which the inbox tells them plainly.
+pub fn unlock(wrap_key: &WrapKey, session: &Session) -> Result<Keys, UnlockProblem> {
     let own = member_key::unwrap(wrap_key, &session.wrapped_key, &session.email)
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| UnlockProblem::CannotUnwrap)?;
+    let own_number = own_key_number(&own, session)?;
     let by_id = session
         .grants
         .iter()
@@ -110,7 +149,7 @@ pub fn unlock(wrap_key: &WrapKey, session: &Session) -> Result<Keys, String> {
                 .map(|key| (g.key_id.clone(), key))
         })
         .collect();
-    Ok(Keys { by_id })
+    Ok(Keys { by_id, own_number })
 }
 
 /// The request staff chose from the list: whatever is opened must say it is this one.
@@ -213,14 +252,14 @@ mod tests {
         UnwrapErr(getrandom::SysRng)
     }
 
-    fn session(wrapped_key: String, grants: Vec<Grant>) -> Session {
+    fn session(public_key: &str, wrapped_key: String, grants: Vec<Grant>) -> Session {
         Session {
             member_id: "m".to_owned(),
             email: "lead@livin.example".to_owned(),
             role: "lead".to_owned(),
             landlord: "livin".to_owned(),
             csrf_token: "t".to_owned(),
-            public_key: String::new(),
+            public_key: public_key.to_owned(),
             wrapped_key,
             grants,
             idle_seconds: 900,
@@ -290,6 +329,7 @@ mod tests {
                 Zeroizing::new(landlord_private.to_owned()),
             )]
             .into(),
+            own_number: Fingerprint::parse(&"0".repeat(24)).unwrap(),
         }
     }
 
@@ -393,9 +433,13 @@ mod tests {
         ];
         let keys = unlock(
             &derived.wrap_key,
-            &session(body.wrapped_key.clone(), grants),
+            &session(&body.public_key, body.wrapped_key.clone(), grants),
         )
         .unwrap();
+        assert_eq!(
+            Some(keys.own_number()),
+            member_number("livin", email, &body.public_key)
+        );
         assert!(keys.has("livin-1"));
         assert!(!keys.has("livin-0"));
 
@@ -460,6 +504,53 @@ mod tests {
         );
 
         let wrong = derive_with(&params, "wrong horse battery", email).unwrap();
-        assert!(unlock(&wrong.wrap_key, &session(body.wrapped_key, Vec::new())).is_err());
+        assert_eq!(
+            unlock(
+                &wrong.wrap_key,
+                &session(&body.public_key, body.wrapped_key, Vec::new())
+            )
+            .err(),
+            Some(UnlockProblem::CannotUnwrap)
+        );
+    }
+
+    /// Someone who can write to the database puts their own public key in the member's row, so
+    /// that a lead seals grants to it: the member's passphrase still opens the member's own
+    /// wrapped key, and that key is not the one the server holds.
+    #[test]
+    fn a_public_key_that_is_not_the_members_own_is_refused_before_any_grant() {
+        let params = Params {
+            m_kib: 64,
+            t: 1,
+            p: 1,
+        };
+        let email = "lead@livin.example";
+        let derived = derive_with(&params, "correct horse battery", email).unwrap();
+        let body = enrolment(&derived, email, "123456", &mut rng());
+        let (_, swapped) = safe_contact_seal::generate_keypair(&mut rng());
+        let (landlord_private, _) = safe_contact_seal::generate_keypair(&mut rng());
+        let to_swapped = grant::seal_grant(
+            &landlord_private,
+            "livin",
+            "livin-1",
+            email,
+            &swapped,
+            &mut rng(),
+        )
+        .unwrap();
+        let grants = vec![Grant {
+            key_id: "livin-1".to_owned(),
+            grant: to_swapped,
+        }];
+        let refused = unlock(
+            &derived.wrap_key,
+            &session(&swapped, body.wrapped_key.clone(), grants),
+        );
+        assert_eq!(refused.err(), Some(UnlockProblem::NotTheirKey));
+        assert!(unlock(
+            &derived.wrap_key,
+            &session(&body.public_key, body.wrapped_key, Vec::new())
+        )
+        .is_ok());
     }
 }

@@ -112,9 +112,11 @@ async fn sign_in(
         .map_err(|f| f.message)?;
     match keys::unlock(&derived.wrap_key, &session) {
         Ok(unlocked) => Ok((session, unlocked)),
-        Err(_) => {
+        // Neither way does the inbox go on: with a key that is not theirs on the server, any
+        // grant it holds for them was sealed for whoever holds that key.
+        Err(problem) => {
             let _ = api::delete("session", &session.csrf_token).await;
-            Err("Your key could not be unlocked with this passphrase. Ask a lead to check your account.".to_owned())
+            Err(problem.to_string())
         }
     }
 }

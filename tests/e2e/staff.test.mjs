@@ -32,6 +32,7 @@ const TYPED = {
 const LEAD = { email: 'lead@livin.example', passphrase: 'harbour lantern pebble orchard' };
 const OFFICER = { email: 'officer@livin.example', passphrase: 'meadow violin copper tide' };
 const OTHER = { email: 'lead@stoke-on-trent.example', passphrase: 'kettle summit ribbon plum' };
+const RELIEF = { email: 'relief@livin.example', passphrase: 'willow anchor saffron drum' };
 const INVITE_LINK = /https?:\/\/\S+#invite=[A-Za-z0-9_-]+/;
 
 let browser, endpoint, server, sink;
@@ -462,11 +463,43 @@ test('a copied number leaves the clipboard after a minute, at time-out and at si
   await lead.context.close();
 });
 
+test('a member sees their own security number, and is warned off when the server holds another key for them', async () => {
+  const { context, page, errors } = await staffPage();
+  const invite = endpoint.staff('invite', 'livin', RELIEF.email, '--role', 'officer').match(INVITE_LINK)[0];
+  const number = await enrol(page, invite, RELIEF);
+  // Whenever a lead asks, the member can read out the number of the key their passphrase opens.
+  await signIn(page, RELIEF);
+  await page.getByText('Your security number').click();
+  assert.equal((await page.locator('#own-number').innerText()).trim(), number);
+  assert.deepEqual(await axe(page), [], 'axe: the inbox with the member\'s own number shown');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.getByText('You have signed out.').waitFor();
+
+  // Someone with write access to the database puts their own key in the member's place, so that
+  // a lead who checks the number the Team page shows, not the member's, seals grants to it.
+  const swapped = generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' }).x;
+  sql(`UPDATE members SET public_key = '${swapped}' WHERE email = '${RELIEF.email}'`);
+  await page.getByLabel('Email address').fill(RELIEF.email);
+  await page.getByLabel('Passphrase').fill(RELIEF.passphrase);
+  await page.getByLabel('Code from your authenticator app').fill(await codes.next(RELIEF.email));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const warning = 'The key the server has for you is not the one your passphrase opens. Do not use the inbox; tell whoever runs it.';
+  await page.locator('.error-summary').getByText(warning).waitFor({ timeout: 30000 });
+  // The inbox goes no further: no list, no number, and the session the server started is ended.
+  await page.getByRole('heading', { name: 'Sign in to the Safe Contact inbox' }).waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Requests', exact: true }).count(), 0);
+  assert.equal(await page.locator('#own-number').count(), 0);
+  assert.equal(sql(`SELECT count(*) FROM sessions s JOIN members m ON m.member_id = s.member_id WHERE m.email = '${RELIEF.email}'`), '0');
+  assert.deepEqual(await axe(page), [], 'axe: the warning');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the database, the logs and the e-mail hold nothing typed and no passphrase', () => {
   assert.ok(requestId, 'runs after the request was sent');
   const db = endpoint.databaseBytes();
   const places = { database: db, log: endpoint.log, email: sink.messages.map((m) => m.data).join('\n') };
-  const secrets = [...Object.values(TYPED), TYPED.contact.replace(/\s/g, ''), LEAD.passphrase, OFFICER.passphrase, OTHER.passphrase];
+  const secrets = [...Object.values(TYPED), TYPED.contact.replace(/\s/g, ''), LEAD.passphrase, OFFICER.passphrase, OTHER.passphrase, RELIEF.passphrase];
   for (const [where, text] of Object.entries(places)) {
     for (const value of secrets) assert.ok(!text.includes(value), `${where} holds ${value}`);
   }
