@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** What only the people who check the content read. Keep in step with profile/build.rs. */
+/** What only the people who check the content read. Keep in step with profile/src/shown.rs. */
 const NOT_SHOWN = new Set(["source", "checked", "source_date", "sources"]);
 
 /** `value` without NOT_SHOWN members, at any depth. */

@@ -8,6 +8,7 @@ mod contact;
 mod language;
 mod national;
 mod read;
+pub mod shown;
 mod types;
 
 pub use area::AreaChoice;

@@ -15,7 +15,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use safe_contact_profile::Profile;
 use serde::Serialize;
 
 use crate::answers::{error, tagged};
@@ -27,6 +26,11 @@ const HEAD: &str = concat!(
     r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#,
     r#"<title>Safe call-back request</title>"#,
     r#"<link rel="stylesheet" href="../../form/form.css">"#,
+    // The form's glue and wasm start with the page, not after frame.js has come and run: a
+    // round trip sooner on a slow phone. frame.js fetches them as these did, so the browser
+    // hands it what is already on its way.
+    r#"<link rel="modulepreload" href="../../form/safe-contact-form.js">"#,
+    r#"<link rel="preload" href="../../form/safe-contact-form_bg.wasm" as="fetch" crossorigin>"#,
     r#"<script type="application/json" id="safe-contact-form">"#,
 );
 const TAIL: &str = concat!(
@@ -43,7 +47,7 @@ const POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; 
 #[derive(Serialize)]
 struct Data<'a> {
     origins: &'a [String],
-    profile: &'a Profile,
+    profile: &'a serde_json::Value,
 }
 
 struct Page {
@@ -65,9 +69,12 @@ impl FormPages {
             .iter()
             .filter_map(|l| {
                 let profile = l.profile.as_ref()?;
+                // The profile as the browser gets every copy: without its sources and dates.
+                let mut shown = serde_json::to_value(profile).expect("a profile always serialises");
+                safe_contact_profile::shown::shown(&mut shown);
                 let data = serde_json::to_string(&Data {
                     origins: &l.origins,
-                    profile,
+                    profile: &shown,
                 })
                 .expect("a profile always serialises");
                 // Inside <script>, "</script>" or "<!--" in any string would end the data;

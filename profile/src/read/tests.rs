@@ -290,10 +290,10 @@ fn broken_blocks_are_refused() {
     assert!(serde.is_err() && ours.is_err());
 }
 
-/// The sources and dates behind the content, which the browser's copies leave out (`build.rs`,
-/// `scripts/catalogues.mjs`): serde, for the validator, requires them; the browser's reader
-/// takes a copy without them, and `the_browsers_copies_read_without_sources` covers that.
-const NOT_SHOWN: [&str; 4] = ["source", "checked", "source_date", "sources"];
+/// The sources and dates behind the content, which the browser's copies leave out
+/// (`crate::shown`): serde, for the validator, requires them; the browser's reader takes a copy
+/// without them, and `the_browsers_copies_read_without_sources` covers that.
+use crate::shown::NOT_SHOWN;
 
 #[test]
 fn the_browsers_copies_read_without_sources() {
@@ -314,18 +314,8 @@ fn the_browsers_copies_read_without_sources() {
     for key in NOT_SHOWN {
         assert!(!crate::NATIONAL_SHOWN_JSON.contains(&format!("\"{key}\":")), "{key} in {shown}");
     }
-    fn strip(v: &mut J) {
-        match v {
-            J::Object(map) => {
-                map.retain(|k, _| !NOT_SHOWN.contains(&k.as_str()));
-                map.values_mut().for_each(strip);
-            }
-            J::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
-        }
-    }
     let mut full: J = serde_json::from_str(NATIONAL_JSON).unwrap();
-    strip(&mut full);
+    crate::shown::shown(&mut full);
     assert_eq!(full, shown);
     let without = crate::national_shown();
     assert_eq!(without, National::read_json(&full.to_string()).unwrap());
