@@ -69,6 +69,19 @@ test(`the panel and the form's frame are at most ${WITH_FRAME_BUDGET / 1000} KB 
   assert.ok(total <= WITH_FRAME_BUDGET, line);
 });
 
+// The panel's and the form's wasm read JSON with the workspace's own reader (profile/src/read.rs,
+// json/): serde and its derived code would cost each more than a whole catalogue. The release
+// build keeps function names, so a crate that slipped in shows by name; the staff inbox, which
+// uses serde, shows that the names are there to be seen.
+test('no serde in the panel\'s or the form\'s wasm', () => {
+  const release = path.join(DIST, '..', 'target', 'wasm32-unknown-unknown', 'release');
+  const names = (crate) => readFileSync(path.join(release, `${crate}.wasm`)).toString('latin1');
+  assert.match(names('safe_contact_inbox'), /serde/, 'the inbox, built with serde, shows it by name');
+  for (const crate of ['safe_contact_widget', 'safe_contact_form']) {
+    assert.doesNotMatch(names(crate), /serde/, crate);
+  }
+});
+
 // The sources and dates behind the content are for the people who check it (the validator
 // reads them in the files they edit); the panel never shows them, so the browser never gets them.
 test('the profiles and catalogues the browser fetches carry no sources or dates', () => {
