@@ -215,3 +215,44 @@ fn staff_tool_warns_when_others_can_read_the_config() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_to_is_refused_while_an_endpoint_holds_the_database() {
+    let dir = tempdir();
+    let sqlite = format!("database = \"{}\"", dir.path().join("old.db").display());
+    let toml = config_toml_on(&sqlite, "");
+    let config_file = dir.path().join("config.toml");
+    std::fs::write(&config_file, &toml).unwrap();
+    let config = safe_contact_endpoint::Config::from_toml(&toml, dir.path()).unwrap();
+    let s = serve_config(config).await;
+    let c = reqwest::Client::new();
+    assert_eq!(
+        post(&c, &s, &valid_body()).await.status,
+        StatusCode::CREATED
+    );
+
+    // Nothing listens here: the copy has to get past the old database to find that out.
+    let nowhere = "postgres://nobody@127.0.0.1:1/none";
+    let o = staff_cli(&config_file, &["copy-to", nowhere]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the database in the config is in use. Stop the endpoint"),
+        "{}",
+        stderr(&o)
+    );
+    // The endpoint, idle while the copy was refused, is none the worse for it.
+    assert_eq!(
+        post(&c, &s, &valid_body()).await.status,
+        StatusCode::CREATED
+    );
+
+    s.running.shutdown().await;
+    let o = staff_cli(&config_file, &["copy-to", nowhere]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot open the new database"),
+        "with the endpoint stopped, the old database is read: {}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("delete"), "{}", stdout(&o));
+}

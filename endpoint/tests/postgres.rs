@@ -415,7 +415,10 @@ async fn the_staff_tool_copies_a_sqlite_database_into_an_empty_postgres_one() {
         "{}",
         String::from_utf8_lossy(&copied.stderr)
     );
-    assert!(out.contains("requests: 2 rows copied"), "{out}");
+    assert!(
+        out.contains("requests: 2 rows copied, and counted again in both databases"),
+        "{out}"
+    );
     let after: Vec<Vec<String>> = [requests, audit, invites]
         .iter()
         .map(|q| texts(&pg(&url), q))
@@ -427,4 +430,45 @@ async fn the_staff_tool_copies_a_sqlite_database_into_an_empty_postgres_one() {
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds"));
     assert_eq!(count_rows(&pg(&url)), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_staff_tool_says_keep_the_old_database_when_the_copy_comes_up_short() {
+    let Some(url) = new_database() else { return };
+    let dir = tempdir();
+    let sqlite = format!("database = \"{}\"", dir.path().join("old.db").display());
+    let toml = config_toml_on(&sqlite, &staff_table(""));
+    let config_file = dir.path().join("config.toml");
+    std::fs::write(&config_file, &toml).unwrap();
+    let config = Config::from_toml(&toml, dir.path()).unwrap();
+    let s = serve_config(config.clone()).await;
+    let client = reqwest::Client::new();
+    assert_eq!(
+        post(&client, &s, &valid_body()).await.status,
+        StatusCode::CREATED
+    );
+    invite(&config, "livin", "lead@livin.example", "lead");
+    s.running.shutdown().await;
+
+    // The new database quietly drops audit rows, as a trigger left behind, or a full disk on a
+    // server that does not say so, might: every write is acknowledged, and some rows are gone.
+    db_work(&pg(&url), |db| {
+        db.batch(
+            "CREATE FUNCTION drop_row() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';
+             CREATE TRIGGER lose_audit BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION drop_row()",
+        )
+    });
+    let copied = staff_cli(&config_file, &["copy-to", &url]);
+    let (out, err) = (
+        String::from_utf8_lossy(&copied.stdout),
+        String::from_utf8_lossy(&copied.stderr),
+    );
+    assert_eq!(copied.status.code(), Some(2), "{out}{err}");
+    assert!(
+        err.contains("read: requests 1, audit 1, members 0, invites 1, grants 0")
+            && err.contains("now in the new one: requests 1, audit 0,")
+            && err.contains("Do not delete the old database"),
+        "{err}"
+    );
+    assert!(!out.contains("delete"), "{out}");
 }

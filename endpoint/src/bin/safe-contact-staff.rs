@@ -48,7 +48,8 @@ const USAGE: &str = "usage:
   safe-contact-staff new-token                  make a staff token and the hash for the config
   safe-contact-staff [--config FILE] copy-to postgres://USER@HOST/NAME
                      copy every request, the audit trail and the inbox's members, invites and
-                     grants into an empty PostgreSQL database, to move onto it
+                     grants from the config's SQLite database into an empty PostgreSQL one, to
+                     move onto it; stop the endpoint first, as the copy is refused while it runs
 --key names a private key file made by keygen; give several while keys are being rotated.
 Sealed requests are opened on this machine: the server never holds a private key.
 Every request opened is checked as the form checks it; one that fails is flagged plainly.
@@ -162,17 +163,18 @@ fn main() -> ExitCode {
         Err(e) => return fail(&format!("cannot start the runtime: {e}")),
     };
     done(runtime.block_on(async move {
+        // Before the store is opened: its own connections would hold the database too.
+        if let [verb, url] = words.as_slice() {
+            if verb == "copy-to" {
+                return copy_to(&config.database, url).await;
+            }
+        }
         let store = Store::open(&config.database).await.map_err(|e| {
             format!(
                 "cannot open the database ({}): {e}",
                 config.database.describe()
             )
         })?;
-        if let [verb, url] = words.as_slice() {
-            if verb == "copy-to" {
-                return copy_to(&store, url).await;
-            }
-        }
         store
             .with_db(move |db| {
                 let given = Given {
@@ -187,28 +189,57 @@ fn main() -> ExitCode {
     }))
 }
 
-/// Copies everything but sessions from the config's database into the PostgreSQL database at
-/// `url`, which must hold no requests, audit rows or members yet.
-async fn copy_to(from: &Store, url: &str) -> Result<(), String> {
+/// Copies everything but sessions from the config's SQLite database into the PostgreSQL
+/// database at `url`, which must hold no requests, audit rows or members yet. The SQLite
+/// database is held alone throughout, so it is refused while an endpoint runs on it.
+async fn copy_to(from: &Database, url: &str) -> Result<(), String> {
     if !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
         return Err("copy-to takes a postgres:// address".into());
     }
+    let Database::Sqlite(path) = from else {
+        return Err(
+            "copy-to moves a SQLite database, and the database in the config is not SQLite".into(),
+        );
+    };
+    let mut source = copy::Source::open_alone(path).map_err(|e| e.to_string())?;
+    let rows = source
+        .read()
+        .map_err(|e| format!("cannot read the database in the config ({e})"))?;
+    let counts = rows.counts();
     let target = Database::Postgres(url.to_owned());
     let to = Store::open(&target)
         .await
         .map_err(|e| format!("cannot open the new database ({}): {e}", target.describe()))?;
-    let rows = from
-        .with_db(copy::read)
-        .await
-        .map_err(|_| "cannot read the database in the config".to_owned())?;
-    let counts = rows.counts();
     let written = to
         .with_db(move |db| Ok(copy::write(db, &rows).map_err(db_error)))
         .await
         .map_err(|_| format!("cannot write to {}", target.describe()))?;
     written?;
+    // Counted again on both sides before anyone is told to delete the old database.
+    let copied = to
+        .with_db(|db| Ok(copy::count(db)))
+        .await
+        .map_err(|_| format!("cannot count the rows in {}", target.describe()))?
+        .map_err(db_error)?;
+    let still = source.count().map_err(db_error)?;
+    if copied != counts || still != counts {
+        let tell = |c: &[(&str, usize)]| {
+            c.iter()
+                .map(|(table, n)| format!("{table} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(format!(
+            "the new database does not hold what was read from the old one (read: {}; now in \
+             the new one: {}; now in the old one: {}). Do not delete the old database. Empty \
+             the new one and copy again.",
+            tell(&counts),
+            tell(&copied),
+            tell(&still)
+        ));
+    }
     for (table, n) in counts {
-        println!("{table}: {n} rows copied");
+        println!("{table}: {n} rows copied, and counted again in both databases");
     }
     println!(
         "Now set database = \"postgres://…\" and client_secret_env in the config, start the\n\
