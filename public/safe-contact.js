@@ -43,9 +43,9 @@
     later = setTimeout, clear = clearTimeout, frame = requestAnimationFrame, now = Date.now,
     parse = JSON.parse, get = fetch, U = URL, loc = location, nav = w.navigation;
 
-  // The endpoint is read now: the page could change the attribute later to send the call-back
-  // form elsewhere.
-  var opts = me.dataset, endpoint = opts.endpoint;
+  // The endpoint and the inline target are read now, as the loader runs: the page could change
+  // an attribute later to send the call-back form elsewhere or to move the panel out of sight.
+  var opts = me.dataset, endpoint = opts.endpoint, targetSel = opts.target;
   // The folder the widget's files are in: beside this script, or for a copy pasted into the
   // page (the inline snippet), where its data-base says. One that does not parse must not keep
   // the exit from being armed: the fetches then fail, and the fallback's numbers stay.
@@ -345,7 +345,7 @@
     // The panel's host goes into the inline target, or at the end of <body> with its launcher.
     // An inline panel needs its target, which may come later in the page.
     if (panel ? connected(host) : inline && readyState(d) == "loading") return;
-    target = inline && query(html(d), opts.target);
+    target = inline && query(html(d), targetSel);
     // A missing target still gets a working widget, as a launcher. So does an inline panel whose
     // target the page has taken away: help stays one click away, and its answers go, as on
     // Close. If the page's new <body> has the target again, the panel goes into it as it was.

@@ -370,6 +370,21 @@ describe('an inline panel whose target the page takes away', () => {
   });
 });
 
+describe('an inline panel whose snippet the page changes', () => {
+  test('a page that points data-target at a hidden element still gets the panel where the snippet said', async () => {
+    const s = await hostilePage(`
+      document.head.insertAdjacentHTML('beforeend', '<style>#out-of-sight{display:none}</style>');
+      document.querySelector('script[data-profile]').dataset.target = '#out-of-sight';
+      addEventListener('DOMContentLoaded', () => {
+        document.body.insertAdjacentHTML('beforeend', '<div id="out-of-sight"></div>');
+      });`, { path: SUPPORT });
+    try {
+      await s.page.waitForFunction((panel) => !!document.querySelector(`#safe-contact-support > ${panel}`), PANEL_HOST);
+      assert.equal(await s.page.evaluate(() => document.querySelector('#out-of-sight').childElementCount), 0);
+    } finally { await s.context.close(); }
+  });
+});
+
 describe('the exit from inside the call-back form\'s frame', () => {
   // The real endpoint serves the pages and, from its other origin, the form's frame.
   let endpoint;
