@@ -483,10 +483,16 @@ async fn floods_with_made_up_device_cookies_queue_neither_known_devices_nor_inta
     let (signing_in, intake) =
         known_sign_in_and_intake_during(&s, &mut own, &member, &tally, 2_000).await;
     stop_flood(&stop, handles).await;
-    assert!(signing_in < bound, "one /48: signing in took {signing_in:?}");
+    assert!(
+        signing_in < bound,
+        "one /48: signing in took {signing_in:?}"
+    );
     assert!(intake < bound, "one /48: the request took {intake:?}");
     tally.only(&[StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS]);
-    assert!(tally.count(StatusCode::UNAUTHORIZED) <= 20, "the /48's limit");
+    assert!(
+        tally.count(StatusCode::UNAUTHORIZED) <= 20,
+        "the /48's limit"
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
     let (tally, handles) = flood(&s, 64, Arc::clone(&stop), |n| {
@@ -499,7 +505,10 @@ async fn floods_with_made_up_device_cookies_queue_neither_known_devices_nor_inta
     let (signing_in, intake) =
         known_sign_in_and_intake_during(&s, &mut own, &member, &tally, 300).await;
     stop_flood(&stop, handles).await;
-    assert!(signing_in < bound, "everywhere: signing in took {signing_in:?}");
+    assert!(
+        signing_in < bound,
+        "everywhere: signing in took {signing_in:?}"
+    );
     assert!(intake < bound, "everywhere: the request took {intake:?}");
 }
 
@@ -542,7 +551,16 @@ async fn device_tokens_are_each_members_own_and_replaced_at_each_sign_in() {
     let with = |device: &str| {
         let (c, s, a, device) = (c.clone(), &s, &a, device.to_owned());
         async move {
-            sign_in(&c, s, &a.email, &a.proof, &next_code(s, a), away, Some(&device)).await
+            sign_in(
+                &c,
+                s,
+                &a.email,
+                &a.proof,
+                &next_code(s, a),
+                away,
+                Some(&device),
+            )
+            .await
         }
     };
     let from_b = with(&bs).await;
@@ -566,6 +584,15 @@ async fn device_tokens_are_each_members_own_and_replaced_at_each_sign_in() {
         .unwrap()
         .contains("or sign in on a browser you have used for the inbox before"));
     // B's token is still B's, and the shared browser still signs A in with A's new token.
-    let b_signs_in = sign_in(&c, &s, &b.email, &b.proof, &next_code(&s, &b), away, Some(&bs)).await;
+    let b_signs_in = sign_in(
+        &c,
+        &s,
+        &b.email,
+        &b.proof,
+        &next_code(&s, &b),
+        away,
+        Some(&bs),
+    )
+    .await;
     assert_eq!(b_signs_in.status, StatusCode::OK, "{}", b_signs_in.json);
 }

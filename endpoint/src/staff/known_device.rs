@@ -259,14 +259,14 @@ mod tests {
         );
         assert_eq!(
             presented(&h),
-            [a.clone()],
+            [a.as_str()],
             "a cookie from before, one token"
         );
         h.insert(
             header::COOKIE,
             HeaderValue::from_str(&format!("{COOKIE}={a}.short.{b}")).unwrap(),
         );
-        assert_eq!(presented(&h), [a.clone(), b.clone()]);
+        assert_eq!(presented(&h), [a.as_str(), b.as_str()]);
         let many = vec![a.clone(); 9].join(".");
         h.insert(
             header::COOKIE,
