@@ -472,6 +472,11 @@ test('a member sees their own security number, and is warned off when the server
   await page.getByText('Your security number').click();
   assert.equal((await page.locator('#own-number').innerText()).trim(), number);
   assert.deepEqual(await axe(page), [], 'axe: the inbox with the member\'s own number shown');
+  const [ink, paper] = await page.locator('#own-number').evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]);
+  assert.notEqual(ink, paper, 'the number is not drawn in its own background colour');
+  await page.setViewportSize({ width: 360, height: 740 });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scrolling at 360 px');
+  await page.setViewportSize({ width: 1024, height: 800 });
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByText('You have signed out.').waitFor();
 
