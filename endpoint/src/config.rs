@@ -15,6 +15,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::Address;
 use safe_contact_callback::is_id;
 use safe_contact_profile::Profile;
+use safe_contact_staff_keys::pepper::Pepper;
 use serde::Deserialize;
 
 use crate::notify::Timing;
@@ -147,7 +148,17 @@ pub struct Staff {
     pub idle: Duration,
     pub invite_hours: u32,
     pub sign_in: SignInLimit,
+    /// The pepper, read at load from the environment variable `pepper_env` names (a demo
+    /// without one uses [`DEMO_PEPPER`]). It never goes in the database, so a copy of the
+    /// database, or a backup of it, cannot test a passphrase guess; its `Debug` shows nothing.
+    pub pepper: Pepper,
+    /// Whether `pepper` is the demo's public one, for the warning at start.
+    pub demo_pepper: bool,
 }
+
+/// A demo's pepper when `pepper_env` is not set. It is public, as the demo keys are, so it
+/// protects nothing; outside a demo `pepper_env` is required.
+pub const DEMO_PEPPER: [u8; 32] = *b"safe-contact demo pepper: public";
 
 #[derive(Clone, Copy, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -189,6 +200,7 @@ struct RawStaff {
     invite_hours: u32,
     #[serde(default)]
     sign_in: SignInLimit,
+    pepper_env: Option<String>,
 }
 
 impl Staff {
@@ -465,7 +477,7 @@ impl Config {
             check_origin(o).map_err(|why| ConfigError(format!("origin {o:?} {why}")))?;
         }
         let smtp = raw.smtp.map(check_smtp).transpose()?;
-        let staff = raw.staff.map(check_staff).transpose()?;
+        let staff = raw.staff.map(|s| check_staff(s, raw.demo)).transpose()?;
         if raw.landlord.is_empty() {
             return err("no [[landlord]] sections: the endpoint would accept nothing".into());
         }
@@ -636,6 +648,9 @@ impl Config {
     /// start. They are not refusals: a landlord may be part-way through moving the endpoint.
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
+        if self.staff.as_ref().is_some_and(|s| s.demo_pepper) {
+            warnings.push("[staff] sets no pepper_env, so the demo's public pepper is used: a copy of this database can be guessed at as if it had none. Set pepper_env outside a demo.".to_owned());
+        }
         for l in &self.landlords {
             match &self.origin {
                 Some(origin) if l.origins.contains(origin) => warnings.push(format!(
@@ -717,7 +732,49 @@ fn read_profile(at: &str, path: &Path, l: &RawLandlord) -> Result<Profile, Confi
     Ok(profile)
 }
 
-fn check_staff(raw: RawStaff) -> Result<Staff, ConfigError> {
+/// The pepper: 32 bytes as 64 hex digits or base64, from the environment variable `pepper_env`
+/// names. Required outside a demo; a demo without it uses [`DEMO_PEPPER`].
+fn read_pepper(var: Option<&str>, demo: bool) -> Result<(Pepper, bool), ConfigError> {
+    let Some(var) = var else {
+        return if demo {
+            Ok((Pepper::new(DEMO_PEPPER), true))
+        } else {
+            Err(ConfigError(
+                "staff.pepper_env is needed: the NAME of an environment variable that holds 32 random bytes as 64 hex digits (make them with: openssl rand -hex 32). Keep it out of the database's backups, and the same for every instance".into(),
+            ))
+        };
+    };
+    // Says nothing of what was written: a secret put here by mistake must not show.
+    if var.is_empty() || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(ConfigError("staff.pepper_env must be the NAME of an environment variable (letters, digits and _), not the pepper itself".into()));
+    }
+    let value = std::env::var(var).unwrap_or_default();
+    let value = value.trim();
+    let hex = (value.len() == 64)
+        .then(|| {
+            (0..32)
+                .map(|i| u8::from_str_radix(value.get(2 * i..2 * i + 2)?, 16).ok())
+                .collect::<Option<Vec<u8>>>()
+        })
+        .flatten();
+    let bytes = hex.or_else(|| {
+        use base64::engine::general_purpose::{
+            STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
+        };
+        use base64::Engine;
+        [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+            .iter()
+            .find_map(|e| e.decode(value).ok())
+    });
+    match bytes.and_then(|b| <[u8; 32]>::try_from(b).ok()) {
+        Some(pepper) => Ok((Pepper::new(pepper), false)),
+        None => Err(ConfigError(format!(
+            "staff.pepper_env names {var:?}, but that environment variable does not hold 32 bytes as 64 hex digits or base64"
+        ))),
+    }
+}
+
+fn check_staff(raw: RawStaff, demo: bool) -> Result<Staff, ConfigError> {
     check_origin(&raw.base_url)
         .map_err(|why| ConfigError(format!("staff.base_url {:?} {why}", raw.base_url)))?;
     if !(10..=24 * 60 * 60).contains(&raw.idle_seconds) {
@@ -748,11 +805,14 @@ fn check_staff(raw: RawStaff) -> Result<Staff, ConfigError> {
             return Err(ConfigError(format!("{name} must be at least 1")));
         }
     }
+    let (pepper, demo_pepper) = read_pepper(raw.pepper_env.as_deref(), demo)?;
     Ok(Staff {
         base_url: raw.base_url,
         idle: Duration::from_secs(raw.idle_seconds),
         invite_hours: raw.invite_hours,
         sign_in: s,
+        pepper,
+        demo_pepper,
     })
 }
 
@@ -931,6 +991,12 @@ mod tests {
 
     const HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
+    /// A `pepper_env` line for a `[staff]` table, naming a variable that holds a pepper.
+    fn pepper_line() -> &'static str {
+        std::env::set_var("SAFE_CONTACT_TEST_PEPPER_TABLE", "cd".repeat(32));
+        "pepper_env = \"SAFE_CONTACT_TEST_PEPPER_TABLE\"\n"
+    }
+
     fn base(extra_landlord: &str) -> String {
         format!(
             r#"
@@ -1033,7 +1099,10 @@ seal_key_ids = ["livin-2026-05"]
             )
         };
         let c = Config::from_toml(
-            &with("[staff]\nbase_url = \"http://127.0.0.1:8080\""),
+            &with(&format!(
+                "[staff]\nbase_url = \"http://127.0.0.1:8080\"\n{}",
+                pepper_line()
+            )),
             Path::new("/srv"),
         )
         .unwrap();
@@ -1072,6 +1141,60 @@ seal_key_ids = ["livin-2026-05"]
         ))
         .contains("window_minutes"));
         assert!(problem(&base("staff_guidance = [\"\"]")).contains("staff_guidance"));
+    }
+
+    #[test]
+    fn staff_pepper_comes_from_the_environment_and_only_a_demo_may_go_without() {
+        use safe_contact_staff_keys::pepper::Pepper;
+        let staff = |more: &str| {
+            format!(
+                "{}\n[staff]\nbase_url = \"https://inbox.example\"\n{more}",
+                base("")
+            )
+        };
+        let member = |c: &Config| c.staff.as_ref().unwrap().pepper.member("a@b.org").to_b64();
+        let hex = "0f".repeat(32);
+        let expected = Pepper::new([0x0f; 32]).member("a@b.org").to_b64();
+        std::env::set_var("SAFE_CONTACT_TEST_PEPPER_HEX", &hex);
+        std::env::set_var(
+            "SAFE_CONTACT_TEST_PEPPER_B64",
+            "Dw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8=",
+        );
+        std::env::set_var("SAFE_CONTACT_TEST_PEPPER_SHORT", "0f".repeat(31));
+        for var in [
+            "SAFE_CONTACT_TEST_PEPPER_HEX",
+            "SAFE_CONTACT_TEST_PEPPER_B64",
+        ] {
+            let c = Config::from_toml(
+                &staff(&format!("pepper_env = \"{var}\"")),
+                Path::new("/srv"),
+            )
+            .unwrap();
+            assert_eq!(member(&c), expected);
+            assert!(!c.staff.as_ref().unwrap().demo_pepper);
+            assert!(!format!("{c:?}").contains(&hex), "Debug shows no pepper");
+        }
+        assert!(problem(&staff("")).contains("staff.pepper_env is needed"));
+        for var in [
+            "SAFE_CONTACT_TEST_PEPPER_SHORT",
+            "SAFE_CONTACT_NO_SUCH_VARIABLE_43",
+        ] {
+            assert!(problem(&staff(&format!("pepper_env = \"{var}\"")))
+                .contains("does not hold 32 bytes"));
+        }
+        let pasted = problem(&staff(&format!("pepper_env = \"{hex} \"")));
+        assert!(pasted.contains("NAME of an environment variable") && !pasted.contains(&hex));
+
+        let demo =
+            Config::from_toml(&format!("demo = true\n{}", staff("")), Path::new("/srv")).unwrap();
+        assert_eq!(
+            member(&demo),
+            Pepper::new(DEMO_PEPPER).member("a@b.org").to_b64()
+        );
+        assert!(demo
+            .warnings()
+            .iter()
+            .any(|w| w.contains("demo's public pepper")));
     }
 
     #[test]
@@ -1200,13 +1323,24 @@ seal_key_ids = ["livin-2026-05"]
             c.landlord("livin").unwrap().staff_email_domains,
             ["livin.org.uk", "staff.livin.example"]
         );
-        for bad in ["livin", "@livin.org.uk", "livin.org.uk/x", "", "a b.org", "livin..org"] {
+        for bad in [
+            "livin",
+            "@livin.org.uk",
+            "livin.org.uk/x",
+            "",
+            "a b.org",
+            "livin..org",
+        ] {
             let problem = problem(&base(&format!("staff_email_domains = [{bad:?}]")));
             assert!(problem.contains("staff_email_domains"), "{bad}: {problem}");
         }
         // With an inbox and no domains, the start-up says what that allows.
         let staff = "[staff]\nbase_url = \"https://contact.livin.example\"\n";
-        let open = Config::from_toml(&format!("{}\n{staff}", base("")), Path::new("/srv")).unwrap();
+        let open = Config::from_toml(
+            &format!("{}\n{staff}{}", base(""), pepper_line()),
+            Path::new("/srv"),
+        )
+        .unwrap();
         assert!(
             open.warnings()
                 .iter()
@@ -1287,7 +1421,7 @@ from = "Safe Contact <safe-contact@example.org>"
     const STAFF: &str = "\n[staff]\nbase_url = \"https://help.example.org\"\n";
 
     fn with_smtp(landlord: &str, smtp: &str) -> String {
-        format!("{}{smtp}{STAFF}", base(landlord))
+        format!("{}{smtp}{STAFF}{}", base(landlord), pepper_line())
     }
 
     #[test]

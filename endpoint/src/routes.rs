@@ -16,7 +16,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::answers::{error, LandlordTag};
 use crate::intake::{form_page, submit};
-use crate::staff::{inbox_api, session, token_api};
+use crate::staff::{inbox_api, key_scheme, session, token_api};
 use crate::state::AppState;
 use crate::static_files;
 
@@ -120,6 +120,8 @@ pub fn router(app: Arc<AppState>) -> Router {
 /// covers the inbox's files too.
 fn inbox(app: Arc<AppState>) -> Router {
     Router::new()
+        .route("/staff/api/key-scheme", get(key_scheme::scheme))
+        .route("/staff/api/session/key", post(key_scheme::rewrap))
         .route("/staff/api/invites/lookup", post(inbox_api::invite))
         .route("/staff/api/invites/accept", post(inbox_api::enrol))
         .route("/staff/api/invites", post(inbox_api::create_invite))

@@ -24,6 +24,8 @@ use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
 use crate::routes::router;
+use crate::staff::accounts;
+use crate::staff::key_scheme::OlderKeys;
 use crate::staff::known_device::KnownDevices;
 use crate::staff::session::{ProofGate, PROOF_WORK_AT_ONCE, PROOF_WORK_WAIT};
 use crate::staff::sign_in_limit::SignInLimiter;
@@ -74,6 +76,20 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
             config.database.describe()
         ))
     })?;
+    if let Some(staff) = &config.staff {
+        let pepper = staff.pepper.clone();
+        let sealed = store
+            .with_db(move |db| accounts::seal_plain_totp_secrets(db, &pepper))
+            .await
+            .map_err(|_| {
+                ConfigError("cannot seal the authenticator secrets an older version stored in plain text: the database refused".into())
+            })?;
+        if sealed > 0 {
+            tracing::info!(
+                "sealed {sealed} authenticator secrets stored in plain text by an older version"
+            );
+        }
+    }
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|e| ConfigError(format!("cannot listen on {}: {e}", config.bind)))?;
@@ -94,6 +110,7 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
         notifier,
         sign_in: SignInLimiter::new(config.staff.as_ref().map(|s| s.sign_in).unwrap_or_default()),
         proof_gate: ProofGate::new(PROOF_WORK_AT_ONCE, PROOF_WORK_WAIT),
+        older_keys: OlderKeys::default(),
         known_devices: KnownDevices::default(),
         store: store.clone(),
         config: Arc::clone(&config),

@@ -9,6 +9,7 @@ use crate::intake::form_page::FormPages;
 use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
+use crate::staff::key_scheme::OlderKeys;
 use crate::staff::known_device::KnownDevices;
 use crate::staff::session::ProofGate;
 use crate::staff::sign_in_limit::SignInLimiter;
@@ -32,4 +33,6 @@ pub struct AppState {
     pub known_devices: KnownDevices,
     /// Every server-side Argon2 hash and verify of a sign-in proof.
     pub proof_gate: ProofGate,
+    /// Whether any member still has a key made before the pepper.
+    pub older_keys: OlderKeys,
 }

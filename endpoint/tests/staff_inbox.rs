@@ -118,7 +118,12 @@ async fn a_lead_enrols_is_granted_and_works_a_request_through() {
     assert_eq!(session["guidance"], json!(["Call from a withheld number."]));
     assert_eq!(
         session["areas"],
-        json!(["county-durham", "darlington", "hartlepool", "stockton-on-tees"])
+        json!([
+            "county-durham",
+            "darlington",
+            "hartlepool",
+            "stockton-on-tees"
+        ])
     );
     assert_eq!(session["grants"][0]["key_id"], "livin-test-1");
     let opened = safe_contact_staff_keys::grant::open_grant(
@@ -139,10 +144,19 @@ async fn a_lead_enrols_is_granted_and_works_a_request_through() {
         &TEST_PARAMS,
         &lead.passphrase,
         &lead.email,
+        STAFF_ORIGIN,
     )
     .unwrap();
-    let own = safe_contact_staff_keys::member_key::unwrap(&derived.wrap_key, wrapped, &lead.email)
-        .unwrap();
+    let pepper = safe_contact_staff_keys::pepper::MemberPepper::from_b64(
+        session["key_pepper"].as_str().unwrap(),
+    )
+    .unwrap();
+    let own = safe_contact_staff_keys::member_key::unwrap(
+        &derived.wrap_key(&pepper),
+        wrapped,
+        &lead.email,
+    )
+    .unwrap();
     assert_eq!(*own, lead.private_key);
 
     let a = inbox.get("/staff/api/requests").await;
@@ -257,6 +271,7 @@ async fn wrong_proof_wrong_code_and_replayed_code_get_one_refusal() {
         &TEST_PARAMS,
         "not the passphrase",
         &member.email,
+        STAFF_ORIGIN,
     )
     .unwrap()
     .proof;
@@ -424,10 +439,16 @@ async fn invites_go_only_to_the_landlords_own_domains() {
         ("Officer2@LIVIN.example", StatusCode::CREATED),
         ("officer@star.example", StatusCode::BAD_REQUEST),
         ("officer@sub.livin.example", StatusCode::BAD_REQUEST),
-        ("officer@livin.example.evil.example", StatusCode::BAD_REQUEST),
+        (
+            "officer@livin.example.evil.example",
+            StatusCode::BAD_REQUEST,
+        ),
     ] {
         let a = lead
-            .post("/staff/api/invites", &json!({ "email": email, "role": "officer" }))
+            .post(
+                "/staff/api/invites",
+                &json!({ "email": email, "role": "officer" }),
+            )
             .await;
         assert_eq!(a.status, status, "{email}: {}", a.json);
         if status == StatusCode::BAD_REQUEST {

@@ -3,7 +3,10 @@
 //! simply not found.
 //!
 //! Invite and session tokens are stored only as SHA-256: a copy of the database lets no one in.
-//! Proofs are stored only as an Argon2id hash, made by the caller off the async threads.
+//! Proofs are stored only as an Argon2id hash, made by the caller off the async threads, with a
+//! secret from the pepper; TOTP secrets only sealed under a key from the pepper. The pepper is
+//! in the environment, never in the database, so a copy of the database tests no passphrase
+//! guess and makes no authenticator code.
 
 use crate::args;
 use crate::store::sql::{self, Db};
@@ -14,8 +17,10 @@ use getrandom::SysRng;
 use safe_contact_seal::rand_core::UnwrapErr;
 use safe_contact_staff_keys::fingerprint::{self, Fingerprint};
 use safe_contact_staff_keys::passphrase::normalise_email;
-use safe_contact_staff_keys::totp;
+use safe_contact_staff_keys::pepper::Pepper;
+use safe_contact_staff_keys::{totp, Error as KeyError};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use super::{audit, token_hash, Actor};
 use crate::clock::rfc3339;
@@ -29,23 +34,36 @@ const PROOF_M_KIB: u32 = 19_456;
 const PROOF_T: u32 = 2;
 const PROOF_P: u32 = 1;
 
-fn hasher() -> Argon2<'static> {
+/// Argon2id for proof hashes, with the pepper's proof secret as Argon2's secret input (key
+/// scheme 2), or without one for the hashes of members who enrolled before (scheme 1).
+fn hasher(secret: Option<&[u8]>) -> Argon2<'_> {
     let params = Params::new(PROOF_M_KIB, PROOF_T, PROOF_P, Some(32))
         .expect("fixed Argon2 parameters are valid");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    match secret {
+        Some(secret) => {
+            Argon2::new_with_secret(secret, Algorithm::Argon2id, Version::V0x13, params)
+                .expect("a 32-byte secret is within Argon2's limit")
+        }
+        None => Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
+    }
 }
 
-/// The PHC string for a proof. Slow on purpose: call it off the async threads.
-pub fn hash_proof(proof: &str) -> String {
-    hasher()
+/// The PHC string for a proof, peppered. Slow on purpose: call it off the async threads.
+pub fn hash_proof(proof: &str, pepper: &Pepper) -> String {
+    let secret = pepper.proof_secret();
+    hasher(Some(&secret[..]))
         .hash_password(proof.as_bytes())
         .expect("Argon2id with a fresh salt does not fail")
         .to_string()
 }
 
-/// Whether `proof` matches the PHC string. Slow on purpose: call it off the async threads.
-pub fn verify_proof(proof: &str, phc: &str) -> bool {
-    hasher().verify_password(proof.as_bytes(), phc).is_ok()
+/// Whether `proof` matches the PHC string: peppered, or for an older account (`None`) not.
+/// Slow on purpose: call it off the async threads.
+pub fn verify_proof(proof: &str, phc: &str, pepper: Option<&Pepper>) -> bool {
+    let secret = pepper.map(Pepper::proof_secret);
+    hasher(secret.as_deref().map(|s| &s[..]))
+        .verify_password(proof.as_bytes(), phc)
+        .is_ok()
 }
 
 /// 32 random bytes as base64url: invite, session and CSRF tokens.
@@ -105,8 +123,15 @@ pub struct Invite {
     pub landlord: String,
     pub email: String,
     pub role: Role,
-    pub totp_secret: Vec<u8>,
+    /// Sealed under the pepper's TOTP key; see [`Invite::totp_secret`].
+    pub totp_sealed: Vec<u8>,
     pub expires_at: i64,
+}
+
+impl Invite {
+    pub fn totp_secret(&self, pepper: &Pepper) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        pepper.totp_key().open(&self.totp_sealed, &self.email)
+    }
 }
 
 /// Whether the email may be invited: one member row per email across the whole endpoint, so
@@ -172,11 +197,13 @@ pub fn invite_member(
         return Ok(Invited::AlreadyMember);
     }
     let token = random_token();
+    let mut rng = UnwrapErr(SysRng);
+    let secret = Zeroizing::new(totp::new_secret(&mut rng));
     let invite = Invite {
         landlord: landlord.to_owned(),
+        totp_sealed: staff.pepper.totp_key().seal(&*secret, &email, &mut rng),
         email,
         role,
-        totp_secret: totp::new_secret(&mut UnwrapErr(SysRng)).to_vec(),
         expires_at: now + i64::from(staff.invite_hours) * 3600,
     };
     create_invite(db, &token_hash(&token), &invite, by, now)?;
@@ -223,7 +250,7 @@ fn create_invite(
                 &invite.landlord,
                 &invite.email,
                 invite.role.as_str(),
-                &invite.totp_secret,
+                &invite.totp_sealed,
                 invite.expires_at,
                 by.as_str()
             ],
@@ -250,7 +277,7 @@ pub fn invite(db: &mut Db, token_sha256: &[u8; 32]) -> sql::Result<Option<Invite
             landlord: row.get(0)?,
             email: row.get(1)?,
             role: role_column(&row.get::<String>(2)?),
-            totp_secret: row.get(3)?,
+            totp_sealed: row.get(3)?,
             expires_at: row.get(4)?,
         })
     })
@@ -315,7 +342,7 @@ pub fn enrol(
                 &member.proof_hash,
                 &member.public_key,
                 &member.wrapped_key,
-                &invite.totp_secret,
+                &invite.totp_sealed,
                 member.totp_last_step as i64,
                 now
             ],
@@ -351,14 +378,26 @@ pub struct Account {
     pub proof_hash: String,
     pub public_key: String,
     pub wrapped_key: String,
-    pub totp_secret: Vec<u8>,
+    /// Sealed under the pepper's TOTP key; see [`Account::totp_secret`].
+    pub totp_sealed: Vec<u8>,
     pub totp_last_step: Option<u64>,
+    /// Enrolled under key scheme 1: proof hash without the pepper's secret, key wrapped
+    /// without the member's pepper, until the member's browser re-wraps it.
+    pub older_key: bool,
+}
+
+impl Account {
+    pub fn totp_secret(&self, pepper: &Pepper) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        pepper.totp_key().open(&self.totp_sealed, &self.email)
+    }
 }
 
 pub fn account(db: &mut Db, email: &str) -> sql::Result<Option<Account>> {
     db.query_one(
-        "SELECT member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, totp_last_step
-         FROM members WHERE email = ?1",
+        "SELECT m.member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, totp_last_step,
+                o.member_id IS NOT NULL
+         FROM members m LEFT JOIN older_member_keys o ON o.member_id = m.member_id
+         WHERE email = ?1",
         args![email],
     )?
     .map(|row| {
@@ -370,11 +409,97 @@ pub fn account(db: &mut Db, email: &str) -> sql::Result<Option<Account>> {
             proof_hash: row.get(4)?,
             public_key: row.get(5)?,
             wrapped_key: row.get(6)?,
-            totp_secret: row.get(7)?,
+            totp_sealed: row.get(7)?,
             totp_last_step: row.get::<Option<i64>>(8)?.map(|s| s as u64),
+            older_key: row.get::<i64>(9)? != 0,
         })
     })
     .transpose()
+}
+
+/// Whether any member still has a key made under scheme 1. Until none does, the inbox derives
+/// both schemes' proofs at sign-in: the answer says only this of the whole deployment, never
+/// which accounts, so it tells no one whether an email has an account.
+pub fn has_older_keys(db: &mut Db) -> sql::Result<bool> {
+    Ok(db
+        .query_one(
+            "SELECT 1 FROM older_member_keys o JOIN members m ON m.member_id = o.member_id LIMIT 1",
+            args![],
+        )?
+        .is_some())
+}
+
+/// Puts a member's key onto scheme 2: the new proof's hash and the key wrapped with their
+/// pepper, in place of the scheme-1 ones, in one transaction. Only if the member is still on
+/// scheme 1 and their proof hash is still `older_hash`, the one the caller checked the older
+/// proof against, so two re-wraps racing cannot both land.
+pub fn replace_older_key(
+    db: &mut Db,
+    member_id: &str,
+    older_hash: &str,
+    proof_hash: &str,
+    wrapped_key: &str,
+    now: i64,
+) -> sql::Result<bool> {
+    db.transaction(|tx| {
+        if tx.execute(
+            "UPDATE members SET proof_hash = ?2, wrapped_key = ?3
+             WHERE member_id = ?1 AND proof_hash = ?4
+               AND member_id IN (SELECT member_id FROM older_member_keys)",
+            args![member_id, proof_hash, wrapped_key, older_hash],
+        )? == 0
+        {
+            return Ok(false);
+        }
+        tx.execute(
+            "DELETE FROM older_member_keys WHERE member_id = ?1",
+            args![member_id],
+        )?;
+        let row = tx
+            .query_one(
+                "SELECT landlord, email FROM members WHERE member_id = ?1",
+                args![member_id],
+            )?
+            .ok_or(sql::Error::Invalid("a member changed while it was read"))?;
+        audit(
+            tx,
+            &row.get::<String>(0)?,
+            &Actor::Member(row.get(1)?),
+            "re-wrapped key with the pepper",
+            None,
+            None,
+            now,
+        )?;
+        Ok(true)
+    })
+}
+
+/// Seals, under the pepper's TOTP key, every TOTP secret an older version stored in plain text
+/// (members' and invites'), and says how many. Run at start; a secret already sealed is longer
+/// than a plain one, so running it again changes nothing.
+pub fn seal_plain_totp_secrets(db: &mut Db, pepper: &Pepper) -> sql::Result<usize> {
+    let key = pepper.totp_key();
+    let plain = totp::SECRET_LEN as i64;
+    let mut rng = UnwrapErr(SysRng);
+    db.transaction(|tx| {
+        let mut sealed = 0;
+        for (table, id) in [("members", "member_id"), ("invites", "token_sha256")] {
+            let rows = tx.query(
+                &format!("SELECT {id}, email, totp_secret FROM {table} WHERE length(totp_secret) = ?1"),
+                args![plain],
+            )?;
+            for row in rows {
+                let (id_value, email) = (row.get::<sql::Value>(0)?, row.get::<String>(1)?);
+                let secret = Zeroizing::new(row.get::<Vec<u8>>(2)?);
+                let stored = key.seal(&secret, &email, &mut rng);
+                sealed += tx.execute(
+                    &format!("UPDATE {table} SET totp_secret = ?1 WHERE {id} = ?2 AND length(totp_secret) = ?3"),
+                    &[(&stored).into(), id_value, plain.into()],
+                )? as usize;
+            }
+        }
+        Ok(sealed)
+    })
 }
 
 /// Records the TOTP step just used, unless that step or a later one was used already: the

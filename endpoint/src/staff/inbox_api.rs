@@ -16,6 +16,7 @@ use safe_contact_callback::{is_id, normalise_request_id};
 use safe_contact_staff_keys::fingerprint::Fingerprint;
 use safe_contact_staff_keys::invite::is_well_formed as is_invite_token;
 use safe_contact_staff_keys::passphrase::normalise_email;
+use safe_contact_staff_keys::pepper::Pepper;
 use safe_contact_staff_keys::totp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -84,6 +85,27 @@ fn no_member(landlord: &str) -> Response {
     )
 }
 
+/// The deployment's pepper; `None` on a server with no inbox.
+fn staff_pepper(app: &AppState) -> Option<&Pepper> {
+    app.config.staff.as_ref().map(|s| &s.pepper)
+}
+
+fn not_set_up() -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        "The inbox is not set up on this server.",
+    )
+}
+
+/// A stored TOTP secret that does not open means the server runs with another pepper than the
+/// one the database was made with: no code can be checked, and the operator must hear of it.
+fn totp_unreadable() -> Response {
+    tracing::error!(
+        "a stored authenticator secret does not open: is staff.pepper_env the pepper this database was made with?"
+    );
+    unavailable()
+}
+
 /// The invite a link's token names, or the answer for a link that cannot be used.
 async fn live_invite(app: &AppState, token: &str, now: i64) -> Result<accounts::Invite, Response> {
     if !is_invite_token(token) {
@@ -115,16 +137,25 @@ pub async fn invite(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response 
     let Ok(InviteLookup { token }) = serde_json::from_slice(&bytes) else {
         return not_understood("the invite");
     };
+    let Some(pepper) = staff_pepper(&app) else {
+        return not_set_up();
+    };
     let invite = match live_invite(&app, &token, unix_now()).await {
         Ok(invite) => invite,
         Err(refusal) => return refusal,
     };
+    let Ok(secret) = invite.totp_secret(pepper) else {
+        return totp_unreadable();
+    };
+    // The member's pepper goes to whoever holds the invite, who is choosing the passphrase
+    // it will be mixed with: their browser wraps the new key with both.
     let answer = Json(json!({
         "email": invite.email,
         "role": invite.role,
         "landlord": invite.landlord,
-        "totp_uri": totp::uri(&invite.totp_secret, &invite.email),
-        "totp_secret": totp::base32(&invite.totp_secret),
+        "totp_uri": totp::uri(&secret, &invite.email),
+        "totp_secret": totp::base32(&secret),
+        "key_pepper": pepper.member(&invite.email).to_b64(),
     }));
     tagged(answer.into_response(), &invite.landlord)
 }
@@ -166,7 +197,13 @@ pub async fn enrol(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: 
         Ok(invite) => invite,
         Err(refusal) => return refusal,
     };
-    let Some(step) = totp::verify(&invite.totp_secret, e.totp_code.trim(), now as u64, None) else {
+    let Some(pepper) = staff_pepper(&app).cloned() else {
+        return not_set_up();
+    };
+    let Ok(secret) = invite.totp_secret(&pepper) else {
+        return totp_unreadable();
+    };
+    let Some(step) = totp::verify(&secret, e.totp_code.trim(), now as u64, None) else {
         return tagged(
             refuse(
                 StatusCode::BAD_REQUEST,
@@ -177,7 +214,9 @@ pub async fn enrol(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: 
     };
     let proof_hash = match app
         .proof_gate
-        .run(Asker::Anyone, move || accounts::hash_proof(&e.proof))
+        .run(Asker::Anyone, move || {
+            accounts::hash_proof(&e.proof, &pepper)
+        })
         .await
     {
         Ok(h) => h,
@@ -224,6 +263,10 @@ pub async fn enrol(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: 
 struct SignIn {
     email: String,
     proof: String,
+    /// The key scheme 1 proof, sent while [`super::key_scheme::scheme`] says some members still
+    /// have scheme-1 keys; checked only for those members.
+    #[serde(default)]
+    older_proof: Option<String>,
     totp_code: String,
 }
 
@@ -236,6 +279,12 @@ struct Session<'a> {
     csrf_token: String,
     public_key: String,
     wrapped_key: String,
+    /// The member's pepper, which with the passphrase unwraps `wrapped_key`: only here, after
+    /// the proof and the code, and at enrolment.
+    key_pepper: String,
+    /// The key is wrapped under scheme 1: the browser should wrap it again under scheme 2 and
+    /// send it to `POST /staff/api/session/key`.
+    rewrap: bool,
     grants: Vec<accounts::Grant>,
     idle_seconds: u64,
     guidance: &'a [String],
@@ -246,9 +295,9 @@ struct Session<'a> {
 
 /// A proof hash no account has, checked when the email is unknown so that an unknown email
 /// takes as long to refuse as a wrong passphrase.
-fn decoy_hash() -> &'static str {
+fn decoy_hash(pepper: &Pepper) -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
-    DECOY.get_or_init(|| accounts::hash_proof(&accounts::random_token()))
+    DECOY.get_or_init(|| accounts::hash_proof(&accounts::random_token(), pepper))
 }
 
 /// How a counted sign-in attempt ended. Only a refusal stays counted against the limits: a
@@ -383,12 +432,24 @@ async fn check_sign_in(
     else {
         return Attempted::Answered(unavailable());
     };
-    let stored = account.as_ref().map(|a| a.proof_hash.clone());
-    let proof = s.proof;
+    let Some(pepper) = staff_pepper(app).cloned() else {
+        return Attempted::Answered(unavailable());
+    };
+    let stored = account
+        .as_ref()
+        .map(|a| (a.proof_hash.clone(), a.older_key));
+    let (proof, older_proof) = (s.proof, s.older_proof);
+    let gate_pepper = pepper.clone();
     let proof_ok = match app
         .proof_gate
-        .run(asker, move || {
-            accounts::verify_proof(&proof, stored.as_deref().unwrap_or_else(|| decoy_hash()))
+        .run(asker, move || match stored {
+            Some((hash, false)) => accounts::verify_proof(&proof, &hash, Some(&gate_pepper)),
+            // Without an older proof the scheme-2 one is checked, and fails, so a refusal
+            // takes as long either way.
+            Some((hash, true)) => {
+                accounts::verify_proof(older_proof.as_deref().unwrap_or(&proof), &hash, None)
+            }
+            None => accounts::verify_proof(&proof, decoy_hash(&gate_pepper), Some(&gate_pepper)),
         })
         .await
     {
@@ -396,13 +457,17 @@ async fn check_sign_in(
         Err(r) => return Attempted::Answered(r),
     };
     let now = unix_now();
-    let step = account.as_ref().filter(|_| proof_ok).and_then(|a| {
-        totp::verify(
-            &a.totp_secret,
-            s.totp_code.trim(),
-            now as u64,
-            a.totp_last_step,
-        )
+    let secret = match account
+        .as_ref()
+        .filter(|_| proof_ok)
+        .map(|a| a.totp_secret(&pepper))
+        .transpose()
+    {
+        Ok(secret) => secret,
+        Err(_) => return Attempted::Answered(totp_unreadable()),
+    };
+    let step = account.as_ref().zip(secret).and_then(|(a, secret)| {
+        totp::verify(&secret, s.totp_code.trim(), now as u64, a.totp_last_step)
     });
     let member = account
         .as_ref()
@@ -448,6 +513,7 @@ async fn check_sign_in(
     let landlord = app.config.landlord(&account.landlord);
     let guidance = landlord.map_or(&[][..], |l| &l.staff_guidance[..]);
     let areas = landlord.map_or(&[][..], |l| &l.areas[..]);
+    let key_pepper = pepper.member(&account.email).to_b64();
     let answer = Session {
         member_id: account.member_id,
         email: account.email,
@@ -456,6 +522,8 @@ async fn check_sign_in(
         csrf_token: csrf,
         public_key: account.public_key,
         wrapped_key: account.wrapped_key,
+        key_pepper,
+        rewrap: account.older_key,
         grants,
         idle_seconds,
         guidance,

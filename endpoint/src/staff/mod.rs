@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub(crate) mod inbox_api;
+pub(crate) mod key_scheme;
 pub(crate) mod known_device;
 pub(crate) mod session;
 pub(crate) mod sign_in_limit;

@@ -41,6 +41,9 @@ const TABLES: &[(&str, &str, &str)] = &[
         "member_id, key_id, \"grant\", granted_by, granted_at",
         "granted_at, member_id, key_id",
     ),
+    // Without it, a member who has not re-wrapped their key yet could not sign in after the
+    // move: their proof hash has no pepper.
+    ("older_member_keys", "member_id", "member_id"),
 ];
 
 /// Every row of the moved tables, read from the old database.

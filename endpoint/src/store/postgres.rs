@@ -143,6 +143,13 @@ CREATE TABLE sign_in_failures (
     PRIMARY KEY (scope, attempt)
 );",
     ),
+    // Version 4: key scheme 2, as SQLite's version 5 (see there): every member enrolled before
+    // is listed until their browser re-wraps their key.
+    (
+        4,
+        "CREATE TABLE older_member_keys (member_id TEXT PRIMARY KEY);
+INSERT INTO older_member_keys (member_id) SELECT member_id FROM members;",
+    ),
 ];
 
 #[derive(Clone)]

@@ -17,7 +17,7 @@ use super::sql::{self, Db};
 use super::{Backend, Content, Earlier, NewRequest, StoreError, Submitted};
 
 /// The schema this code reads and writes, kept in `PRAGMA user_version`.
-const VERSION: i64 = 4;
+const VERSION: i64 = 5;
 
 /// A request is either plaintext (`request`, the tidied JSON) or sealed (`key_id`, `enc` and
 /// `ciphertext`, exactly as the envelope carried them), never both; the CHECK holds that.
@@ -131,6 +131,15 @@ CREATE TABLE sign_in_failures (
 );
 ";
 
+/// Version 5: key scheme 2 (the pepper, and the deployment in the salt). Every member enrolled
+/// before has a scheme-1 key, listed here until their browser re-wraps it at their next
+/// sign-in. A table of its own, so the members table and every statement on it stay as they
+/// were.
+const TO_V5: &str = "
+CREATE TABLE older_member_keys (member_id TEXT PRIMARY KEY);
+INSERT INTO older_member_keys (member_id) SELECT member_id FROM members;
+";
+
 /// How long a connection waits for a lock held by another before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -210,6 +219,10 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if at == 3 {
         tx.execute_batch(TO_V4)?;
+        at = 4;
+    }
+    if at == 4 {
+        tx.execute_batch(TO_V5)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()
@@ -580,14 +593,14 @@ PRAGMA user_version = 1;
                 "SELECT (SELECT user_version FROM pragma_user_version),
                         (SELECT outcome FROM requests WHERE request_id = 'a'),
                         (SELECT subject FROM audit),
-                        (SELECT count(*) FROM sqlite_master WHERE name IN ('members', 'invites', 'grants', 'sessions', 'known_devices', 'sign_in_failures'))",
+                        (SELECT count(*) FROM sqlite_master WHERE name IN ('members', 'invites', 'grants', 'sessions', 'known_devices', 'sign_in_failures', 'older_member_keys'))",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .unwrap();
         assert_eq!(
             (version, outcome, subject, tables),
-            (VERSION, None, None, 6)
+            (VERSION, None, None, 7)
         );
         let bad = conn.execute("UPDATE requests SET outcome = 'free text'", []);
         assert!(bad.is_err(), "only the fixed outcomes are stored");

@@ -630,16 +630,18 @@ pub fn invite(config: &Config, landlord: &str, email: &str, role: &str) -> Strin
 /// Follows an invite link as the enrolment page does: reads the invite, makes the member's key
 /// pair and proof, and enrols with the current code.
 pub async fn enrol(inbox: &Inbox, url: &str, passphrase: &str) -> Member {
+    use safe_contact_staff_keys::pepper::MemberPepper;
     use safe_contact_staff_keys::{member_key, passphrase as pp};
     let token = invite_token(url);
     let a = look_up_invite(inbox, token).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.json);
     let email = a.json["email"].as_str().unwrap().to_owned();
     let totp_secret = base32_decode(a.json["totp_secret"].as_str().unwrap());
-    let derived = pp::derive_with(&TEST_PARAMS, passphrase, &email).unwrap();
+    let pepper = MemberPepper::from_b64(a.json["key_pepper"].as_str().unwrap()).unwrap();
+    let derived = pp::derive_with(&TEST_PARAMS, passphrase, &email, STAFF_ORIGIN).unwrap();
     let mut rng = UnwrapErr(SysRng);
     let (private_key, public_key) = safe_contact_seal::generate_keypair(&mut rng);
-    let wrapped_key = member_key::wrap(&derived.wrap_key, &private_key, &email, &mut rng);
+    let wrapped_key = member_key::wrap(&derived.wrap_key(&pepper), &private_key, &email, &mut rng);
     let mut member = Member {
         email,
         passphrase: passphrase.to_owned(),

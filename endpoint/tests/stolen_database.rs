@@ -1,0 +1,331 @@
+//! What someone who copies the database can do with it, over real HTTP on the database the run
+//! uses: with the copy alone, the right passphrase cannot be told from a wrong one, neither by
+//! the wrapped key nor by the proof hash, and the authenticator secret is not in it; with the
+//! pepper from the environment, both can be checked, as the README says. And a member enrolled
+//! before the pepper signs in and has their key wrapped again.
+
+mod common;
+
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
+use common::*;
+use reqwest::StatusCode;
+use safe_contact_endpoint::args;
+use safe_contact_endpoint::staff::accounts;
+use safe_contact_seal::rand_core::UnwrapErr;
+use safe_contact_staff_keys::passphrase::{derive_older_with, derive_with};
+use safe_contact_staff_keys::pepper::{MemberPepper, Pepper};
+use safe_contact_staff_keys::{member_key, totp};
+use serde_json::json;
+
+const PEPPER_VAR: &str = "SAFE_CONTACT_TEST_STOLEN_PEPPER";
+const PEPPER: [u8; 32] = [0x5c; 32];
+
+/// A server whose pepper comes from the environment, as outside a demo.
+async fn peppered(dir: &std::path::Path) -> Server {
+    std::env::set_var(PEPPER_VAR, "5c".repeat(32));
+    serve(dir, &staff_table(&format!("pepper_env = \"{PEPPER_VAR}\""))).await
+}
+
+struct Row {
+    proof_hash: String,
+    wrapped_key: String,
+    totp_secret: Vec<u8>,
+}
+
+/// The member's row as a copy of the database holds it.
+fn stolen_row(s: &Server, email: &str) -> Row {
+    let email = email.to_owned();
+    db_work(&s.db, move |db| {
+        let row = db
+            .query_one(
+                "SELECT proof_hash, wrapped_key, totp_secret FROM members WHERE email = ?1",
+                args![&email],
+            )?
+            .unwrap();
+        Ok(Row {
+            proof_hash: row.get(0)?,
+            wrapped_key: row.get(1)?,
+            totp_secret: row.get(2)?,
+        })
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_of_the_database_cannot_confirm_the_right_passphrase() {
+    let dir = tempdir();
+    let s = peppered(dir.path()).await;
+    let (_, member) = signed_in(&s, "livin", "officer@livin.example", "officer").await;
+    let stolen = stolen_row(&s, &member.email);
+    let right = derive_with(
+        &TEST_PARAMS,
+        &member.passphrase,
+        &member.email,
+        STAFF_ORIGIN,
+    )
+    .unwrap();
+    assert_eq!(right.proof, member.proof);
+
+    // The copy alone: the right passphrase, with any pepper the thief can guess or none at all,
+    // opens nothing, exactly as a wrong one does.
+    for guess in [
+        Pepper::new([0; 32]),
+        Pepper::new(safe_contact_endpoint::config::DEMO_PEPPER),
+    ] {
+        let key = right.wrap_key(&guess.member(&member.email));
+        assert!(member_key::unwrap(&key, &stolen.wrapped_key, &member.email).is_err());
+        assert!(!accounts::verify_proof(
+            &right.proof,
+            &stolen.proof_hash,
+            Some(&guess)
+        ));
+    }
+    assert!(!accounts::verify_proof(
+        &right.proof,
+        &stolen.proof_hash,
+        None
+    ));
+    let older = derive_older_with(&TEST_PARAMS, &member.passphrase, &member.email).unwrap();
+    assert!(member_key::unwrap(&older.wrap_key, &stolen.wrapped_key, &member.email).is_err());
+
+    // The authenticator secret is not in the copy.
+    assert_ne!(stolen.totp_secret, member.totp_secret);
+    assert!(!stolen
+        .totp_secret
+        .windows(member.totp_secret.len())
+        .any(|w| w == member.totp_secret));
+
+    // With the pepper from the environment, the right passphrase is confirmed both ways, and
+    // the authenticator secret opens: the environment is what must not leak with the database.
+    let pepper = Pepper::new(PEPPER);
+    let key = right.wrap_key(&pepper.member(&member.email));
+    assert_eq!(
+        *member_key::unwrap(&key, &stolen.wrapped_key, &member.email).unwrap(),
+        member.private_key
+    );
+    assert!(accounts::verify_proof(
+        &right.proof,
+        &stolen.proof_hash,
+        Some(&pepper)
+    ));
+    assert_eq!(
+        &pepper
+            .totp_key()
+            .open(&stolen.totp_secret, &member.email)
+            .unwrap()[..],
+        &member.totp_secret[..]
+    );
+}
+
+/// A member's pepper caught from one sign-in answer, with the copy, lets a thief guess at that
+/// member's passphrase as before the pepper, at the full Argon2 cost a guess; it is no use
+/// against any other member's key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caught_sign_in_answer_opens_that_members_key_and_no_others() {
+    let dir = tempdir();
+    let s = peppered(dir.path()).await;
+    let (_, officer) = signed_in(&s, "livin", "officer@livin.example", "officer").await;
+    let (_, lead) = signed_in(&s, "livin", "lead@livin.example", "lead").await;
+    let mut inbox = Inbox::new(&s.base);
+    forget_totp_step(&s.db, &officer.email);
+    let now = safe_contact_endpoint::clock::unix_now();
+    let a = inbox
+        .sign_in(&officer.email, &officer.proof, &officer.code(now))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(a.json["rewrap"], false);
+    let caught = MemberPepper::from_b64(a.json["key_pepper"].as_str().unwrap()).unwrap();
+
+    let officer_row = stolen_row(&s, &officer.email);
+    let right = derive_with(
+        &TEST_PARAMS,
+        &officer.passphrase,
+        &officer.email,
+        STAFF_ORIGIN,
+    )
+    .unwrap();
+    assert!(member_key::unwrap(
+        &right.wrap_key(&caught),
+        &officer_row.wrapped_key,
+        &officer.email
+    )
+    .is_ok());
+    let lead_row = stolen_row(&s, &lead.email);
+    let lead_right =
+        derive_with(&TEST_PARAMS, &lead.passphrase, &lead.email, STAFF_ORIGIN).unwrap();
+    assert!(member_key::unwrap(
+        &lead_right.wrap_key(&caught),
+        &lead_row.wrapped_key,
+        &lead.email
+    )
+    .is_err());
+}
+
+#[test]
+fn the_same_passphrase_on_two_deployments_gives_other_proofs_and_keys() {
+    let email = "officer@livin.example";
+    let pepper = Pepper::new(PEPPER).member(email);
+    let here = derive_with(
+        &TEST_PARAMS,
+        "correct horse battery staple",
+        email,
+        STAFF_ORIGIN,
+    )
+    .unwrap();
+    let there = derive_with(
+        &TEST_PARAMS,
+        "correct horse battery staple",
+        email,
+        "https://inbox.star.example",
+    )
+    .unwrap();
+    assert_ne!(here.proof, there.proof);
+    let (private, _) = safe_contact_seal::generate_keypair(&mut UnwrapErr(getrandom::SysRng));
+    let wrapped = member_key::wrap(
+        &here.wrap_key(&pepper),
+        &private,
+        email,
+        &mut UnwrapErr(getrandom::SysRng),
+    );
+    assert!(member_key::unwrap(&there.wrap_key(&pepper), &wrapped, email).is_err());
+}
+
+/// The members row as the version before the pepper wrote it: an unpeppered proof hash, the
+/// key wrapped under scheme 1 and the TOTP secret in plain text; the migration lists it.
+fn make_older(s: &Server, member: &Member) -> String {
+    let older = derive_older_with(&TEST_PARAMS, &member.passphrase, &member.email).unwrap();
+    let hash = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19_456, 2, 1, Some(32)).unwrap(),
+    )
+    .hash_password(older.proof.as_bytes())
+    .unwrap()
+    .to_string();
+    let mut rng = UnwrapErr(getrandom::SysRng);
+    let wrapped = member_key::wrap(
+        &older.wrap_key,
+        &member.private_key,
+        &member.email,
+        &mut rng,
+    );
+    let (email, secret) = (member.email.clone(), member.totp_secret.clone());
+    db_work(&s.db, move |db| {
+        db.execute(
+            "UPDATE members SET proof_hash = ?1, wrapped_key = ?2, totp_secret = ?3 WHERE email = ?4",
+            args![&hash, &wrapped, &secret, &email],
+        )?;
+        db.execute(
+            "INSERT INTO older_member_keys (member_id) SELECT member_id FROM members WHERE email = ?1",
+            args![&email],
+        )
+    });
+    older.proof
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_enrolled_before_the_pepper_signs_in_and_is_wrapped_again() {
+    let dir = tempdir();
+    let first = peppered(dir.path()).await;
+    let (_, member) = signed_in(&first, "livin", "officer@livin.example", "officer").await;
+    let older_proof = make_older(&first, &member);
+    assert_eq!(
+        stolen_row(&first, &member.email).totp_secret,
+        member.totp_secret
+    );
+
+    // The next start seals the plain TOTP secret.
+    let s = serve_config(first.config.clone()).await;
+    let stored = stolen_row(&s, &member.email).totp_secret;
+    assert_eq!(stored.len(), 12 + totp::SECRET_LEN + 16);
+    assert_ne!(stored, member.totp_secret);
+
+    let inbox = Inbox::new(&s.base);
+    let scheme = inbox.get("/staff/api/key-scheme").await;
+    assert_eq!(scheme.json, json!({ "older_keys": true }));
+
+    // The new proof alone does not sign in an older account; with the older one too, it does.
+    let mut inbox = Inbox::new(&s.base);
+    forget_totp_step(&s.db, &member.email);
+    let now = safe_contact_endpoint::clock::unix_now();
+    let a = inbox
+        .sign_in(&member.email, &member.proof, &member.code(now))
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.json);
+    let a = inbox
+        .post(
+            "/staff/api/session",
+            &json!({ "email": member.email, "proof": member.proof,
+                     "older_proof": older_proof, "totp_code": member.code(now) }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(a.json["rewrap"], true);
+    inbox.cookie = set_cookie(&a.headers, "__Host-safe-contact-staff");
+    inbox.csrf = Some(a.json["csrf_token"].as_str().unwrap().to_owned());
+
+    // The browser opens the older key and wraps it again with the pepper from the answer.
+    let older = derive_older_with(&TEST_PARAMS, &member.passphrase, &member.email).unwrap();
+    let own = member_key::unwrap(
+        &older.wrap_key,
+        a.json["wrapped_key"].as_str().unwrap(),
+        &member.email,
+    )
+    .unwrap();
+    let pepper = MemberPepper::from_b64(a.json["key_pepper"].as_str().unwrap()).unwrap();
+    let derived = derive_with(
+        &TEST_PARAMS,
+        &member.passphrase,
+        &member.email,
+        STAFF_ORIGIN,
+    )
+    .unwrap();
+    let mut rng = UnwrapErr(getrandom::SysRng);
+    let rewrapped = member_key::wrap(&derived.wrap_key(&pepper), &own, &member.email, &mut rng);
+    let body = |older_proof: &str| json!({ "older_proof": older_proof, "proof": derived.proof, "wrapped_key": rewrapped });
+
+    // A stolen session alone cannot replace the key: the older proof is asked for again.
+    let a = inbox
+        .post("/staff/api/session/key", &body(&member.proof))
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.json);
+    let mut no_csrf = Inbox::new(&s.base);
+    no_csrf.cookie = inbox.cookie.clone();
+    let a = no_csrf
+        .post("/staff/api/session/key", &body(&older_proof))
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.json);
+
+    let a = inbox
+        .post("/staff/api/session/key", &body(&older_proof))
+        .await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.json);
+    let a = inbox
+        .post("/staff/api/session/key", &body(&older_proof))
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.json);
+    let scheme = inbox.get("/staff/api/key-scheme").await;
+    assert_eq!(scheme.json, json!({ "older_keys": false }));
+
+    // From now on the new proof alone signs in, and the key opens only with the pepper.
+    let mut again = Inbox::new(&s.base);
+    forget_totp_step(&s.db, &member.email);
+    let now = safe_contact_endpoint::clock::unix_now();
+    let a = again
+        .sign_in(&member.email, &member.proof, &member.code(now))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(a.json["rewrap"], false);
+    let wrapped = a.json["wrapped_key"].as_str().unwrap();
+    assert_eq!(
+        *member_key::unwrap(&derived.wrap_key(&pepper), wrapped, &member.email).unwrap(),
+        member.private_key
+    );
+    assert!(member_key::unwrap(&older.wrap_key, wrapped, &member.email).is_err());
+    let row = stolen_row(&s, &member.email);
+    assert!(!accounts::verify_proof(&older_proof, &row.proof_hash, None));
+    assert!(accounts::verify_proof(
+        &derived.proof,
+        &row.proof_hash,
+        Some(&Pepper::new(PEPPER))
+    ));
+}
