@@ -115,3 +115,11 @@ pub async fn delete(path: &str, csrf: &str) -> Result<String, Failure> {
 pub fn read_answer<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
     read(text)
 }
+
+/// The deployment, as the passphrase's salt names it: this page's own origin, which is the
+/// server's `staff.base_url` (every POST must come from it), known before anything is asked.
+pub fn base_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}

@@ -87,6 +87,7 @@ fn EnrolForm(invite: Invite, token: String) -> impl IntoView {
     let busy = RwSignal::new(None::<&'static str>);
     let email = invite.email.clone();
     let landlord = invite.landlord.clone();
+    let key_pepper = invite.key_pepper.clone();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -105,12 +106,20 @@ fn EnrolForm(invite: Invite, token: String) -> impl IntoView {
         problems.set(Vec::new());
         busy.set(Some("Setting up… this takes a few seconds."));
         let (email, landlord, token) = (email.clone(), landlord.clone(), token.clone());
+        let key_pepper = key_pepper.clone();
         spawn_local(async move {
             yield_to_browser().await;
-            let outcome = match keys::derive(&p, &email) {
-                Ok(derived) => {
-                    let body =
-                        keys::enrolment(&derived, &email, &c, &mut UnwrapErr(getrandom::SysRng));
+            let derived = keys::member_pepper(&key_pepper)
+                .and_then(|pepper| Ok((keys::derive(&p, &email, &api::base_url())?, pepper)));
+            let outcome = match derived {
+                Ok((derived, pepper)) => {
+                    let body = keys::enrolment(
+                        &derived,
+                        &pepper,
+                        &email,
+                        &c,
+                        &mut UnwrapErr(getrandom::SysRng),
+                    );
                     // Worked out here, from the key just made, so the number the member reads
                     // out owes nothing to what the server says their key is.
                     let number = keys::member_number(&landlord, &email, &body.public_key)

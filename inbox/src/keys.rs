@@ -8,7 +8,8 @@ use safe_contact_callback::{normalise_request_id, CallbackRequest, FieldError};
 use safe_contact_seal::rand_core::CryptoRng;
 use safe_contact_seal::Envelope;
 use safe_contact_staff_keys::fingerprint::{self, Fingerprint};
-use safe_contact_staff_keys::passphrase::{Derived, WrapKey};
+use safe_contact_staff_keys::passphrase::{Derived, Older, WrapKey};
+use safe_contact_staff_keys::pepper::MemberPepper;
 use safe_contact_staff_keys::{grant, member_key, passphrase};
 use zeroize::Zeroizing;
 
@@ -79,15 +80,29 @@ pub enum OpenProblem {
     NotSealed,
 }
 
-/// Argon2id takes seconds on purpose; the caller shows a message first.
-pub fn derive(passphrase: &str, email: &str) -> Result<Derived, String> {
-    passphrase::derive(passphrase, email).map_err(|e| e.to_string())
+/// Argon2id takes seconds on purpose; the caller shows a message first. `base_url` is the
+/// inbox's own origin.
+pub fn derive(passphrase: &str, email: &str, base_url: &str) -> Result<Derived, String> {
+    passphrase::derive(passphrase, email, base_url).map_err(|e| e.to_string())
+}
+
+/// Key scheme 1, for members enrolled before the pepper; as slow as [`derive`].
+pub fn derive_older(passphrase: &str, email: &str) -> Result<Older, String> {
+    passphrase::derive_older(passphrase, email).map_err(|e| e.to_string())
+}
+
+/// The member's pepper as the server sent it.
+pub fn member_pepper(b64: &str) -> Result<MemberPepper, String> {
+    MemberPepper::from_b64(b64).map_err(|_| {
+        "The server's answer could not be read. Reload the page and try again.".to_owned()
+    })
 }
 
 /// What enrolment posts: the proof, a new key pair whose private half leaves the device only
-/// wrapped under the passphrase, and the TOTP code.
+/// wrapped under the passphrase and the member's pepper, and the TOTP code.
 pub fn enrolment(
     derived: &Derived,
+    pepper: &MemberPepper,
     email: &str,
     totp_code: &str,
     rng: &mut impl CryptoRng,
@@ -97,9 +112,21 @@ pub fn enrolment(
     Enrolment {
         proof: derived.proof.clone(),
         public_key,
-        wrapped_key: member_key::wrap(&derived.wrap_key, &private_key, email, rng),
+        wrapped_key: member_key::wrap(&derived.wrap_key(pepper), &private_key, email, rng),
         totp_code: totp_code.to_owned(),
     }
+}
+
+/// The member's own key, wrapped under scheme 1 in `session`, wrapped again with `wrap_key`
+/// (scheme 2), if the scheme-1 wrap key opens it.
+pub fn rewrap(
+    older: &WrapKey,
+    wrap_key: &WrapKey,
+    session: &Session,
+    rng: &mut impl CryptoRng,
+) -> Option<String> {
+    let own = member_key::unwrap(older, &session.wrapped_key, &session.email).ok()?;
+    Some(member_key::wrap(wrap_key, &own, &session.email, rng))
 }
 
 /// Why the member's own key gives them no landlord keys.
@@ -244,12 +271,43 @@ mod tests {
     use crate::model::Grant;
     use safe_contact_seal::rand_core::UnwrapErr;
     use safe_contact_seal::PublicKeyInfo;
-    use safe_contact_staff_keys::passphrase::{derive_with, Params};
+    use safe_contact_staff_keys::passphrase::{derive_older_with, derive_with, Params};
+    use safe_contact_staff_keys::pepper::Pepper;
 
     const REQUEST_ID: &str = "3f2b8c1e-9d4a-4e6b-8f0a-2c5d7e9b1a34";
 
     fn rng() -> UnwrapErr<getrandom::SysRng> {
         UnwrapErr(getrandom::SysRng)
+    }
+
+    const HERE: &str = "https://inbox.livin.example";
+
+    fn pepper() -> MemberPepper {
+        Pepper::new([7; 32]).member("lead@livin.example")
+    }
+
+    /// A member enrolled before the pepper: the browser unwraps their key with the scheme-1
+    /// wrap key, wraps it again with the scheme-2 one, and that opens it from then on.
+    #[test]
+    fn an_older_key_is_wrapped_again_under_the_new_scheme() {
+        let params = Params {
+            m_kib: 64,
+            t: 1,
+            p: 1,
+        };
+        let email = "lead@livin.example";
+        let (private, public) = safe_contact_seal::generate_keypair(&mut rng());
+        let older = derive_older_with(&params, "correct horse battery", email).unwrap();
+        let wrapped = member_key::wrap(&older.wrap_key, &private, email, &mut rng());
+        let derived = derive_with(&params, "correct horse battery", email, HERE).unwrap();
+        let new_key = derived.wrap_key(&pepper());
+        let before = session(&public, wrapped, Vec::new());
+        assert!(unlock(&new_key, &before).is_err());
+        let again = rewrap(&older.wrap_key, &new_key, &before, &mut rng()).unwrap();
+        assert!(unlock(&new_key, &session(&public, again.clone(), Vec::new())).is_ok());
+        assert!(unlock(&older.wrap_key, &session(&public, again, Vec::new())).is_err());
+        let wrong = derive_older_with(&params, "wrong horse battery", email).unwrap();
+        assert!(rewrap(&wrong.wrap_key, &new_key, &before, &mut rng()).is_none());
     }
 
     fn session(public_key: &str, wrapped_key: String, grants: Vec<Grant>) -> Session {
@@ -261,6 +319,8 @@ mod tests {
             csrf_token: "t".to_owned(),
             public_key: public_key.to_owned(),
             wrapped_key,
+            key_pepper: String::new(),
+            rewrap: false,
             grants,
             idle_seconds: 900,
             guidance: Vec::new(),
@@ -409,8 +469,8 @@ mod tests {
             p: 1,
         };
         let email = "lead@livin.example";
-        let derived = derive_with(&params, "correct horse battery", email).unwrap();
-        let body = enrolment(&derived, email, "123456", &mut rng());
+        let derived = derive_with(&params, "correct horse battery", email, HERE).unwrap();
+        let body = enrolment(&derived, &pepper(), email, "123456", &mut rng());
         let (landlord_private, landlord_public) = safe_contact_seal::generate_keypair(&mut rng());
         let first = grant::seal_grant(
             &landlord_private,
@@ -432,7 +492,7 @@ mod tests {
             },
         ];
         let keys = unlock(
-            &derived.wrap_key,
+            &derived.wrap_key(&pepper()),
             &session(&body.public_key, body.wrapped_key.clone(), grants),
         )
         .unwrap();
@@ -503,10 +563,10 @@ mod tests {
             )]
         );
 
-        let wrong = derive_with(&params, "wrong horse battery", email).unwrap();
+        let wrong = derive_with(&params, "wrong horse battery", email, HERE).unwrap();
         assert_eq!(
             unlock(
-                &wrong.wrap_key,
+                &wrong.wrap_key(&pepper()),
                 &session(&body.public_key, body.wrapped_key, Vec::new())
             )
             .err(),
@@ -525,8 +585,8 @@ mod tests {
             p: 1,
         };
         let email = "lead@livin.example";
-        let derived = derive_with(&params, "correct horse battery", email).unwrap();
-        let body = enrolment(&derived, email, "123456", &mut rng());
+        let derived = derive_with(&params, "correct horse battery", email, HERE).unwrap();
+        let body = enrolment(&derived, &pepper(), email, "123456", &mut rng());
         let (_, swapped) = safe_contact_seal::generate_keypair(&mut rng());
         let (landlord_private, _) = safe_contact_seal::generate_keypair(&mut rng());
         let to_swapped = grant::seal_grant(
@@ -543,12 +603,12 @@ mod tests {
             grant: to_swapped,
         }];
         let refused = unlock(
-            &derived.wrap_key,
+            &derived.wrap_key(&pepper()),
             &session(&swapped, body.wrapped_key.clone(), grants),
         );
         assert_eq!(refused.err(), Some(UnlockProblem::NotTheirKey));
         assert!(unlock(
-            &derived.wrap_key,
+            &derived.wrap_key(&pepper()),
             &session(&body.public_key, body.wrapped_key, Vec::new())
         )
         .is_ok());

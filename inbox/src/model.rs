@@ -10,6 +10,8 @@ pub struct Invite {
     pub landlord: String,
     pub totp_uri: String,
     pub totp_secret: String,
+    /// The member's pepper, mixed into the key that wraps their new key.
+    pub key_pepper: String,
 }
 
 /// The invite token always travels in a POST body, never in a path where logs and proxies
@@ -38,7 +40,23 @@ pub struct Enrolment {
 pub struct SignIn {
     pub email: String,
     pub proof: String,
+    /// The key scheme 1 proof, while the server says some members still have scheme-1 keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub older_proof: Option<String>,
     pub totp_code: String,
+}
+
+/// A scheme-1 key wrapped again under scheme 2, with both proofs.
+#[derive(Serialize)]
+pub struct Rewrap {
+    pub older_proof: String,
+    pub proof: String,
+    pub wrapped_key: String,
+}
+
+#[derive(Deserialize)]
+pub struct KeyScheme {
+    pub older_keys: bool,
 }
 
 #[derive(Clone, Deserialize)]
@@ -56,6 +74,11 @@ pub struct Session {
     pub csrf_token: String,
     pub public_key: String,
     pub wrapped_key: String,
+    /// The member's pepper: with the passphrase, it unwraps `wrapped_key`.
+    pub key_pepper: String,
+    /// The key is wrapped under scheme 1 and should be wrapped again.
+    #[serde(default)]
+    pub rewrap: bool,
     #[serde(default)]
     pub grants: Vec<Grant>,
     pub idle_seconds: u64,
@@ -205,11 +228,15 @@ mod tests {
     fn reads_a_session_and_an_opened_item() {
         let session: Session = serde_json::from_str(
             r#"{"member_id":"m","email":"a@b.example","role":"lead","landlord":"livin",
-                "csrf_token":"t","public_key":"p","wrapped_key":"w",
+                "csrf_token":"t","public_key":"p","wrapped_key":"w","key_pepper":"k",
                 "grants":[{"key_id":"livin-1","grant":"g"}],"idle_seconds":900,"guidance":[]}"#,
         )
         .unwrap();
         assert!(session.is_lead());
+        assert!(
+            !session.rewrap,
+            "a key is taken to be on the new scheme unless the server says"
+        );
         assert_eq!(session.grants[0].key_id, "livin-1");
         let opened: ItemWithEnvelope = serde_json::from_str(
             r#"{"request_id":"r","status":"new","received_at":"2026-11-23T23:08:18Z",

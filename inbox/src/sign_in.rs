@@ -4,11 +4,13 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use safe_contact_seal::rand_core::UnwrapErr;
+use safe_contact_staff_keys::passphrase::{Derived, Older, WrapKey};
 
 use crate::api;
 use crate::form::{problem, yield_to_browser, Busy, CodeField, ErrorSummary, Problem, TextField};
 use crate::keys;
-use crate::model::{Session, SignIn as SignInBody};
+use crate::model::{KeyScheme, Rewrap, Session, SignIn as SignInBody};
 use crate::session::{app, Screen};
 
 pub fn is_code(code: &str) -> bool {
@@ -101,16 +103,43 @@ async fn sign_in(
     passphrase: &str,
     code: &str,
 ) -> Result<(Session, keys::Keys), String> {
-    let derived = keys::derive(passphrase, email)?;
+    // While some members' keys predate the pepper, every sign-in carries both schemes' proofs:
+    // the server says only whether any such key remains, never whose.
+    let scheme: KeyScheme = api::get("key-scheme").await.map_err(|f| f.message)?;
+    let derived = keys::derive(passphrase, email, &api::base_url())?;
+    let older = match scheme.older_keys {
+        true => Some(keys::derive_older(passphrase, email)?),
+        false => None,
+    };
     let body = SignInBody {
         email: email.to_owned(),
         proof: derived.proof.clone(),
+        older_proof: older.as_ref().map(|o| o.proof.clone()),
         totp_code: code.to_owned(),
     };
-    let session: Session = api::post("session", &body, None)
+    let mut session: Session = api::post("session", &body, None)
         .await
         .map_err(|f| f.message)?;
-    match keys::unlock(&derived.wrap_key, &session) {
+    let pepper = match keys::member_pepper(&session.key_pepper) {
+        Ok(pepper) => pepper,
+        Err(message) => {
+            let _ = api::delete("session", &session.csrf_token).await;
+            return Err(message);
+        }
+    };
+    let wrap_key = derived.wrap_key(&pepper);
+    let unlock_with = match older.filter(|_| session.rewrap) {
+        Some(older) => match rewrapped(&older, &derived, &wrap_key, &session).await {
+            Some(wrapped) => {
+                session.wrapped_key = wrapped;
+                session.rewrap = false;
+                wrap_key
+            }
+            None => older.wrap_key,
+        },
+        None => wrap_key,
+    };
+    match keys::unlock(&unlock_with, &session) {
         Ok(unlocked) => Ok((session, unlocked)),
         // Neither way does the inbox go on: with a key that is not theirs on the server, any
         // grant it holds for them was sealed for whoever holds that key.
@@ -119,4 +148,30 @@ async fn sign_in(
             Err(problem.to_string())
         }
     }
+}
+
+/// Wraps a key made before the pepper again under the new scheme, and has the server keep it
+/// with the new proof. `None` if that cannot be done now: the member goes on with the older
+/// key this time and is asked again at their next sign-in.
+async fn rewrapped(
+    older: &Older,
+    derived: &Derived,
+    wrap_key: &WrapKey,
+    session: &Session,
+) -> Option<String> {
+    let wrapped = keys::rewrap(
+        &older.wrap_key,
+        wrap_key,
+        session,
+        &mut UnwrapErr(getrandom::SysRng),
+    )?;
+    let body = Rewrap {
+        older_proof: older.proof.clone(),
+        proof: derived.proof.clone(),
+        wrapped_key: wrapped.clone(),
+    };
+    api::post_done("session/key", &body, &session.csrf_token)
+        .await
+        .ok()?;
+    Some(wrapped)
 }
