@@ -606,6 +606,38 @@ PRAGMA user_version = 1;
         assert!(bad.is_err(), "only the fixed outcomes are stored");
     }
 
+    /// Every member of a version-4 database enrolled before the pepper, so each is listed to
+    /// sign in with the older proof and re-wrap; one enrolled after is not.
+    #[test]
+    fn version_4_members_are_listed_as_older_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        drop(open(&path).unwrap());
+        let v4 = Connection::open(&path).unwrap();
+        v4.execute_batch(
+            "DROP TABLE older_member_keys;
+             INSERT INTO members (member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, created_at)
+                 VALUES ('m1', 'livin', 'a@livin.example', 'officer', '', '', '', x'00', 0);
+             PRAGMA user_version = 4;",
+        )
+        .unwrap();
+        drop(v4);
+        let conn = open(&path).unwrap();
+        conn.execute_batch(
+            "INSERT INTO members (member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, created_at)
+                 VALUES ('m2', 'livin', 'b@livin.example', 'officer', '', '', '', x'00', 0);",
+        )
+        .unwrap();
+        let older: Vec<String> = conn
+            .prepare("SELECT member_id FROM older_member_keys")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(older, ["m1"]);
+    }
+
     #[test]
     fn durability_settings_hold() {
         let dir = tempfile::tempdir().unwrap();
