@@ -128,19 +128,22 @@ async fn sign_in(
         }
     };
     let wrap_key = derived.wrap_key(&pepper);
-    let unlock_with = match older.filter(|_| session.rewrap) {
-        Some(older) => match rewrapped(&older, &derived, &wrap_key, &session).await {
-            Some(wrapped) => {
-                session.wrapped_key = wrapped;
-                session.rewrap = false;
-                wrap_key
-            }
-            None => older.wrap_key,
-        },
-        None => wrap_key,
+    let older = older.filter(|_| session.rewrap);
+    let unlocked = match &older {
+        Some(older) => keys::unlock(&older.wrap_key, &session),
+        None => keys::unlock(&wrap_key, &session),
     };
-    match keys::unlock(&unlock_with, &session) {
-        Ok(unlocked) => Ok((session, unlocked)),
+    match unlocked {
+        // Wrapped again only once the older key has opened and proved to be the member's own.
+        Ok(unlocked) => {
+            if let Some(older) = older {
+                if let Some(wrapped) = rewrapped(&older, &derived, &wrap_key, &session).await {
+                    session.wrapped_key = wrapped;
+                    session.rewrap = false;
+                }
+            }
+            Ok((session, unlocked))
+        }
         // Neither way does the inbox go on: with a key that is not theirs on the server, any
         // grant it holds for them was sealed for whoever holds that key.
         Err(problem) => {
