@@ -2,13 +2,11 @@
 //! it says (only that a request waits, and the inbox link), how a burst is folded, how a send
 //! that failed is retried, and that the log of a failure holds no address.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use safe_contact_endpoint::keys::KeyFile;
 use safe_contact_endpoint::notify::Timing;

@@ -1,9 +1,11 @@
 //! For the tests on PostgreSQL, against a real server: `scripts/postgres.sh` starts a
 //! throw-away one and `scripts/test.sh` passes its address in `SAFE_CONTACT_TEST_POSTGRES`.
-//! Each test makes its own database on it. With `SAFE_CONTACT_TEST_STORE=postgres` every test
-//! of the endpoint runs on PostgreSQL, not only those written for it.
+//! Each test makes its own database on it. The tests written for PostgreSQL are `#[ignore]`d,
+//! so a run without a server lists them as not run, and `--ignored` runs them. With
+//! `SAFE_CONTACT_TEST_STORE=postgres` every other test of the endpoint runs on PostgreSQL too.
 
 use std::path::Path;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use safe_contact_endpoint::config::Database;
 use safe_contact_endpoint::Config;
@@ -13,24 +15,31 @@ use super::{config_toml_on, new_uuid};
 /// Limits high enough that only the behaviour under test can refuse a request.
 pub const OPEN_LIMITS: &str = "[rate_limit]\nper_client_per_hour = 1000000\nper_landlord_per_hour = 1000000\nglobal_per_hour = 1000000";
 
-/// A new, empty database on the test server, or `None` (and a note) when there is no server.
-/// `scripts/test.sh` sets `SAFE_CONTACT_REQUIRE_POSTGRES`, so there a missing server fails.
-pub fn new_database() -> Option<String> {
-    database_named(&format!("t_{}", new_uuid().replace('-', "_")))
+/// Tests that restart the test server, or change how the whole process reaches PostgreSQL,
+/// hold this alone; every other test on the server holds it shared. They share one process, so
+/// no test meets a server that is going down under it.
+static SERVER: RwLock<()> = RwLock::new(());
+
+/// A new, empty database on the test server, and a shared hold on the server for as long as
+/// the test keeps it. Without a server the test fails: it never passes by doing nothing.
+pub fn new_database() -> (String, RwLockReadGuard<'static, ()>) {
+    let hold = SERVER.read().unwrap_or_else(PoisonError::into_inner);
+    (database_named(&format!("t_{}", new_uuid().replace('-', "_"))), hold)
+}
+
+/// As [`new_database`], with the server held alone, for a test that restarts it or sets a
+/// variable every connection reads.
+pub fn new_database_alone() -> (String, RwLockWriteGuard<'static, ()>) {
+    let hold = SERVER.write().unwrap_or_else(PoisonError::into_inner);
+    (database_named(&format!("t_{}", new_uuid().replace('-', "_"))), hold)
 }
 
 /// The database `name` on the test server, made if it is not there yet.
-fn database_named(name: &str) -> Option<String> {
+fn database_named(name: &str) -> String {
     // The endpoint logs why a database call failed (codes only); the test output shows it.
     let _ = tracing_subscriber::fmt().with_test_writer().try_init();
-    let Ok(admin) = std::env::var("SAFE_CONTACT_TEST_POSTGRES") else {
-        assert!(
-            std::env::var_os("SAFE_CONTACT_REQUIRE_POSTGRES").is_none(),
-            "SAFE_CONTACT_TEST_POSTGRES is not set: scripts/postgres.sh start gives it"
-        );
-        eprintln!("no PostgreSQL server given (SAFE_CONTACT_TEST_POSTGRES): skipped");
-        return None;
-    };
+    let admin = std::env::var("SAFE_CONTACT_TEST_POSTGRES")
+        .expect("SAFE_CONTACT_TEST_POSTGRES is not set: scripts/postgres.sh start gives it");
     std::env::set_var(SECRET_VAR, "5a".repeat(32));
     let psql = |sql: &str| {
         let out = std::process::Command::new("psql")
@@ -54,7 +63,7 @@ fn database_named(name: &str) -> Option<String> {
     let (server, _) = admin
         .rsplit_once('/')
         .expect("the address ends in a database name");
-    Some(format!("{server}/{name}"))
+    format!("{server}/{name}")
 }
 
 /// The config's database lines for a test: SQLite in `dir`, or, when the run is on
@@ -64,10 +73,7 @@ pub fn test_database(dir: &Path) -> String {
     match std::env::var("SAFE_CONTACT_TEST_STORE").as_deref() {
         Ok("postgres") => {
             let folder = super::sha256_hex(&dir.display().to_string());
-            postgres_lines(
-                &database_named(&format!("t_{}", &folder[..24]))
-                    .expect("SAFE_CONTACT_TEST_STORE=postgres needs SAFE_CONTACT_TEST_POSTGRES"),
-            )
+            postgres_lines(&database_named(&format!("t_{}", &folder[..24])))
         }
         _ => format!("database = \"{}\"", dir.join("requests.db").display()),
     }

@@ -4,13 +4,11 @@
 //! the copies `scripts/precompress.mjs` makes for `scripts/build.sh`. Each test writes its own
 //! static folder, so none needs a built `dist/`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, SystemTime};
 
-use common::*;
+use crate::common::*;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
 

@@ -2,22 +2,20 @@
 //! that every request that got a 201 is in the database exactly once, and that every request
 //! left in doubt by a crash is stored exactly once when the client retries it with its key.
 
-mod common;
-
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::load::*;
-use common::*;
+use crate::common::load::*;
+use crate::common::*;
 use tokio::process::Child;
 
 const ROUNDS: u64 = 8;
 const CLIENTS: usize = 6;
 
 async fn launch(config: &std::path::Path) -> (Child, String) {
-    common::spawn_endpoint(config, Stdio::null()).await
+    crate::common::spawn_endpoint(config, Stdio::null()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

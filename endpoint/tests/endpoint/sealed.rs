@@ -2,13 +2,11 @@
 //! opened by the staff tool with the private key. The server checks only the envelope, so a
 //! tampered or misaddressed request is stored and then refused by the staff tool.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use safe_contact_endpoint::clock::{unix_now, DAY};
 use safe_contact_endpoint::config::Database;
@@ -778,7 +776,7 @@ async fn no_submitted_value_reaches_the_database_or_the_log() {
     let key = key_file(dir.path(), "livin-test-1");
     let log_path = dir.path().join("server.log");
     let (mut child, base) =
-        common::spawn_endpoint(&config, std::fs::File::create(&log_path).unwrap()).await;
+        crate::common::spawn_endpoint(&config, std::fs::File::create(&log_path).unwrap()).await;
     let c = client();
 
     let mut call = valid_body();

@@ -1,6 +1,4 @@
-//! Helpers shared by the endpoint's test files. Each test file uses a different subset, hence
-//! the allow below.
-#![allow(dead_code)]
+//! Helpers shared by the endpoint's tests.
 
 pub mod load;
 pub mod postgres;

@@ -1,11 +1,9 @@
 //! The endpoint over real HTTP on loopback: every refusal the public route can give (rate
 //! limits are in `limits.rs`), the staff API, retention and notifications.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use safe_contact_endpoint::clock::{unix_now, DAY};
 use serde_json::{json, Value};

@@ -2,12 +2,10 @@
 //! requests it sends from that origin, and the start-up warnings when the endpoint shares an
 //! origin with the landlord's pages or has no origin at all.
 
-mod common;
-
 use std::path::Path;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use safe_contact_profile::Profile;
 use serde_json::Value;

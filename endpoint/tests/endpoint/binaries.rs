@@ -1,12 +1,10 @@
 //! The two binaries from the outside: the staff tool against a live database, and the server
 //! refusing to start on a bad config.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 
 /// Runs the endpoint binary with `config` and `args` until it exits.

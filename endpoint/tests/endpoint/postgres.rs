@@ -1,12 +1,10 @@
 //! The endpoint on PostgreSQL, with two instances where it matters: one request per key, the
 //! staff API, the staff tool and retention, and the limits and notices they share.
 
-mod common;
-
 use std::time::Duration;
 
-use common::postgres::*;
-use common::*;
+use crate::common::postgres::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use safe_contact_endpoint::config::Database;
 use safe_contact_endpoint::store::sql;
@@ -19,8 +17,9 @@ fn base(running: &Running) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn two_instances_store_each_of_100_pairs_of_identical_requests_once() {
-    let Some(url) = new_database() else { return };
+    let (url, _server) = new_database();
     let dir = tempdir();
     let config = postgres_config(dir.path(), &url, OPEN_LIMITS);
     // Started together, so their migrations race too; the lock makes them take turns.
@@ -81,8 +80,9 @@ async fn two_instances_store_each_of_100_pairs_of_identical_requests_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn the_staff_api_the_staff_tool_and_retention_work_on_postgres() {
-    let Some(url) = new_database() else { return };
+    let (url, _server) = new_database();
     let dir = tempdir();
     let config = postgres_config(dir.path(), &url, "");
     let s = start(config.clone()).await.unwrap();
@@ -159,8 +159,9 @@ async fn the_staff_api_the_staff_tool_and_retention_work_on_postgres() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn a_sweep_runs_on_one_instance_at_a_time() {
-    let Some(url) = new_database() else { return };
+    let (url, _server) = new_database();
     let dir = tempdir();
     let config = postgres_config(dir.path(), &url, "");
     // Opening the store migrates the new database.
@@ -215,10 +216,9 @@ async fn a_sweep_runs_on_one_instance_at_a_time() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn an_unreachable_server_stops_the_start_and_says_where() {
-    if new_database().is_none() {
-        return;
-    }
+    let (_, _server) = new_database();
     let dir = tempdir();
     // Port 1 on loopback: nothing listens there.
     let config = postgres_config(
@@ -245,8 +245,9 @@ async fn send(client: &reqwest::Client, to: &Running) -> StatusCode {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn a_landlords_hourly_limit_holds_across_instances() {
-    let Some(url) = new_database() else { return };
+    let (url, _server) = new_database();
     let dir = tempdir();
     let limits = "[rate_limit]\nper_client_per_hour = 1000\nper_landlord_per_hour = 3\nglobal_per_hour = 1000";
     let config = postgres_config(dir.path(), &url, limits);
@@ -275,8 +276,9 @@ async fn a_landlords_hourly_limit_holds_across_instances() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn instances_send_one_notice_per_cooldown_between_them() {
-    let Some(url) = new_database() else { return };
+    let (url, _server) = new_database();
     let dir = tempdir();
     let (hook, received) = webhook_sink().await;
     let toml = with_webhook(&postgres_toml(&url, OPEN_LIMITS), hook);
@@ -306,8 +308,9 @@ async fn instances_send_one_notice_per_cooldown_between_them() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn migrations_are_versioned_and_a_newer_database_is_left_alone() {
-    let Some(url) = new_database() else { return };
+    let (url, _server) = new_database();
     let versions = || {
         texts(
             &pg(&url),
@@ -332,8 +335,9 @@ async fn migrations_are_versioned_and_a_newer_database_is_left_alone() {
 /// What the README's "The database role" says: once the owner has migrated, a role with only
 /// row rights runs the service, cannot change the schema, and leaves VACUUM to the owner.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn a_role_with_only_row_rights_runs_the_service() {
-    let Some(url) = new_database() else { return };
+    let (url, _server) = new_database();
     db_work(&pg(&url), |_| Ok(()));
     let role = format!("svc_{}", &new_uuid()[..8]);
     let owner = std::process::Command::new("psql")
@@ -377,8 +381,9 @@ async fn a_role_with_only_row_rights_runs_the_service() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn the_staff_tool_copies_a_sqlite_database_into_an_empty_postgres_one() {
-    let Some(url) = new_database() else { return };
+    let (url, _server) = new_database();
     let dir = tempdir();
     let sqlite = format!("database = \"{}\"", dir.path().join("old.db").display());
     let toml = config_toml_on(&sqlite, &staff_table(""));
@@ -433,8 +438,9 @@ async fn the_staff_tool_copies_a_sqlite_database_into_an_empty_postgres_one() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn the_staff_tool_says_keep_the_old_database_when_the_copy_comes_up_short() {
-    let Some(url) = new_database() else { return };
+    let (url, _server) = new_database();
     let dir = tempdir();
     let sqlite = format!("database = \"{}\"", dir.path().join("old.db").display());
     let toml = config_toml_on(&sqlite, &staff_table(""));

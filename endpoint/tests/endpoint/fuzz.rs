@@ -4,12 +4,10 @@
 //! 5xx or fail to answer, and must store exactly the requests it accepted. Set FUZZ_SEED to
 //! replay another sequence.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use safe_contact_seal::{Envelope, CIPHERTEXT_LEN, ENC_LEN};
 use serde_json::{json, Map, Value};
 

@@ -2,11 +2,9 @@
 //! counted per /64 and per /48, a full client table forgets its oldest entries, Retry-After has
 //! a ceiling, and a tripped landlord or global limit is reported once, with nothing in it.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use safe_contact_callback::MAX_RETRY_AFTER_SECS;
 use safe_contact_endpoint::intake::rate_limit::IPV6_48_MULTIPLE;

@@ -2,11 +2,9 @@
 //! staff reads) whose every value is a marker, and proves that no marker, no client address and
 //! no user agent reaches the log, and that neither address nor user agent reaches the database.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -21,7 +19,7 @@ async fn log_holds_no_submitted_value() {
     .unwrap();
     let log_path = dir.path().join("server.log");
     let (mut child, base) =
-        common::spawn_endpoint(&config, std::fs::File::create(&log_path).unwrap()).await;
+        crate::common::spawn_endpoint(&config, std::fs::File::create(&log_path).unwrap()).await;
     let url = format!("{base}/v1/callbacks");
     let c = reqwest::Client::builder()
         .user_agent("ZqxAgent/1.0")

@@ -2,9 +2,7 @@
 //! actions, leads' team management, and the hardening (Origin, CSRF, cookie, headers, idle
 //! time-out, rate limits) that the browser app relies on.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use safe_contact_endpoint::clock::unix_now;
 use safe_contact_endpoint::config::{Config, Database};
