@@ -72,8 +72,8 @@ impl FormFrame {
         let page = web_sys::window()?.location().href().ok()?;
         let endpoint = web_sys::Url::new_with_base(endpoint, &page).ok()?;
         // The landlord id and the language are all the frame takes from the page.
-        let src = web_sys::Url::new_with_base(&format!("form/{}", profile.id), &endpoint.href())
-            .ok()?;
+        let src =
+            web_sys::Url::new_with_base(&format!("form/{}", profile.id), &endpoint.href()).ok()?;
         src.search_params().set("lang", language.code);
         let iframe: HtmlIFrameElement = el("iframe")
             .class("form-frame")
@@ -167,7 +167,10 @@ impl FormFrame {
             Some("height") => {
                 if let Some(h) = field("height").and_then(|h| h.as_f64()) {
                     let h = h.clamp(0.0, MAX_HEIGHT).ceil();
-                    let _ = self.iframe.style().set_property("height", &format!("{h}px"));
+                    let _ = self
+                        .iframe
+                        .style()
+                        .set_property("height", &format!("{h}px"));
                 }
             }
             _ => {}
@@ -202,7 +205,9 @@ impl FormFrame {
         self.fold
             .button
             .set_text_content(Some(t("panel.fold.callback")));
-        let _ = self.iframe.set_attribute("title", t("callback.frame.title"));
+        let _ = self
+            .iframe
+            .set_attribute("title", t("callback.frame.title"));
         self.status
             .set_text_content(Some(t("callback.frame.loading")));
         replace_children(

@@ -134,10 +134,7 @@ pub fn panel(
             listeners,
         ));
     }
-    (
-        [style, sc],
-        Drawn { _listeners: owned },
-    )
+    ([style, sc], Drawn { _listeners: owned })
 }
 
 /// Marks where the call-back form's fold goes when a redraw keeps it in place.

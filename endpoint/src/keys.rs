@@ -242,7 +242,9 @@ mod tests {
             .iter()
             .filter(|f| {
                 let text = std::fs::read_to_string(f).unwrap();
-                text.contains("KeyFile") || text.contains("crate::keys") || text.contains("::keys::")
+                text.contains("KeyFile")
+                    || text.contains("crate::keys")
+                    || text.contains("::keys::")
             })
             .map(|f| f.strip_prefix(&src).unwrap().to_string_lossy().into_owned())
             .collect();

@@ -17,11 +17,13 @@ use web_sys::{Element, HtmlFormElement, HtmlInputElement};
 
 use crate::contact::{link, service_list};
 use crate::dom::{append_text, el, focus, replace_children, set_hidden, Listeners};
-use crate::text::{fill, own_words, t};
 use crate::draft::{Attempt, Draft, Sealed};
-use crate::fields::{checkbox, choices, chosen, input_id, summary_links, text_field, ticked, Field};
-use crate::send::{self, Outcome};
+use crate::fields::{
+    checkbox, choices, chosen, input_id, summary_links, text_field, ticked, Field,
+};
 use crate::sealing;
+use crate::send::{self, Outcome};
+use crate::text::{fill, own_words, t};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Stage {

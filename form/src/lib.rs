@@ -135,7 +135,11 @@ impl View {
         // The old form's listeners go only now, after the new one is in place.
         self.drawn.replace(Some((listeners, form)));
         restore_inputs(&self.root, &inputs);
-        if let Some(html) = self.root.owner_document().and_then(|d| d.document_element()) {
+        if let Some(html) = self
+            .root
+            .owner_document()
+            .and_then(|d| d.document_element())
+        {
             let _ = html.set_attribute("lang", language.code);
             let _ = html.set_attribute("dir", if language.rtl { "rtl" } else { "ltr" });
         }

@@ -205,8 +205,11 @@ fn landlord_commitments(profile: &Profile) -> String {
                 None => item,
                 // As the app draws it: the commitment's words, then our advice apart, as a hint.
                 Some(advice) => {
-                    let hint = own_words("p", advice, &c.advice_translations)
-                        .replacen("<p", "<p class=\"hint\"", 1);
+                    let hint = own_words("p", advice, &c.advice_translations).replacen(
+                        "<p",
+                        "<p class=\"hint\"",
+                        1,
+                    );
                     item.replacen("</li>\n", &format!("{}</li>\n", hint.trim_end()), 1)
                 }
             }
@@ -291,7 +294,11 @@ fn contact_line(contact: &Contact) -> String {
 
 /// A link that tells the site it leads to nothing about where the person came from.
 fn link(href: &str, text: &str) -> String {
-    inline("a", &[("href", href), ("rel", "noreferrer")], &content(text))
+    inline(
+        "a",
+        &[("href", href), ("rel", "noreferrer")],
+        &content(text),
+    )
 }
 
 /// A landlord's or a service's own words, in the current language where the profile has them.

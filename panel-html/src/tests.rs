@@ -265,7 +265,10 @@ fn every_key_this_crate_looks_up_is_in_the_catalogue() {
 fn in_right_to_left_languages_every_number_is_isolated_left_to_right() {
     for language in LANGUAGES.iter().filter(|l| l.rtl) {
         let html = render(&seed("livin"), language.code).unwrap();
-        let links = html.split("<a ").skip(1).map(|a| a.split_once("</a>").unwrap().0);
+        let links = html
+            .split("<a ")
+            .skip(1)
+            .map(|a| a.split_once("</a>").unwrap().0);
         let dialled = links.filter(|a| a.contains("href=\"tel:") || a.contains("href=\"sms:"));
         for link in dialled {
             let (attrs, inner) = link.split_once('>').unwrap();
@@ -284,6 +287,9 @@ fn in_right_to_left_languages_every_number_is_isolated_left_to_right() {
         }
     }
     for code in ["en", "pl"] {
-        assert!(!render(&seed("livin"), code).unwrap().contains("<bdi"), "{code}");
+        assert!(
+            !render(&seed("livin"), code).unwrap().contains("<bdi"),
+            "{code}"
+        );
     }
 }

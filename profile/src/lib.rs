@@ -52,7 +52,8 @@ impl Profile {
     /// any lacks the panel's language, the panel says some of its words are in English.
     pub fn commitment_words(&self) -> impl Iterator<Item = &Translations> {
         self.commitments.iter().flat_map(|c| {
-            std::iter::once(&c.translations).chain(c.advice.as_ref().map(|_| &c.advice_translations))
+            std::iter::once(&c.translations)
+                .chain(c.advice.as_ref().map(|_| &c.advice_translations))
         })
     }
 }

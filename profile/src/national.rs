@@ -31,7 +31,8 @@ pub fn national() -> National {
 
 /// The national content as the browser gets it: without the sources and dates behind it
 /// (`build.rs`), which only the people who check the content read.
-pub const NATIONAL_SHOWN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/national.shown.json"));
+pub const NATIONAL_SHOWN_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/national.shown.json"));
 
 /// [`national`] without its sources and dates, for the panel and the form.
 pub fn national_shown() -> National {

@@ -7,7 +7,8 @@ use safe_contact_profile::{language_for_tag, Language, LANGUAGES};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, Element, ReferrerPolicy, RequestCache, RequestCredentials, RequestInit, Response,
+    AbortController, Element, ReferrerPolicy, RequestCache, RequestCredentials, RequestInit,
+    Response,
 };
 
 use crate::dom::el;

@@ -402,7 +402,10 @@ fn commitments(profile: &Profile) -> Part {
                 shown: c.text.clone(),
                 details: std::iter::once(("From", format!("{from}, {}", c.policy_ref)))
                     .chain(c.advice.iter().map(|a| {
-                        ("Shown beside it as advice, not the policy's words", a.clone())
+                        (
+                            "Shown beside it as advice, not the policy's words",
+                            a.clone(),
+                        )
                     }))
                     .collect(),
             })

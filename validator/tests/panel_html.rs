@@ -61,7 +61,9 @@ fn the_printed_panel_pasted_into_a_page_is_current() {
 fn another_language_is_printed_and_checked_as_itself() {
     let livin = seed("livin");
     let html = printed(&["--panel-html", &livin, "--lang", "ar"]);
-    assert!(html.starts_with("<div data-safe-contact-static lang=\"ar\" dir=\"rtl\" data-hj-suppress"));
+    assert!(
+        html.starts_with("<div data-safe-contact-static lang=\"ar\" dir=\"rtl\" data-hj-suppress")
+    );
     let page = page("arabic.html", &html);
     let output = run(&["--check-panel-html", page.to_str().unwrap(), &livin]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");

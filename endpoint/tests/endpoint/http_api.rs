@@ -683,7 +683,10 @@ fn demo_config_lists_the_five_landlords() {
     // staff email domains.
     let warnings = config.warnings();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("the demo's public pepper"), "{warnings:?}");
+    assert!(
+        warnings[0].contains("the demo's public pepper"),
+        "{warnings:?}"
+    );
     for l in &config.landlords {
         assert_eq!(l.origins, ["http://127.0.0.1:8080"]);
         let token = format!("demo-staff-token-{}", l.id);

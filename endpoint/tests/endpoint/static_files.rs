@@ -126,7 +126,11 @@ async fn the_accepted_copy_goes_out_with_vary_and_cache_headers() {
     for accept in [Some("br"), None] {
         let (status, h, _) = get(&url("safe-contact.js"), accept).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(header(&h, "cache-control"), Some(LOADER_CACHE), "{accept:?}");
+        assert_eq!(
+            header(&h, "cache-control"),
+            Some(LOADER_CACHE),
+            "{accept:?}"
+        );
         assert!(varies_on_encoding(&h));
         let (status, h, _) = get(&url(hashed), accept).await;
         assert_eq!(status, StatusCode::OK);

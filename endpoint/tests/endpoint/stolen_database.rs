@@ -4,8 +4,8 @@
 //! pepper from the environment, both can be checked, as the README says. And a member enrolled
 //! before the pepper signs in and has their key wrapped again.
 
-use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
 use crate::common::*;
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
 use reqwest::StatusCode;
 use safe_contact_endpoint::args;
 use safe_contact_endpoint::staff::accounts;

@@ -303,7 +303,10 @@ fn the_browsers_copies_read_without_sources() {
     v["policy"]["link"]["source"] = J::Null;
     let p = Profile::read_json(&v.to_string()).unwrap();
     let contact = &p.areas[0].services[0].contacts[0];
-    assert_eq!((contact.source.as_str(), contact.checked.as_str()), ("", ""));
+    assert_eq!(
+        (contact.source.as_str(), contact.checked.as_str()),
+        ("", "")
+    );
     assert_eq!(p.policy.link.unwrap().source, "");
     // Still a string where one is given.
     v["policy"]["link"]["checked"] = json!(1);
@@ -312,7 +315,10 @@ fn the_browsers_copies_read_without_sources() {
     // and otherwise what the full file says.
     let shown: J = serde_json::from_str(crate::NATIONAL_SHOWN_JSON).unwrap();
     for key in NOT_SHOWN {
-        assert!(!crate::NATIONAL_SHOWN_JSON.contains(&format!("\"{key}\":")), "{key} in {shown}");
+        assert!(
+            !crate::NATIONAL_SHOWN_JSON.contains(&format!("\"{key}\":")),
+            "{key} in {shown}"
+        );
     }
     let mut full: J = serde_json::from_str(NATIONAL_JSON).unwrap();
     crate::shown::shown(&mut full);

@@ -24,14 +24,20 @@ static SERVER: RwLock<()> = RwLock::new(());
 /// the test keeps it. Without a server the test fails: it never passes by doing nothing.
 pub fn new_database() -> (String, RwLockReadGuard<'static, ()>) {
     let hold = SERVER.read().unwrap_or_else(PoisonError::into_inner);
-    (database_named(&format!("t_{}", new_uuid().replace('-', "_"))), hold)
+    (
+        database_named(&format!("t_{}", new_uuid().replace('-', "_"))),
+        hold,
+    )
 }
 
 /// As [`new_database`], with the server held alone, for a test that restarts it or sets a
 /// variable every connection reads.
 pub fn new_database_alone() -> (String, RwLockWriteGuard<'static, ()>) {
     let hold = SERVER.write().unwrap_or_else(PoisonError::into_inner);
-    (database_named(&format!("t_{}", new_uuid().replace('-', "_"))), hold)
+    (
+        database_named(&format!("t_{}", new_uuid().replace('-', "_"))),
+        hold,
+    )
 }
 
 /// The database `name` on the test server, made if it is not there yet.
