@@ -71,8 +71,8 @@ function main(args) {
     .concat(endpoint ? [`data-endpoint="${endpoint}"`] : []).join(' ');
   console.log(`<script ${attributes}>${text}</script>`);
   console.log();
-  // As the README's "Your Content Security Policy" says: the hash for the snippet, the files'
-  // origin for the app and its fetches, the endpoint's for the form's frame.
+  // As "Your Content Security Policy" in docs/embedding.md says: the hash for the snippet,
+  // the files' origin for the app and its fetches, the endpoint's for the form's frame.
   const files = new URL(base).origin;
   const frames = endpoint ? new URL(endpoint).origin : files;
   console.log(`Content-Security-Policy: script-src ${cspHash(text)} ${files} 'wasm-unsafe-eval'; `
