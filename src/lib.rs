@@ -89,7 +89,7 @@ pub fn mount(
 fn outdated(snippet: Option<u32>) -> Option<&'static str> {
     (snippet.unwrap_or(0) < SNIPPET).then_some(
         "Safe Contact: this page's snippet is older than the widget. It still works, but please \
-         update it: see \"Updating the snippet\" in Safe Contact's README.",
+         update it: see \"Updating the snippet\" in Safe Contact's docs/embedding.md.",
     )
 }
 

@@ -293,7 +293,7 @@ async function assertPolicyAllowsWidget(name, policy, edit = (html) => html) {
   } finally { await context.close(); }
 }
 
-test('a page whose CSP allows only what the README lists still shows the panel and the form', async () => {
+test('a page whose CSP allows only what docs/embedding.md lists still shows the panel and the form', async () => {
   await assertPolicyAllowsWidget('csp-readme', `script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; frame-src ${server.formOrigin}`);
 });
 

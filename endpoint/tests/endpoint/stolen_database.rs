@@ -1,7 +1,7 @@
 //! What someone who copies the database can do with it, over real HTTP on the database the run
 //! uses: with the copy alone, the right passphrase cannot be told from a wrong one, neither by
 //! the wrapped key nor by the proof hash, and the authenticator secret is not in it; with the
-//! pepper from the environment, both can be checked, as the README says. And a member enrolled
+//! pepper from the environment, both can be checked, as docs/operating.md says. And a member enrolled
 //! before the pepper signs in and has their key wrapped again.
 
 use crate::common::*;
