@@ -1,6 +1,7 @@
 //! The content rules: what makes a well-formed request one a landlord can act on safely.
 
-use crate::email::normalise_email;
+use crate::normalise_email;
+use safe_contact_rules::id::is_id;
 use crate::phone::{normalise_uk_phone, PhoneKind};
 use crate::request::*;
 
@@ -11,7 +12,7 @@ pub mod limits {
     pub const NAME_TO_ASK_FOR: usize = 50;
     pub const INTERPRETER_LANGUAGE: usize = 50;
     pub const OTHER_ACCESS_NEEDS: usize = 200;
-    pub const ID: usize = 64;
+    pub const ID: usize = safe_contact_rules::id::MAX;
 
     /// The length limit of a free-text field, by its name in the JSON.
     pub fn of(field: &str) -> Option<usize> {
@@ -233,14 +234,6 @@ impl CallbackRequest {
             Err(errors)
         }
     }
-}
-
-/// A landlord or area id as profiles write them: short, lower case, digits and hyphens.
-pub fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= limits::ID
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Accepts the canonical 8-4-4-4-12 hex form that `crypto.randomUUID()` gives, in either case.

@@ -13,18 +13,8 @@ pub const DAY: i64 = 24 * 60 * 60;
 
 /// `2026-05-01T09:30:00Z`, without pulling in a date library for one format.
 pub fn rfc3339(unix: i64) -> String {
-    let days = unix.div_euclid(DAY);
+    let (y, m, d) = safe_contact_rules::date::civil_from_days(unix.div_euclid(DAY));
     let secs = unix.rem_euclid(DAY);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         secs / 3600,

@@ -13,7 +13,9 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::Address;
-use safe_contact_callback::is_id;
+use safe_contact_rules::dns::is_host_name;
+use safe_contact_rules::hex;
+use safe_contact_rules::id::is_id;
 use safe_contact_profile::Profile;
 use safe_contact_staff_keys::pepper::Pepper;
 use serde::Deserialize;
@@ -393,18 +395,9 @@ impl Config {
                 Database::Sqlite(_) => Ok(None),
             };
         };
-        let value = std::env::var(var).unwrap_or_default();
-        let bytes: Vec<u8> = (0..value.len())
-            .step_by(2)
-            .filter_map(|i| {
-                value
-                    .get(i..i + 2)
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .collect();
-        match <[u8; 32]>::try_from(bytes) {
-            Ok(secret) if value.len() == 64 => Ok(Some(secret)),
-            _ => Err(ConfigError(format!(
+        match hex::decode32(&std::env::var(var).unwrap_or_default()) {
+            Some(secret) => Ok(Some(secret)),
+            None => Err(ConfigError(format!(
                 "client_secret_env names {var:?}, but that environment variable does not hold 64 hex digits"
             ))),
         }
@@ -520,7 +513,7 @@ impl Config {
             if l.closed_retention_days == 0 || l.closed_retention_days > l.retention_days {
                 return err(format!("{at}: closed_retention_days must be at least 1 and no more than retention_days"));
             }
-            let hash = parse_sha256_hex(&l.staff_token_sha256).ok_or_else(|| {
+            let hash = hex::decode32(&l.staff_token_sha256).ok_or_else(|| {
                 ConfigError(format!(
                     "{at}: staff_token_sha256 must be 64 hex digits (run `safe-contact-staff new-token`)"
                 ))
@@ -750,14 +743,7 @@ fn read_pepper(var: Option<&str>, demo: bool) -> Result<(Pepper, bool), ConfigEr
     }
     let value = std::env::var(var).unwrap_or_default();
     let value = value.trim();
-    let hex = (value.len() == 64)
-        .then(|| {
-            (0..32)
-                .map(|i| u8::from_str_radix(value.get(2 * i..2 * i + 2)?, 16).ok())
-                .collect::<Option<Vec<u8>>>()
-        })
-        .flatten();
-    let bytes = hex.or_else(|| {
+    let bytes = hex::decode32(value).map(Vec::from).or_else(|| {
         use base64::engine::general_purpose::{
             STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
         };
@@ -886,7 +872,7 @@ fn is_loopback_host(host: &str) -> bool {
 fn check_smtp(raw: RawSmtp) -> Result<Smtp, ConfigError> {
     let err = |msg: String| Err(ConfigError(msg));
     let host_ip = raw.host.parse::<IpAddr>().ok();
-    if host_ip.is_none() && !is_dns_name(&raw.host) {
+    if host_ip.is_none() && !is_host_name(&raw.host) {
         return err(format!(
             "smtp.host {:?} must be a host name like smtp.example.org or an IP address, with no scheme or port",
             raw.host
@@ -939,18 +925,6 @@ fn check_smtp(raw: RawSmtp) -> Result<Smtp, ConfigError> {
     })
 }
 
-/// A name TLS can check a certificate against: dot-separated labels of letters, digits and
-/// hyphens.
-fn is_dns_name(host: &str) -> bool {
-    host.len() <= 253
-        && host.split('.').all(|label| {
-            (1..=63).contains(&label.len())
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
-}
-
 /// Webhooks, and the inbox link in e-mails, go over HTTPS: even a content-free "new request" ping
 /// tells an eavesdropper that someone asked for help, and the inbox is where staff sign in.
 /// Plain HTTP is allowed only to this machine. The address is read with
@@ -971,18 +945,6 @@ fn check_web_address(address: &str) -> Result<(), &'static str> {
         "http" if is_loopback_host(host) => Ok(()),
         _ => Err("must start with https:// (plain http:// only to 127.0.0.1, localhost or [::1])"),
     }
-}
-
-pub fn parse_sha256_hex(s: &str) -> Option<[u8; 32]> {
-    let s = s.trim();
-    if s.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
 }
 
 #[cfg(test)]

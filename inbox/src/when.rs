@@ -1,6 +1,8 @@
 //! Times as staff read them: how old a request is and how long until it is deleted. The API
 //! gives RFC 3339 UTC times; the browser gives "now" as Unix seconds.
 
+use safe_contact_rules::date;
+
 /// Reads `YYYY-MM-DDTHH:MM:SS` with optional fraction and a `Z` or `+00:00` zone, which is all
 /// the endpoint writes. Anything else is `None`, shown as "unknown" rather than a wrong age.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
@@ -16,7 +18,12 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     };
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if b[13] != b':' || b[16] != b':' || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    let (month, day) = (u32::try_from(month).ok()?, u32::try_from(day).ok()?);
+    if b[13] != b':'
+        || b[16] != b':'
+        || !(1..=12).contains(&month)
+        || !(1..=date::days_in_month(year, month)).contains(&day)
+    {
         return None;
     }
     let mut rest = &s[19..];
@@ -30,18 +37,7 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     if !matches!(rest, "Z" | "z" | "+00:00") || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
-// Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian calendar.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Some(date::days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
 }
 
 /// "1 minute", "3 hours", "89 days": the largest whole unit, rounded down.
@@ -93,7 +89,7 @@ pub fn stamp(at: &str) -> String {
         return at.to_owned();
     };
     let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = date::civil_from_days(days);
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
@@ -102,26 +98,6 @@ pub fn stamp(at: &str) -> String {
         MONTHS[(m - 1) as usize],
         secs / 3600,
         secs % 3600 / 60
-    )
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
     )
 }
 
@@ -139,6 +115,8 @@ mod tests {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_rfc3339("2026-11-23T23:08:18+01:00"), None);
         assert_eq!(parse_rfc3339("2026-13-23T23:08:18Z"), None);
+        assert_eq!(parse_rfc3339("2026-02-30T23:08:18Z"), None, "no 30 February");
+        assert_eq!(parse_rfc3339("2028-02-29T00:00:00Z").map(|t| t % 86_400), Some(0));
         assert_eq!(parse_rfc3339("yesterday"), None);
     }
 

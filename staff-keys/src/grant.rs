@@ -10,7 +10,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
-use safe_contact_callback::is_id;
+use safe_contact_rules::id::is_id;
 use safe_contact_seal::rand_core::CryptoRng;
 use safe_contact_seal::suite::{Aead, Kdf, Kem};
 use zeroize::Zeroizing;

@@ -73,11 +73,9 @@ pub struct Older {
     pub wrap_key: WrapKey,
 }
 
-/// The email as the member's identity: trimmed and lower-cased (ASCII), so the same person
-/// typing it differently gets the same keys.
-pub fn normalise_email(email: &str) -> String {
-    email.trim().to_ascii_lowercase()
-}
+/// The email as the member's identity, so the same person typing it differently gets the same
+/// keys: the staff address rule.
+pub use safe_contact_rules::email::normalise_staff as normalise_email;
 
 /// The deployment as the salt names it: `staff.base_url` on the server, the inbox's own origin
 /// in the browser, which are the same text once a trailing slash and case are set aside.

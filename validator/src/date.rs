@@ -6,6 +6,8 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use safe_contact_rules::date;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
     year: i64,
@@ -35,7 +37,7 @@ impl Date {
         };
         let valid = (1..=12).contains(&date.month)
             && date.day >= 1
-            && date.day <= days_in_month(date.year, date.month);
+            && date.day <= date::days_in_month(date.year, date.month);
         valid.then_some(date)
     }
 
@@ -50,15 +52,8 @@ impl Date {
     }
 
     /// Days since 1970-01-01, so that differences between dates are plain subtraction.
-    /// Howard Hinnant's `days_from_civil`, which is exact for the proleptic Gregorian calendar.
     pub fn days(self) -> i64 {
-        let (month, day) = (i64::from(self.month), i64::from(self.day));
-        let year = if month <= 2 { self.year - 1 } else { self.year };
-        let era = year.div_euclid(400);
-        let year_of_era = year - era * 400;
-        let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-        era * 146_097 + day_of_era - 719_468
+        date::days_from_civil(self.year, self.month, self.day)
     }
 
     /// Whether `later` falls more than `years` whole calendar years after this date. Compared
@@ -87,42 +82,16 @@ impl Date {
         format!("{} {month} {}", self.day, self.year)
     }
 
-    /// The inverse of [`Date::days`] (Hinnant's `civil_from_days`).
+    /// The inverse of [`Date::days`].
     pub fn from_days(days: i64) -> Date {
-        let days = days + 719_468;
-        let era = days.div_euclid(146_097);
-        let day_of_era = days - era * 146_097;
-        let year_of_era =
-            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let shifted_month = (5 * day_of_year + 2) / 153;
-        let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-        let month = if shifted_month < 10 {
-            shifted_month + 3
-        } else {
-            shifted_month - 9
-        };
-        let year = year_of_era + era * 400 + i64::from(month <= 2);
-        Date {
-            year,
-            month: u32::try_from(month).expect("month is 1 to 12"),
-            day: u32::try_from(day).expect("day is 1 to 31"),
-        }
+        let (year, month, day) = date::civil_from_days(days);
+        Date { year, month, day }
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
     }
 }
 

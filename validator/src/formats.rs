@@ -4,6 +4,9 @@
 //! links, email and postal addresses that is a predicate to follow the quoted value ("has no @").
 //! They are deliberately strict: a number a person in danger cannot dial is worse than none.
 
+use safe_contact_rules::dns::is_public_host;
+use safe_contact_rules::id::is_id;
+
 /// Whether a number is to be rung or texted: the short codes differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumberUse {
@@ -119,7 +122,7 @@ pub fn email(value: &str) -> Result<(), String> {
     if !local_ok {
         return Err("has an invalid mailbox name before @".into());
     }
-    if host(domain) {
+    if is_public_host(domain) {
         Ok(())
     } else {
         Err(format!(
@@ -148,29 +151,13 @@ pub fn https_link(value: &str) -> Result<(), String> {
     if hostname.is_empty() {
         return Err("has no host after https://".into());
     }
-    if host(hostname) {
+    if is_public_host(hostname) {
         Ok(())
     } else {
         Err(format!(
             "has `{hostname}` as its host, which is not a domain name"
         ))
     }
-}
-
-/// A public DNS name: dotted labels of letters, digits and inner hyphens, ending in a letters-only TLD.
-fn host(name: &str) -> bool {
-    let labels: Vec<&str> = name.split('.').collect();
-    let label_ok = |label: &&str| {
-        !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    };
-    let tld_ok = labels
-        .last()
-        .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
-    labels.len() >= 2 && labels.iter().all(label_ok) && tld_ok
 }
 
 /// A postal address someone could find: it must include a full UK postcode.
@@ -218,14 +205,7 @@ fn inward_code(word: &str) -> bool {
 
 /// Ids appear in embed snippets and URLs, so they are kept to lower-case words joined by hyphens.
 pub fn id(value: &str) -> Result<(), String> {
-    let ok = !value.is_empty()
-        && value.split('-').all(|word| {
-            !word.is_empty()
-                && word
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
-    if ok {
+    if is_id(value) {
         Ok(())
     } else {
         Err(

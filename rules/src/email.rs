@@ -1,4 +1,7 @@
-//! A plausibility check, not RFC 5322: it catches typing slips, not every legal oddity.
+//! Email addresses, by two named rules. The form's rule is a plausibility check, not RFC 5322:
+//! it catches a tenant's typing slips, not every legal oddity. The staff rule names a member:
+//! their address is their identity and goes into their keys, so it is normalised the same way
+//! in the inbox, the endpoint and the staff tool.
 
 /// Longest address SMTP can carry.
 pub const MAX_EMAIL: usize = 254;
@@ -7,7 +10,7 @@ pub const MAX_EMAIL: usize = 254;
 /// case, or `None` when it cannot be a working address. Only ASCII: full Unicode case mapping
 /// brings its tables into the widget's wasm (about 2 KB gzipped), and a mail server maps an
 /// international domain's letters itself.
-pub fn normalise_email(input: &str) -> Option<String> {
+pub fn form_address(input: &str) -> Option<String> {
     let s = input.trim();
     if s.is_empty() || s.len() > MAX_EMAIL {
         return None;
@@ -29,14 +32,7 @@ pub fn normalise_email(input: &str) -> Option<String> {
     if labels.len() < 2 {
         return None;
     }
-    let label_ok = |l: &&str| {
-        !l.is_empty()
-            && l.len() <= 63
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-    };
-    if !labels.iter().all(label_ok) {
+    if !labels.iter().all(|l| crate::dns::is_typed_label(l)) {
         return None;
     }
     let tld = labels[labels.len() - 1];
@@ -46,6 +42,28 @@ pub fn normalise_email(input: &str) -> Option<String> {
     Some(format!("{local}@{}", domain.to_ascii_lowercase()))
 }
 
+/// A staff member's address as their identity: trimmed and lower-cased (ASCII), so the same
+/// person typing it differently gets the same account and the same keys.
+pub fn normalise_staff(address: &str) -> String {
+    address.trim().to_ascii_lowercase()
+}
+
+/// Enough of a check on a staff address to catch a slip, not to judge deliverability: one @
+/// with something either side, a dot in the domain, no spaces, and short enough for any mail
+/// system.
+pub fn is_staff_address(address: &str) -> bool {
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    address.len() <= MAX_EMAIL
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,16 +71,16 @@ mod tests {
     #[test]
     fn accepts_ordinary_addresses() {
         assert_eq!(
-            normalise_email(" Sam.Jones+safe@Example.CO.UK "),
+            form_address(" Sam.Jones+safe@Example.CO.UK "),
             Some("Sam.Jones+safe@example.co.uk".into())
         );
-        assert_eq!(normalise_email("a@b.org"), Some("a@b.org".into()));
+        assert_eq!(form_address("a@b.org"), Some("a@b.org".into()));
         assert_eq!(
-            normalise_email("Ana@Bücher.Example"),
+            form_address("Ana@Bücher.Example"),
             Some("Ana@bücher.example".into())
         );
         assert_eq!(
-            normalise_email("o'brien@mail.example.com"),
+            form_address("o'brien@mail.example.com"),
             Some("o'brien@mail.example.com".into())
         );
     }
@@ -90,11 +108,22 @@ mod tests {
             "<sam@example.com>",
             "sam\u{7}@example.com",
         ] {
-            assert_eq!(normalise_email(s), None, "{s:?}");
+            assert_eq!(form_address(s), None, "{s:?}");
         }
         let long_local = format!("{}@example.com", "a".repeat(65));
-        assert_eq!(normalise_email(&long_local), None);
+        assert_eq!(form_address(&long_local), None);
         let long = format!("a@{}.com", "b".repeat(260));
-        assert_eq!(normalise_email(&long), None);
+        assert_eq!(form_address(&long), None);
+    }
+
+    #[test]
+    fn staff_addresses() {
+        assert_eq!(normalise_staff(" Lead@Livin.Example "), "lead@livin.example");
+        assert!(is_staff_address("lead@livin.example"));
+        for bad in ["", "lead", "lead@", "@livin.example", "lead@livin", "lead@.example",
+                    "lead@livin.", "a@b@livin.example", "le ad@livin.example"] {
+            assert!(!is_staff_address(bad), "{bad:?}");
+        }
+        assert!(!is_staff_address(&format!("{}@livin.example", "a".repeat(250))));
     }
 }
