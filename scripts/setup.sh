@@ -10,7 +10,8 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/,
 
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
-rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+# rust-toolchain.toml names the compiler, its wasm target, clippy and rustfmt.
+rustup toolchain install >/dev/null
 
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   echo "Installing trunk $TRUNK_VERSION (about 8 minutes on 2 cores)"

@@ -258,9 +258,9 @@ impl View {
     /// A switch whose catalogue did not come: said beside the control, once.
     fn say_failed(&self) {
         if let Some((_, control)) = &*self.drawn.borrow() {
-            if !control
+            if control
                 .next_element_sibling()
-                .is_some_and(|n| n.class_name() == "notice language-failed")
+                .is_none_or(|n| n.class_name() != "notice language-failed")
             {
                 let _ = control.after_with_node_1(&notice_failed());
             }

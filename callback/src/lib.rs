@@ -41,12 +41,12 @@ mod validate;
 
 // The rules the form, the validator and the endpoint share live in safe-contact-rules; these
 // are their names in the request's own vocabulary.
-pub use safe_contact_rules::email::{form_address as normalise_email, MAX_EMAIL};
-pub use safe_contact_rules::id::is_id;
 pub use json::field_errors_from_json;
 pub use parse::{parse, ParseError};
 pub use phone::{normalise_uk_phone, PhoneKind};
 pub use request::*;
+pub use safe_contact_rules::email::{form_address as normalise_email, MAX_EMAIL};
+pub use safe_contact_rules::id::is_id;
 pub use validate::{limits, normalise_request_id, EMAIL_MESSAGE, MOBILE_MESSAGE, PHONE_MESSAGE};
 
 #[cfg(test)]
@@ -539,7 +539,8 @@ mod tests {
         let catalogue: Value =
             serde_json::from_str(include_str!("../../profile/content/ui.en.json")).unwrap();
         let long = |n: usize| json!("x".repeat(n + 1));
-        let changes: Vec<(Box<dyn FnOnce(&mut Value)>, &[&str])> = vec![
+        type Change = Box<dyn FnOnce(&mut Value)>;
+        let changes: Vec<(Change, &[&str])> = vec![
             (Box::new(set("schema_version", json!(2))), &[]),
             (Box::new(set("request_id", json!("x"))), &[]),
             (Box::new(set("landlord", json!("Not An Id"))), &[]),

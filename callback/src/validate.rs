@@ -1,9 +1,9 @@
 //! The content rules: what makes a well-formed request one a landlord can act on safely.
 
 use crate::normalise_email;
-use safe_contact_rules::id::is_id;
 use crate::phone::{normalise_uk_phone, PhoneKind};
 use crate::request::*;
+use safe_contact_rules::id::is_id;
 
 /// Size caps, in characters, after surrounding spaces are removed. Short on purpose: the form
 /// asks for the minimum, and a long free-text box invites an account of the abuse.

@@ -37,10 +37,10 @@ fn phone_numbers(s: &str) -> Vec<String> {
     let mut current = String::new();
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            current.push(c);
-        } else if c == ' ' && !current.is_empty() && chars.peek().is_some_and(char::is_ascii_digit)
-        {
+        // A space inside a number ("0808 2000 247") belongs to it.
+        let inner_space =
+            c == ' ' && !current.is_empty() && chars.peek().is_some_and(char::is_ascii_digit);
+        if c.is_ascii_digit() || inner_space {
             current.push(c);
         } else if !current.is_empty() {
             found.push(std::mem::take(&mut current));
