@@ -19,7 +19,7 @@ fn base(running: &Running) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn two_instances_store_each_of_100_pairs_of_identical_requests_once() {
-    let (url, _server) = new_database();
+    let (url, _server) = new_database().await;
     let dir = tempdir();
     let config = postgres_config(dir.path(), &url, OPEN_LIMITS);
     // Started together, so their migrations race too; the lock makes them take turns.
@@ -82,7 +82,7 @@ async fn two_instances_store_each_of_100_pairs_of_identical_requests_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn the_staff_api_the_staff_tool_and_retention_work_on_postgres() {
-    let (url, _server) = new_database();
+    let (url, _server) = new_database().await;
     let dir = tempdir();
     let config = postgres_config(dir.path(), &url, "");
     let s = start(config.clone()).await.unwrap();
@@ -161,7 +161,7 @@ async fn the_staff_api_the_staff_tool_and_retention_work_on_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn a_sweep_runs_on_one_instance_at_a_time() {
-    let (url, _server) = new_database();
+    let (url, _server) = new_database().await;
     let dir = tempdir();
     let config = postgres_config(dir.path(), &url, "");
     // Opening the store migrates the new database.
@@ -218,7 +218,7 @@ async fn a_sweep_runs_on_one_instance_at_a_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn an_unreachable_server_stops_the_start_and_says_where() {
-    let (_, _server) = new_database();
+    let (_, _server) = new_database().await;
     let dir = tempdir();
     // Port 1 on loopback: nothing listens there.
     let config = postgres_config(
@@ -247,7 +247,7 @@ async fn send(client: &reqwest::Client, to: &Running) -> StatusCode {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn a_landlords_hourly_limit_holds_across_instances() {
-    let (url, _server) = new_database();
+    let (url, _server) = new_database().await;
     let dir = tempdir();
     let limits = "[rate_limit]\nper_client_per_hour = 1000\nper_landlord_per_hour = 3\nglobal_per_hour = 1000";
     let config = postgres_config(dir.path(), &url, limits);
@@ -278,7 +278,7 @@ async fn a_landlords_hourly_limit_holds_across_instances() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn instances_send_one_notice_per_cooldown_between_them() {
-    let (url, _server) = new_database();
+    let (url, _server) = new_database().await;
     let dir = tempdir();
     let (hook, received) = webhook_sink().await;
     let toml = with_webhook(&postgres_toml(&url, OPEN_LIMITS), hook);
@@ -310,7 +310,7 @@ async fn instances_send_one_notice_per_cooldown_between_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn migrations_are_versioned_and_a_newer_database_is_left_alone() {
-    let (url, _server) = new_database();
+    let (url, _server) = new_database().await;
     let versions = || {
         texts(
             &pg(&url),
@@ -337,7 +337,7 @@ async fn migrations_are_versioned_and_a_newer_database_is_left_alone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn a_role_with_only_row_rights_runs_the_service() {
-    let (url, _server) = new_database();
+    let (url, _server) = new_database().await;
     db_work(&pg(&url), |_| Ok(()));
     let role = format!("svc_{}", &new_uuid()[..8]);
     let owner = std::process::Command::new("psql")
@@ -383,7 +383,7 @@ async fn a_role_with_only_row_rights_runs_the_service() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn the_staff_tool_copies_a_sqlite_database_into_an_empty_postgres_one() {
-    let (url, _server) = new_database();
+    let (url, _server) = new_database().await;
     let dir = tempdir();
     let sqlite = format!("database = \"{}\"", dir.path().join("old.db").display());
     let toml = config_toml_on(&sqlite, &staff_table(""));
@@ -440,7 +440,7 @@ async fn the_staff_tool_copies_a_sqlite_database_into_an_empty_postgres_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn the_staff_tool_says_keep_the_old_database_when_the_copy_comes_up_short() {
-    let (url, _server) = new_database();
+    let (url, _server) = new_database().await;
     let dir = tempdir();
     let sqlite = format!("database = \"{}\"", dir.path().join("old.db").display());
     let toml = config_toml_on(&sqlite, &staff_table(""));

@@ -43,7 +43,7 @@ fn stored_once(url: &str, sent: &[Sent], only_confirmed: bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn every_201_survives_sigkill_of_one_of_two_instances_exactly_once() {
-    let (url, _server) = new_database();
+    let (url, _server) = new_database().await;
     let dir = tempdir();
     let config = dir.path().join("config.toml");
     std::fs::write(&config, postgres_toml(&url, OPEN_LIMITS)).unwrap();

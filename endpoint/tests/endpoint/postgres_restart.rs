@@ -16,7 +16,7 @@ const CLIENTS: usize = 4;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn a_database_restart_costs_503s_and_no_201() {
-    let (url, _server) = new_database_alone();
+    let (url, _server) = new_database_alone().await;
     let pg_dir = std::env::var("SAFE_CONTACT_TEST_POSTGRES_DIR")
         .expect("scripts/test.sh gives the server's folder, so this test can restart it");
     let dir = tempdir();

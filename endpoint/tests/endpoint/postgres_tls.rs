@@ -52,7 +52,7 @@ impl Drop for Server {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn sslmode_require_checks_the_certificate_against_the_trusted_ca() {
-    let (_, _server) = new_database_alone();
+    let (_, _server) = new_database_alone().await;
     let dir = tempdir();
     let certs = dir.path();
     std::fs::write(

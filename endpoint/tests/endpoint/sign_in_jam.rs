@@ -371,7 +371,7 @@ async fn a_known_device_signs_in_while_a_flood_from_everywhere_keeps_argon2_busy
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test.sh runs it with --ignored on a server it starts"]
 async fn instances_on_postgres_count_failures_together() {
-    let (url, _server) = crate::common::postgres::new_database();
+    let (url, _server) = crate::common::postgres::new_database().await;
     let dir = tempdir();
     let config = crate::common::postgres::postgres_config(dir.path(), &url, &staff_table(""));
     let a = serve_config(config.clone()).await;

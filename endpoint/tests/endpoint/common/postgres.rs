@@ -5,7 +5,8 @@
 //! `SAFE_CONTACT_TEST_STORE=postgres` every other test of the endpoint runs on PostgreSQL too.
 
 use std::path::Path;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use safe_contact_endpoint::config::Database;
 use safe_contact_endpoint::Config;
@@ -18,12 +19,12 @@ pub const OPEN_LIMITS: &str = "[rate_limit]\nper_client_per_hour = 1000000\nper_
 /// Tests that restart the test server, or change how the whole process reaches PostgreSQL,
 /// hold this alone; every other test on the server holds it shared. They share one process, so
 /// no test meets a server that is going down under it.
-static SERVER: RwLock<()> = RwLock::new(());
+static SERVER: RwLock<()> = RwLock::const_new(());
 
 /// A new, empty database on the test server, and a shared hold on the server for as long as
 /// the test keeps it. Without a server the test fails: it never passes by doing nothing.
-pub fn new_database() -> (String, RwLockReadGuard<'static, ()>) {
-    let hold = SERVER.read().unwrap_or_else(PoisonError::into_inner);
+pub async fn new_database() -> (String, RwLockReadGuard<'static, ()>) {
+    let hold = SERVER.read().await;
     (
         database_named(&format!("t_{}", new_uuid().replace('-', "_"))),
         hold,
@@ -32,8 +33,8 @@ pub fn new_database() -> (String, RwLockReadGuard<'static, ()>) {
 
 /// As [`new_database`], with the server held alone, for a test that restarts it or sets a
 /// variable every connection reads.
-pub fn new_database_alone() -> (String, RwLockWriteGuard<'static, ()>) {
-    let hold = SERVER.write().unwrap_or_else(PoisonError::into_inner);
+pub async fn new_database_alone() -> (String, RwLockWriteGuard<'static, ()>) {
+    let hold = SERVER.write().await;
     (
         database_named(&format!("t_{}", new_uuid().replace('-', "_"))),
         hold,
