@@ -15,6 +15,8 @@ fi
 
 scripts/build.sh
 source scripts/setup.sh
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 # The endpoint's PostgreSQL tests run against a real, throw-away server (installed here if
 # missing), which is stopped and deleted however the run ends.
