@@ -1,7 +1,7 @@
 // What the snippet costs a landlord's page in Lighthouse 12 (mobile, simulated throttling: its
 // defaults), against the reference endpoint, so every file travels with the headers and the
-// compression it would have in real use. Figures only: each is printed next to its goal from
-// issue 20 ("Weight, decided"), nothing passes or fails.
+// compression it would have in real use. Figures only: each is printed next to its goal,
+// nothing passes or fails.
 //   LIGHTHOUSE=target/bench-tools/node_modules/.bin/lighthouse node bench/lighthouse.mjs [runs]
 // (after scripts/build.sh and cargo build --locked -p safe-contact-endpoint; scripts/bench.sh
 // installs Lighthouse there and runs this). Without LIGHTHOUSE it prints that it was skipped.

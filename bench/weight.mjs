@@ -1,6 +1,6 @@
 // What the widget weighs on a landlord's page, and how fast it answers on a slow phone, measured
 // against the reference endpoint (so the files travel compressed, as they would in real use).
-// Figures only: each is printed next to the goal of issue 9 ("Weight"), nothing passes or fails.
+// Figures only: each is printed next to its goal, nothing passes or fails.
 //   node bench/weight.mjs [runs]      (after scripts/build.sh and
 //                                      cargo build --locked -p safe-contact-endpoint)
 // Lighthouse on the demo pages is bench/lighthouse.mjs, which takes the helpers it shares with
@@ -28,7 +28,7 @@ const PHONE = { cpu: 4, latency: 150, down: 1_600_000 / 8, up: 750_000 / 8 };
 
 // The widget's own files, told apart from the host page's by path.
 const WIDGET_FILE = /\/(safe-contact\.js|safe-contact-widget\.js|safe-contact-widget_bg\.wasm|profiles\/[^/]+\.json|lang\/[a-z]+\.json|v1\/form\/[^/]+|form\/[^/]+)$/;
-// The call-back form's frame, from the endpoint's origin (issue 19).
+// The call-back form's frame, from the endpoint's origin.
 const FRAME_FILES = ['form/frame.js', 'form/form.css', 'form/safe-contact-form.js', 'form/safe-contact-form_bg.wasm'];
 
 // What the timings wait for, inside the panel's shadow root. The 999 advice is the loader's
@@ -269,13 +269,13 @@ async function main() {
   const wholeBr = whole.reduce((sum, f) => sum + (sizes[f].br ?? sizes[f].plain), 0);
   const frameGzip = FRAME_FILES.reduce((sum, f) => sum + (sizes[f].gzip ?? sizes[f].plain), 0);
   const frameBr = FRAME_FILES.reduce((sum, f) => sum + (sizes[f].br ?? sizes[f].plain), 0);
-  line('loader, gzip', `${sizes['safe-contact.js'].gzip ?? sizes['safe-contact.js'].plain} B`, '≤ 3,600 B gzipped (issue 19)');
-  line('loader, brotli', `${sizes['safe-contact.js'].br ?? sizes['safe-contact.js'].plain} B`, '≤ 3,300 B brotli (issue 19)');
+  line('loader, gzip', `${sizes['safe-contact.js'].gzip ?? sizes['safe-contact.js'].plain} B`, '≤ 3,600 B gzipped');
+  line('loader, brotli', `${sizes['safe-contact.js'].br ?? sizes['safe-contact.js'].plain} B`, '≤ 3,300 B brotli');
   line(`panel for ${LANDLORD}, gzip`, `${wholeGzip} B (${kb(wholeGzip)})`);
   line(`panel for ${LANDLORD}, brotli`, `${wholeBr} B (${kb(wholeBr)})`);
   line('form frame, gzip', `${frameGzip} B (${kb(frameGzip)})`);
   line('form frame, brotli', `${frameBr} B (${kb(frameBr)})`);
-  line('panel and frame together, gzip', `${wholeGzip + frameGzip} B (${kb(wholeGzip + frameGzip)})`, '≤ 120 KB gzipped (issue 19)');
+  line('panel and frame together, gzip', `${wholeGzip + frameGzip} B (${kb(wholeGzip + frameGzip)})`, '≤ 120 KB gzipped');
 
   console.log(`\nLoad average at start (1, 5, 15 min): ${load()} on ${os.cpus().length} CPUs`);
 

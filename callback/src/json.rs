@@ -1,4 +1,4 @@
-//! The widget's JSON for requests, without serde (issue 9): the request it sends and the field
+//! The widget's JSON for requests, without serde (the widget's wasm budget): the request it sends and the field
 //! errors the endpoint answers with. The endpoint keeps the serde derives; the tests hold the
 //! two to the same bytes.
 

@@ -9,7 +9,7 @@ pub struct Language {
 
 /// Every language with a catalogue, English first: it is built into the widget and is the
 /// fallback for any other. The most common main languages after English in the seed
-/// landlords' areas (issue 11).
+/// landlords' areas.
 pub const LANGUAGES: [Language; 4] = [
     Language {
         code: "en",

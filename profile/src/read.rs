@@ -1,5 +1,5 @@
 //! Reads profiles and the national content without serde, so the widget's wasm need not carry
-//! serde_json or the derived deserializers (issue 9). The validator and the endpoint keep
+//! serde_json or the derived deserializers (the widget's wasm budget). The validator and the endpoint keep
 //! serde; the tests hold the two readers to the same result.
 //!
 //! Every document the published schema allows reads the same either way. Only serde's extra

@@ -185,7 +185,7 @@ impl Envelope {
     }
 
     /// The envelope as compact JSON, byte for byte what `serde_json::to_string` writes, so the
-    /// widget can post it without serde (issue 9).
+    /// widget can post it without serde (the widget's wasm budget).
     pub fn to_json(&self) -> String {
         let mut w = ObjectWriter::new();
         w.u32("envelope_version", self.envelope_version)

@@ -118,7 +118,7 @@ function dialledNumbers(page, host) {
   }, host);
 }
 
-/** Every dialled number reads left to right with its "+" at the left, the two named in issue 22 among them. */
+/** Every dialled number reads left to right with its "+" at the left, the two found reversed in the second content check among them. */
 function assertDrawnLeftToRight(links, where) {
   const hrefs = links.map((l) => l.href);
   for (const named of ['tel:+442070080151', 'tel:18000']) assert.ok(hrefs.includes(named), `${where}: ${named} is drawn`);

@@ -1,4 +1,4 @@
-// The two snippets of issue 20, against the reference endpoint: the inline one (the loader
+// The two snippets (inline and external), against the reference endpoint: the inline one (the loader
 // pasted into the page) and the external one (<script src>). Each arms the same exit; these
 // tests cover what differs: what a later page view fetches, and what happens when a pasted
 // copy is older than the widget it loads.

@@ -1,5 +1,5 @@
 //! Every word of the panel, looked up by key in the chosen language's catalogue, so that other
-//! languages replace the English without touching the components (issue 11).
+//! languages replace the English without touching the components.
 //!
 //! A catalogue is `profile/content/ui.<lang>.json`: its `lang`, `name`, `dir` and `reviewed`,
 //! then `ui`, an object from dotted keys to text with `{placeholders}`. The build joins each

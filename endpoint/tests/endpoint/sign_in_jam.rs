@@ -153,7 +153,7 @@ async fn stop_flood(stop: &AtomicBool, handles: Vec<tokio::task::JoinHandle<()>>
     }
 }
 
-/// The attack the issue measured: failures for an address from a browser it never signed in
+/// The attack measured before known devices: failures for an address from a browser it never signed in
 /// from, on the same machine (the same address), used to give the member 429 in their own
 /// browser. Now only that other browser is limited.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

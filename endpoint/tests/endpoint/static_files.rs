@@ -12,7 +12,7 @@ use crate::common::*;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
 
-// Kept ten minutes, then a day more while a fresh copy comes (issue 20).
+// Kept ten minutes, then a day more while a fresh copy comes, so later page views never wait for it.
 const LOADER_CACHE: &str = "max-age=600, stale-while-revalidate=86400";
 const NO_STORE: &str = "no-store";
 
