@@ -16,7 +16,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::answers::{error, LandlordTag};
 use crate::intake::{form_page, submit};
-use crate::staff::{inbox_api, key_scheme, session, token_api};
+use crate::staff::{inbox_api, key_scheme, passkeys, session, token_api};
 use crate::state::AppState;
 use crate::static_files;
 
@@ -153,6 +153,39 @@ fn inbox(app: Arc<AppState>) -> Router {
         )
         .route("/staff/api/members/{member_id}", delete(inbox_api::revoke))
         .route("/staff/api/audit", get(inbox_api::audit))
+        .route(
+            "/staff/api/sign-in/passkey/start",
+            post(passkeys::sign_in_start),
+        )
+        .route("/staff/api/passkeys", get(passkeys::list))
+        .route(
+            "/staff/api/passkeys/register/start",
+            post(passkeys::register_start),
+        )
+        .route("/staff/api/passkeys/{passkey_id}", delete(passkeys::remove))
+        .route(
+            "/staff/api/members/{member_id}/passkeys",
+            delete(passkeys::remove_members),
+        )
+        // POST, not PUT: the Origin check covers POST and DELETE.
+        .route(
+            "/staff/api/settings",
+            get(passkeys::settings).post(passkeys::change_settings),
+        )
+        // A passkey's answer is larger than anything else the inbox sends: about 1 KiB with a
+        // P-256 key, twice that with the RSA keys some platforms make.
+        .merge(
+            Router::new()
+                .route(
+                    "/staff/api/sign-in/passkey/finish",
+                    post(inbox_api::passkey_sign_in),
+                )
+                .route(
+                    "/staff/api/passkeys/register/finish",
+                    post(passkeys::register_finish),
+                )
+                .layer(DefaultBodyLimit::max(16 * 1024)),
+        )
         .layer(middleware::from_fn_with_state(
             Arc::clone(&app),
             session::same_origin,

@@ -26,6 +26,7 @@ use crate::{decode_exact, Error, KEY_LEN};
 pub const MEMBER_INFO: &[u8] = b"safe-contact/staff-member-pepper/v1";
 pub const PROOF_SECRET_INFO: &[u8] = b"safe-contact/staff-proof-hash-secret/v1";
 pub const TOTP_KEY_INFO: &[u8] = b"safe-contact/staff-totp-key/v1";
+pub const PASSKEY_STATE_INFO: &[u8] = b"safe-contact/staff-passkey-state/v1";
 pub const TOTP_AAD_LABEL: &[u8] = b"safe-contact/staff-totp/v1";
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;
@@ -73,6 +74,12 @@ impl Pepper {
 
     pub fn totp_key(&self) -> TotpKey {
         TotpKey(self.expand(TOTP_KEY_INFO))
+    }
+
+    /// The key a passkey ceremony's state is signed with while the browser holds it between
+    /// start and finish: the same on every instance, so either may finish what the other began.
+    pub fn passkey_state_key(&self) -> Zeroizing<[u8; KEY_LEN]> {
+        self.expand(PASSKEY_STATE_INFO)
     }
 }
 
@@ -180,6 +187,10 @@ mod tests {
         assert_eq!(
             *p.proof_secret(),
             hkdf_by_hand(&[7; 32], b"safe-contact/staff-proof-hash-secret/v1")
+        );
+        assert_eq!(
+            *p.passkey_state_key(),
+            hkdf_by_hand(&[7; 32], b"safe-contact/staff-passkey-state/v1")
         );
         assert_eq!(
             *p.totp_key().0,

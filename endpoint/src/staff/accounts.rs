@@ -513,16 +513,34 @@ pub fn use_totp_step(db: &mut Db, member_id: &str, step: u64) -> sql::Result<boo
     Ok(changed == 1)
 }
 
+/// The second factor a session was started with, besides the passphrase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Factor {
+    Totp,
+    Passkey,
+}
+
+impl Factor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Factor::Totp => "totp",
+            Factor::Passkey => "passkey",
+        }
+    }
+}
+
 pub fn create_session(
     db: &mut Db,
     token_sha256: &[u8; 32],
     member_id: &str,
     csrf: &str,
+    factor: Factor,
     now: i64,
 ) -> sql::Result<()> {
     db.execute(
-        "INSERT INTO sessions (token_sha256, member_id, csrf, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
-        args![token_sha256, member_id, csrf, now],
+        "INSERT INTO sessions (token_sha256, member_id, csrf, factor, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        args![token_sha256, member_id, csrf, factor.as_str(), now],
     )?;
     Ok(())
 }
@@ -535,6 +553,9 @@ pub struct SignedIn {
     pub email: String,
     pub role: Role,
     pub csrf: String,
+    /// Signed in with an authenticator app code while the landlord requires passkeys: the
+    /// session may only add a passkey and sign out.
+    pub setup_only: bool,
 }
 
 /// The session's member if it was used within `idle_secs`, marking it used now. An idle session
@@ -551,8 +572,10 @@ pub fn touch_session(
     )?;
     let found = db
         .query_one(
-            "SELECT m.member_id, m.landlord, m.email, m.role, s.csrf
+            "SELECT m.member_id, m.landlord, m.email, m.role, s.csrf,
+                    s.factor = 'totp' AND COALESCE(ls.require_passkeys, 0) = 1
              FROM sessions s JOIN members m ON m.member_id = s.member_id
+             LEFT JOIN landlord_settings ls ON ls.landlord = m.landlord
              WHERE s.token_sha256 = ?1",
             args![token_sha256],
         )?
@@ -563,6 +586,7 @@ pub fn touch_session(
                 email: row.get(2)?,
                 role: role_column(&row.get::<String>(3)?),
                 csrf: row.get(4)?,
+                setup_only: row.get::<i64>(5)? != 0,
             })
         })
         .transpose()?;
@@ -611,6 +635,8 @@ pub struct TeamMember {
     pub role: Role,
     pub public_key: String,
     pub granted_key_ids: Vec<String>,
+    /// How many passkeys they have added.
+    pub passkeys: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -623,7 +649,9 @@ pub struct PendingInvite {
 pub fn team(db: &mut Db, landlord: &str) -> sql::Result<Vec<TeamMember>> {
     let mut members = db
         .query(
-            "SELECT member_id, email, role, public_key FROM members WHERE landlord = ?1 ORDER BY email",
+            "SELECT member_id, email, role, public_key,
+                    (SELECT count(*) FROM passkeys p WHERE p.member_id = members.member_id)
+             FROM members WHERE landlord = ?1 ORDER BY email",
             args![landlord],
         )?
         .iter()
@@ -634,6 +662,7 @@ pub fn team(db: &mut Db, landlord: &str) -> sql::Result<Vec<TeamMember>> {
                 role: role_column(&row.get::<String>(2)?),
                 public_key: row.get(3)?,
                 granted_key_ids: Vec::new(),
+                passkeys: row.get(4)?,
             })
         })
         .collect::<sql::Result<Vec<_>>>()?;
@@ -781,7 +810,7 @@ pub fn record_refused_grant(
     })
 }
 
-/// Deletes a member with their grants, sessions and the invites they made. Returns how many of the landlord's stored
+/// Deletes a member with their grants, passkeys, sessions and the invites they made. Returns how many of the landlord's stored
 /// requests are sealed, all of which the member could open until the landlord key is rotated;
 /// `None` if the landlord has no such member.
 pub fn revoke(
@@ -799,6 +828,10 @@ pub fn revoke(
             return Ok(None);
         };
         tx.execute("DELETE FROM grants WHERE member_id = ?1", args![&member_id])?;
+        tx.execute(
+            "DELETE FROM passkeys WHERE member_id = ?1",
+            args![&member_id],
+        )?;
         tx.execute(
             "DELETE FROM sessions WHERE member_id = ?1",
             args![&member_id],

@@ -21,9 +21,10 @@ use safe_contact_staff_keys::totp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::accounts::{self, Enrolled, Granted, Invited, NewMember, Role, SignedIn};
+use super::accounts::{self, Enrolled, Factor, Granted, Invited, NewMember, Role, SignedIn};
 use super::known_device;
-use super::session::{self, refuse, unavailable, Asker, Lead};
+use super::passkeys;
+use super::session::{self, refuse, unavailable, AnySession, Asker, Lead};
 use super::sign_in_limit::Browser;
 use super::{token_hash, Actor, Item, Outcome, Status, Stored};
 use crate::answers::tagged;
@@ -291,6 +292,76 @@ struct Session<'a> {
     /// The landlord's council areas, so the inbox can run the form's own checks on a request
     /// it opens: the server cannot read a sealed one to check it.
     areas: &'a [String],
+    second_factor: Factor,
+    passkeys_required: bool,
+    /// The session may only add a passkey (and sign out) until the member has one.
+    must_add_passkey: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasskeySignIn {
+    email: String,
+    proof: String,
+    #[serde(default)]
+    older_proof: Option<String>,
+    /// The signed ceremony state from `POST /staff/api/sign-in/passkey/start`.
+    state: String,
+    /// The browser's `AuthenticationResponseJSON`.
+    credential: serde_json::Value,
+}
+
+/// What a sign-in shows besides the passphrase proof.
+enum Second {
+    Code(String),
+    Passkey {
+        state: String,
+        credential: serde_json::Value,
+    },
+}
+
+/// A second factor that checked out, to be claimed in the session's own transaction so that it
+/// makes one session only.
+enum Claim {
+    Step(u64),
+    Passkey(passkeys::Used),
+}
+
+impl Claim {
+    fn factor(&self) -> Factor {
+        match self {
+            Claim::Step(_) => Factor::Totp,
+            Claim::Passkey(_) => Factor::Passkey,
+        }
+    }
+}
+
+enum Started {
+    Refused,
+    /// The proof and code were right, but the member has a passkey and their team requires it.
+    UsePasskey,
+    Done {
+        grants: Vec<accounts::Grant>,
+        required: bool,
+    },
+}
+
+/// Whether `proof` (or for a scheme-1 account, `older_proof`) is the stored account's. An
+/// unknown account (`None`) is checked against a decoy hash, so a refusal takes as long either
+/// way. Slow on purpose: run it through the proof gate.
+pub(super) fn proof_matches(
+    proof: &str,
+    older_proof: Option<&str>,
+    stored: Option<(String, bool)>,
+    pepper: &Pepper,
+) -> bool {
+    match stored {
+        Some((hash, false)) => accounts::verify_proof(proof, &hash, Some(pepper)),
+        // Without an older proof the scheme-2 one is checked, and fails, so a refusal takes as
+        // long either way.
+        Some((hash, true)) => accounts::verify_proof(older_proof.unwrap_or(proof), &hash, None),
+        None => accounts::verify_proof(proof, decoy_hash(pepper), Some(pepper)),
+    }
 }
 
 /// A proof hash no account has, checked when the email is unknown so that an unknown email
@@ -368,18 +439,71 @@ pub async fn sign_in(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
-    let Some(staff) = app.config.staff.as_ref() else {
-        return refuse(
-            StatusCode::NOT_FOUND,
-            "The inbox is not set up on this server.",
-        );
-    };
+    if app.config.staff.is_none() {
+        return not_set_up();
+    }
     let Ok(s) = serde_json::from_slice::<SignIn>(&bytes) else {
         return not_understood("the sign-in");
     };
-    let email = normalise_email(&s.email);
-    let device = known_device::presented(&headers);
-    let browser = match browser(&app, &email, &device, &headers, peer).await {
+    let second = Second::Code(s.totp_code);
+    signing_in(
+        &app,
+        peer,
+        &headers,
+        &s.email,
+        s.proof,
+        s.older_proof,
+        second,
+    )
+    .await
+}
+
+/// `POST /staff/api/sign-in/passkey/finish`: signs in with the passphrase proof and a passkey,
+/// with the same limits, checks and one refusal as with a code.
+pub async fn passkey_sign_in(
+    State(app): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    if passkeys::relying_party(&app).is_none() {
+        return not_set_up();
+    }
+    let Ok(s) = serde_json::from_slice::<PasskeySignIn>(&bytes) else {
+        return not_understood("the sign-in");
+    };
+    let second = Second::Passkey {
+        state: s.state,
+        credential: s.credential,
+    };
+    signing_in(
+        &app,
+        peer,
+        &headers,
+        &s.email,
+        s.proof,
+        s.older_proof,
+        second,
+    )
+    .await
+}
+
+/// A sign-in, counted against the limits: refused, or a session started.
+async fn signing_in(
+    app: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    email: &str,
+    proof: String,
+    older_proof: Option<String>,
+    second: Second,
+) -> Response {
+    let Some(staff) = app.config.staff.as_ref() else {
+        return not_set_up();
+    };
+    let email = normalise_email(email);
+    let device = known_device::presented(headers);
+    let browser = match browser(app, &email, &device, headers, peer).await {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -399,13 +523,25 @@ pub async fn sign_in(
         presented: device,
         replaces,
     };
-    match check_sign_in(&app, staff.idle.as_secs(), &email, asker, device, s).await {
-        Attempted::Refused { member } => refused(&app, member),
+    let shown = Shown {
+        proof,
+        older_proof,
+        second,
+    };
+    match check_sign_in(app, staff.idle.as_secs(), &email, asker, device, shown).await {
+        Attempted::Refused { member } => refused(app, member),
         Attempted::Answered(r) => {
             app.sign_in.forget(&app.store, attempt).await;
             r
         }
     }
+}
+
+/// What a sign-in shows: the passphrase proof and a second factor.
+struct Shown {
+    proof: String,
+    older_proof: Option<String>,
+    second: Second,
 }
 
 /// The browser's device tokens, and which of them was known for the account signing in.
@@ -414,15 +550,15 @@ struct Device {
     replaces: Option<[u8; 32]>,
 }
 
-/// Checks the proof and code and, if both are right, starts a session and makes the browser a
-/// known device.
+/// Checks the proof and the second factor and, if both are right, starts a session and makes
+/// the browser a known device.
 async fn check_sign_in(
     app: &AppState,
     idle_seconds: u64,
     email: &str,
     asker: Asker,
     device: Device,
-    s: SignIn,
+    shown: Shown,
 ) -> Attempted {
     let lookup = email.to_owned();
     let Ok(account) = app
@@ -438,18 +574,16 @@ async fn check_sign_in(
     let stored = account
         .as_ref()
         .map(|a| (a.proof_hash.clone(), a.older_key));
-    let (proof, older_proof) = (s.proof, s.older_proof);
+    let Shown {
+        proof,
+        older_proof,
+        second,
+    } = shown;
     let gate_pepper = pepper.clone();
     let proof_ok = match app
         .proof_gate
-        .run(asker, move || match stored {
-            Some((hash, false)) => accounts::verify_proof(&proof, &hash, Some(&gate_pepper)),
-            // Without an older proof the scheme-2 one is checked, and fails, so a refusal
-            // takes as long either way.
-            Some((hash, true)) => {
-                accounts::verify_proof(older_proof.as_deref().unwrap_or(&proof), &hash, None)
-            }
-            None => accounts::verify_proof(&proof, decoy_hash(&gate_pepper), Some(&gate_pepper)),
+        .run(asker, move || {
+            proof_matches(&proof, older_proof.as_deref(), stored, &gate_pepper)
         })
         .await
     {
@@ -457,24 +591,32 @@ async fn check_sign_in(
         Err(r) => return Attempted::Answered(r),
     };
     let now = unix_now();
-    let secret = match account
-        .as_ref()
-        .filter(|_| proof_ok)
-        .map(|a| a.totp_secret(&pepper))
-        .transpose()
-    {
-        Ok(secret) => secret,
-        Err(_) => return Attempted::Answered(totp_unreadable()),
-    };
-    let step = account.as_ref().zip(secret).and_then(|(a, secret)| {
-        totp::verify(&secret, s.totp_code.trim(), now as u64, a.totp_last_step)
-    });
     let member = account
         .as_ref()
         .map(|a| (a.landlord.clone(), Actor::Member(a.email.clone())));
-    let (Some(account), Some(step)) = (account, step) else {
+    let Some(account) = account.filter(|_| proof_ok) else {
         return Attempted::Refused { member };
     };
+    let claim = match second {
+        Second::Code(code) => {
+            let Ok(secret) = account.totp_secret(&pepper) else {
+                return Attempted::Answered(totp_unreadable());
+            };
+            totp::verify(&secret, code.trim(), now as u64, account.totp_last_step).map(Claim::Step)
+        }
+        Second::Passkey { state, credential } => {
+            match passkeys::check_sign_in(app, &pepper, &account.member_id, &state, credential)
+                .await
+            {
+                Ok(used) => used.map(Claim::Passkey),
+                Err(_) => return Attempted::Answered(unavailable()),
+            }
+        }
+    };
+    let Some(claim) = claim else {
+        return Attempted::Refused { member };
+    };
+    let factor = claim.factor();
     let token = accounts::random_token();
     let csrf = accounts::random_token();
     let (hash, member_id, csrf_stored) =
@@ -486,21 +628,45 @@ async fn check_sign_in(
     let started = app
         .store
         .with_db(move |c| {
-            // The step is claimed in the same transaction as the session, so one code makes
-            // one session even when two sign-ins race with it.
+            // The step or challenge is claimed in the same transaction as the session, so one
+            // code or one passkey answer makes one session even when two sign-ins race with it.
             c.transaction(|tx| {
-                if !accounts::use_totp_step(tx, &member_id, step)? {
-                    return Ok(None);
+                let claimed = match &claim {
+                    Claim::Step(step) => accounts::use_totp_step(tx, &member_id, *step)?,
+                    Claim::Passkey(used) => passkeys::claim(tx, used, now)?,
+                };
+                if !claimed {
+                    return Ok(Started::Refused);
                 }
-                accounts::create_session(tx, &hash, &member_id, &csrf_stored, now)?;
-                super::audit(tx, &landlord, &who, "signed in", None, None, now)?;
-                Ok(Some(accounts::grants(tx, &member_id)?))
+                let required = passkeys::required(tx, &landlord)?;
+                if factor == Factor::Totp && required && passkeys::count(tx, &member_id)? > 0 {
+                    return Ok(Started::UsePasskey);
+                }
+                accounts::create_session(tx, &hash, &member_id, &csrf_stored, factor, now)?;
+                let action = match factor {
+                    Factor::Totp => "signed in",
+                    Factor::Passkey => "signed in with a passkey",
+                };
+                super::audit(tx, &landlord, &who, action, None, None, now)?;
+                Ok(Started::Done {
+                    grants: accounts::grants(tx, &member_id)?,
+                    required,
+                })
             })
         })
         .await;
-    let grants = match started {
-        Ok(Some(g)) => g,
-        Ok(None) => return Attempted::Refused { member },
+    let (grants, passkeys_required) = match started {
+        Ok(Started::Done { grants, required }) => (grants, required),
+        Ok(Started::Refused) => return Attempted::Refused { member },
+        Ok(Started::UsePasskey) => {
+            return Attempted::Answered(tagged(
+                refuse(
+                    StatusCode::FORBIDDEN,
+                    "Your team signs in with passkeys. Choose \"Sign in with a passkey\".",
+                ),
+                &account.landlord,
+            ))
+        }
         Err(_) => return Attempted::Answered(unavailable()),
     };
     let device_cookie = remember_device(
@@ -528,6 +694,9 @@ async fn check_sign_in(
         idle_seconds,
         guidance,
         areas,
+        second_factor: factor,
+        passkeys_required,
+        must_add_passkey: passkeys_required && factor == Factor::Totp,
     };
     let mut r = Json(answer).into_response();
     r.headers_mut()
@@ -560,7 +729,7 @@ fn refused(app: &AppState, member: Option<(String, Actor)>) -> Response {
 /// `DELETE /staff/api/session`: signs out here and now.
 pub async fn sign_out(
     State(app): State<Arc<AppState>>,
-    member: SignedIn,
+    AnySession(member): AnySession,
     headers: HeaderMap,
 ) -> Response {
     let Some(hash) = session::session_hash(&headers) else {

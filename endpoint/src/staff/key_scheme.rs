@@ -52,10 +52,15 @@ impl OlderKeys {
     }
 }
 
-/// `GET /staff/api/key-scheme`: whether the inbox must derive scheme-1 proofs too at sign-in.
+/// `GET /staff/api/key-scheme`: whether the inbox must derive scheme-1 proofs too at sign-in,
+/// and whether it may offer passkeys.
 pub async fn scheme(State(app): State<Arc<AppState>>) -> Response {
     match app.older_keys.remain(&app).await {
-        Some(remain) => Json(json!({ "older_keys": remain })).into_response(),
+        Some(remain) => Json(json!({
+            "older_keys": remain,
+            "passkeys": super::passkeys::relying_party(&app).is_some(),
+        }))
+        .into_response(),
         None => unavailable(),
     }
 }

@@ -67,7 +67,8 @@ pub fn session_hash(headers: &HeaderMap) -> Option<[u8; 32]> {
 }
 
 /// Signed-in members are extracted from the session cookie. An unknown or idle session is a 401;
-/// a POST or DELETE without the session's CSRF token is a 403.
+/// a POST or DELETE without the session's CSRF token is a 403; so is a session that may only
+/// add a passkey ([`SignedIn::setup_only`]), which says so, so the inbox can show where to add one.
 impl FromRequestParts<Arc<AppState>> for SignedIn {
     type Rejection = Response;
 
@@ -75,43 +76,71 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
         parts: &mut Parts,
         app: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let signed_out = || {
-            refuse(
-                StatusCode::UNAUTHORIZED,
-                "You are signed out. Sign in again to continue.",
-            )
-        };
-        let Some(hash) = session_hash(&parts.headers) else {
-            return Err(signed_out());
-        };
-        let Some(staff) = app.config.staff.as_ref() else {
-            return Err(signed_out());
-        };
-        let idle = staff.idle.as_secs() as i64;
-        let member = app
-            .store
-            .with_db(move |c| accounts::touch_session(c, &hash, idle, unix_now()))
-            .await
-            .map_err(|_| unavailable())?
-            .ok_or_else(signed_out)?;
-        if parts.method != Method::GET && parts.method != Method::HEAD {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .map(HeaderValue::as_bytes)
-                .unwrap_or_default();
-            if !bool::from(sent.ct_eq(member.csrf.as_bytes())) {
-                return Err(tagged(
-                    refuse(
-                        StatusCode::FORBIDDEN,
-                        "This action could not be checked. Reload the inbox and try again.",
-                    ),
-                    &member.landlord,
-                ));
-            }
+        let member = session_member(parts, app).await?;
+        if member.setup_only {
+            let said = "Your team signs in with passkeys. Add a passkey to carry on.";
+            let r = (
+                StatusCode::FORBIDDEN,
+                Json(serde_json::json!({ "error": said, "must_add_passkey": true })),
+            );
+            return Err(tagged(r.into_response(), &member.landlord));
         }
         Ok(member)
     }
+}
+
+/// Any signed-in member, a session that may only add a passkey included: for adding one, and
+/// for signing out.
+pub struct AnySession(pub SignedIn);
+
+impl FromRequestParts<Arc<AppState>> for AnySession {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        session_member(parts, app).await.map(AnySession)
+    }
+}
+
+async fn session_member(parts: &mut Parts, app: &Arc<AppState>) -> Result<SignedIn, Response> {
+    let signed_out = || {
+        refuse(
+            StatusCode::UNAUTHORIZED,
+            "You are signed out. Sign in again to continue.",
+        )
+    };
+    let Some(hash) = session_hash(&parts.headers) else {
+        return Err(signed_out());
+    };
+    let Some(staff) = app.config.staff.as_ref() else {
+        return Err(signed_out());
+    };
+    let idle = staff.idle.as_secs() as i64;
+    let member = app
+        .store
+        .with_db(move |c| accounts::touch_session(c, &hash, idle, unix_now()))
+        .await
+        .map_err(|_| unavailable())?
+        .ok_or_else(signed_out)?;
+    if parts.method != Method::GET && parts.method != Method::HEAD {
+        let sent = parts
+            .headers
+            .get(CSRF_HEADER)
+            .map(HeaderValue::as_bytes)
+            .unwrap_or_default();
+        if !bool::from(sent.ct_eq(member.csrf.as_bytes())) {
+            return Err(tagged(
+                refuse(
+                    StatusCode::FORBIDDEN,
+                    "This action could not be checked. Reload the inbox and try again.",
+                ),
+                &member.landlord,
+            ));
+        }
+    }
+    Ok(member)
 }
 
 /// A member with the lead role; officers get 403.

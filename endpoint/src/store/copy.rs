@@ -1,5 +1,5 @@
 //! Moving a landlord's endpoint from SQLite to PostgreSQL when it joins a shared service:
-//! every request, the audit trail and the staff inbox's members, invites and grants, exactly as
+//! every request, the audit trail and the staff inbox's members, invites, grants and passkeys, exactly as
 //! stored. Sessions are not moved: staff sign in again.
 //!
 //! The old database is held alone for the whole move ([`Source`]), so nothing can be added to
@@ -44,6 +44,19 @@ const TABLES: &[(&str, &str, &str)] = &[
     // Without it, a member who has not re-wrapped their key yet could not sign in after the
     // move: their proof hash has no pepper.
     ("older_member_keys", "member_id", "member_id"),
+    // Without them a team that signs in with passkeys would have to add them all again, and a
+    // landlord that requires passkeys would stop requiring them. Used sign-in challenges stay
+    // behind: each expires within minutes.
+    (
+        "passkeys",
+        "passkey_id, member_id, credential_id, transports, static_state, dynamic_state, name, created_at, last_used_at",
+        "created_at, passkey_id",
+    ),
+    (
+        "landlord_settings",
+        "landlord, require_passkeys, changed_by, changed_at",
+        "landlord",
+    ),
 ];
 
 /// Every row of the moved tables, read from the old database.

@@ -150,6 +150,33 @@ CREATE TABLE sign_in_failures (
         "CREATE TABLE older_member_keys (member_id TEXT PRIMARY KEY);
 INSERT INTO older_member_keys (member_id) SELECT member_id FROM members;",
     ),
+    // Version 5: passkeys, as SQLite's version 6 (see there).
+    (
+        5,
+        "CREATE TABLE passkeys (
+    passkey_id TEXT PRIMARY KEY,
+    member_id TEXT NOT NULL,
+    credential_id BYTEA NOT NULL UNIQUE,
+    transports BIGINT NOT NULL,
+    static_state BYTEA NOT NULL,
+    dynamic_state BYTEA NOT NULL,
+    name TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT
+);
+CREATE INDEX passkeys_by_member ON passkeys (member_id);
+CREATE TABLE passkey_challenges (
+    challenge BYTEA PRIMARY KEY,
+    expires_at BIGINT NOT NULL
+);
+CREATE TABLE landlord_settings (
+    landlord TEXT PRIMARY KEY,
+    require_passkeys BIGINT NOT NULL DEFAULT 0 CHECK (require_passkeys IN (0, 1)),
+    changed_by TEXT NOT NULL,
+    changed_at BIGINT NOT NULL
+);
+ALTER TABLE sessions ADD COLUMN factor TEXT NOT NULL DEFAULT 'totp' CHECK (factor IN ('totp', 'passkey'));",
+    ),
 ];
 
 #[derive(Clone)]

@@ -17,7 +17,7 @@ use super::sql::{self, Db};
 use super::{Backend, Content, Earlier, NewRequest, StoreError, Submitted};
 
 /// The schema this code reads and writes, kept in `PRAGMA user_version`.
-const VERSION: i64 = 5;
+const VERSION: i64 = 6;
 
 /// A request is either plaintext (`request`, the tidied JSON) or sealed (`key_id`, `enc` and
 /// `ciphertext`, exactly as the envelope carried them), never both; the CHECK holds that.
@@ -140,6 +140,37 @@ CREATE TABLE older_member_keys (member_id TEXT PRIMARY KEY);
 INSERT INTO older_member_keys (member_id) SELECT member_id FROM members;
 ";
 
+/// Version 6: passkeys. A passkey's row holds only its public key and the counters the checks
+/// need, none of it secret. `passkey_challenges` holds the challenges of passkey sign-ins
+/// already used, until they expire, so a finish cannot be sent twice. `landlord_settings` holds
+/// whether a landlord's team must sign in with passkeys. A session says which second factor
+/// started it. The same tables are PostgreSQL's migration 5.
+const TO_V6: &str = "
+CREATE TABLE passkeys (
+    passkey_id TEXT PRIMARY KEY,
+    member_id TEXT NOT NULL,
+    credential_id BLOB NOT NULL UNIQUE,
+    transports INTEGER NOT NULL,
+    static_state BLOB NOT NULL,
+    dynamic_state BLOB NOT NULL,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+);
+CREATE INDEX passkeys_by_member ON passkeys (member_id);
+CREATE TABLE passkey_challenges (
+    challenge BLOB PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE landlord_settings (
+    landlord TEXT PRIMARY KEY,
+    require_passkeys INTEGER NOT NULL DEFAULT 0 CHECK (require_passkeys IN (0, 1)),
+    changed_by TEXT NOT NULL,
+    changed_at INTEGER NOT NULL
+);
+ALTER TABLE sessions ADD COLUMN factor TEXT NOT NULL DEFAULT 'totp' CHECK (factor IN ('totp', 'passkey'));
+";
+
 /// How long a connection waits for a lock held by another before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -223,6 +254,10 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if at == 4 {
         tx.execute_batch(TO_V5)?;
+        at = 5;
+    }
+    if at == 5 {
+        tx.execute_batch(TO_V6)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()
@@ -593,14 +628,14 @@ PRAGMA user_version = 1;
                 "SELECT (SELECT user_version FROM pragma_user_version),
                         (SELECT outcome FROM requests WHERE request_id = 'a'),
                         (SELECT subject FROM audit),
-                        (SELECT count(*) FROM sqlite_master WHERE name IN ('members', 'invites', 'grants', 'sessions', 'known_devices', 'sign_in_failures', 'older_member_keys'))",
+                        (SELECT count(*) FROM sqlite_master WHERE name IN ('members', 'invites', 'grants', 'sessions', 'known_devices', 'sign_in_failures', 'older_member_keys', 'passkeys', 'passkey_challenges', 'landlord_settings'))",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .unwrap();
         assert_eq!(
             (version, outcome, subject, tables),
-            (VERSION, None, None, 7)
+            (VERSION, None, None, 10)
         );
         let bad = conn.execute("UPDATE requests SET outcome = 'free text'", []);
         assert!(bad.is_err(), "only the fixed outcomes are stored");
@@ -636,6 +671,39 @@ PRAGMA user_version = 1;
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(older, ["m1"]);
+    }
+
+    /// A version-5 database keeps its sessions, each now counted as signed in with a code.
+    #[test]
+    fn version_5_database_gains_passkeys() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        drop(open(&path).unwrap());
+        let v5 = Connection::open(&path).unwrap();
+        v5.execute_batch(
+            "DROP TABLE passkeys;
+             DROP TABLE passkey_challenges;
+             DROP TABLE landlord_settings;
+             ALTER TABLE sessions DROP COLUMN factor;
+             INSERT INTO sessions (token_sha256, member_id, csrf, created_at, last_seen)
+                 VALUES (x'01', 'm1', 'c', 0, 0);
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+        drop(v5);
+        let conn = open(&path).unwrap();
+        let (version, factor, passkeys): (i64, String, i64) = conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version),
+                        (SELECT factor FROM sessions),
+                        (SELECT count(*) FROM passkeys)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((version, factor.as_str(), passkeys), (6, "totp", 0));
+        let bad = conn.execute("UPDATE sessions SET factor = 'sms'", []);
+        assert!(bad.is_err(), "only the two second factors are stored");
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod fuzz;
 mod http_api;
 mod limits;
 mod no_values_in_logs;
+mod passkeys;
 mod postgres;
 mod postgres_crash;
 mod postgres_restart;

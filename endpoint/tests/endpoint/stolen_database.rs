@@ -239,7 +239,10 @@ async fn a_member_enrolled_before_the_pepper_signs_in_and_is_wrapped_again() {
 
     let inbox = Inbox::new(&s.base);
     let scheme = inbox.get("/staff/api/key-scheme").await;
-    assert_eq!(scheme.json, json!({ "older_keys": true }));
+    assert_eq!(
+        scheme.json,
+        json!({ "older_keys": true, "passkeys": false })
+    );
 
     // The new proof alone does not sign in an older account; with the older one too, it does.
     let mut inbox = Inbox::new(&s.base);
@@ -302,7 +305,10 @@ async fn a_member_enrolled_before_the_pepper_signs_in_and_is_wrapped_again() {
         .await;
     assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.json);
     let scheme = inbox.get("/staff/api/key-scheme").await;
-    assert_eq!(scheme.json, json!({ "older_keys": false }));
+    assert_eq!(
+        scheme.json,
+        json!({ "older_keys": false, "passkeys": false })
+    );
 
     // From now on the new proof alone signs in, and the key opens only with the pepper.
     let mut again = Inbox::new(&s.base);

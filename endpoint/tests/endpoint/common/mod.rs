@@ -1,6 +1,7 @@
 //! Helpers shared by the endpoint's tests.
 
 pub mod load;
+pub mod passkey;
 pub mod postgres;
 
 use std::path::Path;
@@ -451,6 +452,8 @@ pub const TEST_PARAMS: safe_contact_staff_keys::passphrase::Params =
 pub struct Inbox {
     pub client: reqwest::Client,
     pub base: String,
+    /// The `Origin` it sends: the configured `staff.base_url`.
+    pub origin: String,
     pub cookie: Option<String>,
     pub csrf: Option<String>,
     /// `name=value` of the known-device cookie, once enrolling or signing in has set one.
@@ -471,7 +474,13 @@ pub fn set_cookie(headers: &reqwest::header::HeaderMap, name: &str) -> Option<St
 
 impl Inbox {
     pub fn new(base: &str) -> Inbox {
+        Inbox::at(base, STAFF_ORIGIN)
+    }
+
+    /// A browser of an inbox whose `staff.base_url` is `origin`.
+    pub fn at(base: &str, origin: &str) -> Inbox {
         Inbox {
+            origin: origin.to_owned(),
             client: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(30))
                 .build()
@@ -487,7 +496,7 @@ impl Inbox {
         let sends = method == reqwest::Method::POST || method == reqwest::Method::DELETE;
         let mut r = self.client.request(method, format!("{}{path}", self.base));
         if sends {
-            r = r.header("origin", STAFF_ORIGIN);
+            r = r.header("origin", &self.origin);
             if let Some(csrf) = &self.csrf {
                 r = r.header("x-csrf-token", csrf);
             }
