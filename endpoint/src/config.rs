@@ -20,7 +20,6 @@ use safe_contact_profile::Profile;
 use safe_contact_staff_keys::pepper::Pepper;
 use serde::Deserialize;
 
-use crate::notify::Timing;
 
 /// Where requests are kept: an SQLite file (the default, for one instance) or a PostgreSQL
 /// database (for several instances behind a proxy).
@@ -113,9 +112,6 @@ pub struct Config {
     pub demo: bool,
     /// The mail server that landlords' `team_email` notices go through.
     pub smtp: Option<Smtp>,
-    /// Not read from the file: production always uses `Timing::default()`, and only tests,
-    /// which cannot wait minutes, set shorter ones in code before starting the server.
-    pub notify_timing: Timing,
     /// The staff inbox; without a `[staff]` table it is not served and the CLI cannot invite.
     pub staff: Option<Staff>,
 }
@@ -628,7 +624,6 @@ impl Config {
             landlords,
             demo: raw.demo,
             smtp,
-            notify_timing: Timing::default(),
             staff,
         })
     }
@@ -1402,7 +1397,6 @@ from = "Safe Contact <safe-contact@example.org>"
         assert_eq!((smtp.port, smtp.security), (587, Security::Starttls));
         assert_eq!(smtp.from.email.to_string(), "safe-contact@example.org");
         assert!(smtp.credentials.is_none());
-        assert_eq!(c.notify_timing.email_retries.len(), 4);
         assert_eq!(
             c.staff.unwrap().inbox_url(),
             "https://help.example.org/staff/",

@@ -30,4 +30,4 @@ pub mod store;
 
 pub use config::{Config, ConfigError};
 pub use intake::submit::BODY_LIMIT;
-pub use server::{start, Running};
+pub use server::{start, start_with_timing, Running};

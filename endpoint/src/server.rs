@@ -22,7 +22,7 @@ use crate::config::{Config, Database};
 use crate::intake::form_page::FormPages;
 use crate::intake::idempotency::InFlight;
 use crate::intake::rate_limit::RateLimiter;
-use crate::notify::Notifier;
+use crate::notify::{Notifier, Timing};
 use crate::routes::router;
 use crate::staff::accounts;
 use crate::staff::key_scheme::OlderKeys;
@@ -55,6 +55,11 @@ impl Running {
 
 /// Opens the database, binds the address and starts serving in the background.
 pub async fn start(config: Config) -> Result<Running, ConfigError> {
+    start_with_timing(config, Timing::default()).await
+}
+
+/// As [`start`], with notices timed by `timing`: for tests, which cannot wait minutes.
+pub async fn start_with_timing(config: Config, timing: Timing) -> Result<Running, ConfigError> {
     let config = Arc::new(config);
     let client_secret = config.client_secret()?;
     for warning in config.warnings() {
@@ -97,7 +102,7 @@ pub async fn start(config: Config) -> Result<Running, ConfigError> {
         .local_addr()
         .map_err(|e| ConfigError(e.to_string()))?;
 
-    let notifier = Notifier::spawn(Arc::clone(&config), store.clone())?;
+    let notifier = Notifier::spawn(Arc::clone(&config), store.clone(), timing)?;
     let app = Arc::new(AppState {
         all_origins: config
             .landlords

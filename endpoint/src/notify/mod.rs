@@ -29,7 +29,9 @@ use crate::ConfigError;
 
 const LIMIT_NOTICE_EVERY: Duration = Duration::from_secs(3600);
 
-/// How often notices may go out and how failed e-mails are retried.
+/// How often notices may go out and how failed e-mails are retried. Not in the config file:
+/// production always uses the default, and only tests, which cannot wait minutes, start the
+/// server with shorter ones ([`crate::server::start_with_timing`]).
 #[derive(Clone, Debug)]
 pub struct Timing {
     /// After a new-request notice, further requests for that landlord within this time are
@@ -69,7 +71,11 @@ pub(crate) enum Kind {
 impl Notifier {
     /// Starts the task that sends notices. Intake only queues events for it, so a slow or
     /// failing webhook or mail server never holds up a request.
-    pub fn spawn(config: Arc<Config>, store: Store) -> Result<Notifier, ConfigError> {
+    pub fn spawn(
+        config: Arc<Config>,
+        store: Store,
+        timing: Timing,
+    ) -> Result<Notifier, ConfigError> {
         // Config makes sure a landlord with team_email has both.
         let mailer = config
             .smtp
@@ -79,13 +85,13 @@ impl Notifier {
                 email::Mailer::new(
                     smtp,
                     &staff.inbox_url(),
-                    &config.notify_timing.email_retries,
+                    &timing.email_retries,
                 )
             })
             .transpose()?
             .map(Arc::new);
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(config, store, mailer, rx));
+        tokio::spawn(run(config, store, mailer, timing.cooldown, rx));
         Ok(Notifier(tx))
     }
 
@@ -109,14 +115,15 @@ async fn run(
     config: Arc<Config>,
     store: Store,
     mailer: Option<Arc<email::Mailer>>,
+    cooldown: Duration,
     mut rx: mpsc::UnboundedReceiver<Event>,
 ) {
     let out = Outlets {
         config: &config,
         http: webhook::client(),
         mailer,
+        cooldown,
     };
-    let cooldown = config.notify_timing.cooldown;
     let mut last_sent: HashMap<String, Instant> = HashMap::new();
     // Landlords with requests not yet told of, and when the first of them arrived.
     let mut pending: HashMap<String, Instant> = HashMap::new();
@@ -184,7 +191,7 @@ async fn new_requests(
     arrived: Instant,
 ) {
     let now = Instant::now();
-    let cooldown = out.config.notify_timing.cooldown;
+    let cooldown = out.cooldown;
     match claimed(store, &landlord, "new_requests", cooldown).await {
         Ok(()) => {
             last_sent.insert(landlord.clone(), now);
@@ -236,6 +243,7 @@ struct Outlets<'a> {
     config: &'a Config,
     http: reqwest::Client,
     mailer: Option<Arc<email::Mailer>>,
+    cooldown: Duration,
 }
 
 impl Outlets<'_> {

@@ -9,7 +9,8 @@ use reqwest::StatusCode;
 use safe_contact_endpoint::config::Database;
 use safe_contact_endpoint::store::sql;
 use safe_contact_endpoint::store::Store;
-use safe_contact_endpoint::{start, Config, Running};
+use safe_contact_endpoint::notify::Timing;
+use safe_contact_endpoint::{start, start_with_timing, Config, Running};
 use serde_json::Value;
 
 fn base(running: &Running) -> String {
@@ -282,11 +283,14 @@ async fn instances_send_one_notice_per_cooldown_between_them() {
     let dir = tempdir();
     let (hook, received) = webhook_sink().await;
     let toml = with_webhook(&postgres_toml(&url, OPEN_LIMITS), hook);
-    let mut config = Config::from_toml(&toml, dir.path()).unwrap();
-    config.notify_timing.cooldown = Duration::from_secs(2);
+    let config = Config::from_toml(&toml, dir.path()).unwrap();
+    let timing = || Timing {
+        cooldown: Duration::from_secs(2),
+        ..Timing::default()
+    };
     let (a, b) = (
-        start(config.clone()).await.unwrap(),
-        start(config).await.unwrap(),
+        start_with_timing(config.clone(), timing()).await.unwrap(),
+        start_with_timing(config, timing()).await.unwrap(),
     );
     let client = reqwest::Client::new();
     // Each instance alone would send two notices for its own requests (one at once, one when

@@ -13,7 +13,8 @@ use safe_contact_endpoint::config::Database;
 use safe_contact_endpoint::keys::KeyFile;
 use safe_contact_endpoint::store::sql::{self, Db};
 use safe_contact_endpoint::store::Store;
-use safe_contact_endpoint::{start, Config, Running};
+use safe_contact_endpoint::notify::Timing;
+use safe_contact_endpoint::{start_with_timing, Config, Running};
 use safe_contact_seal::rand_core::UnwrapErr;
 use safe_contact_seal::{Envelope, PublicKeyInfo};
 use serde_json::{json, Value};
@@ -104,8 +105,13 @@ pub async fn serve(dir: &Path, extra: &str) -> Server {
 /// Starts a server from a config a test has changed in code, as with `notify_timing`, which
 /// no file can set.
 pub async fn serve_config(config: Config) -> Server {
+    serve_timed(config, Timing::default()).await
+}
+
+/// As [`serve_config`], with notices timed by `timing`.
+pub async fn serve_timed(config: Config, timing: Timing) -> Server {
     let db = config.database.clone();
-    let running = start(config.clone()).await.unwrap();
+    let running = start_with_timing(config.clone(), timing).await.unwrap();
     Server {
         base: format!("http://{}", running.addr),
         running,
