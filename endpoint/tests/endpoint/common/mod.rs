@@ -102,8 +102,7 @@ pub async fn serve(dir: &Path, extra: &str) -> Server {
     serve_config(Config::from_toml(&config_toml(dir, extra), dir).unwrap()).await
 }
 
-/// Starts a server from a config a test has changed in code, as with `notify_timing`, which
-/// no file can set.
+/// Starts a server from a config a test may have changed in code.
 pub async fn serve_config(config: Config) -> Server {
     serve_timed(config, Timing::default()).await
 }
