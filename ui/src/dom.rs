@@ -1,5 +1,8 @@
 //! The few DOM calls the panel makes, in one place: building elements, text and listeners.
 //! Text always goes in as text nodes, never as HTML, so nothing in a profile can become markup.
+//! A leaf: it uses no other module, so the language is told to it, not looked up.
+
+use std::cell::Cell;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -79,10 +82,20 @@ fn add_text(parent: &Element, text: &str) {
     }
 }
 
+thread_local! {
+    /// Whether the current language reads right to left; `text::set_current` says so.
+    static RIGHT_TO_LEFT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Tells every text added from now on whether its language reads right to left.
+pub fn set_right_to_left(rtl: bool) {
+    RIGHT_TO_LEFT.with(|r| r.set(rtl));
+}
+
 /// The numbers in `text` that the current language must isolate left to right, as byte ranges:
 /// all of them in a right-to-left language, none otherwise.
 pub fn isolated_numbers(text: &str) -> Vec<(usize, usize)> {
-    match crate::text::current().language.rtl {
+    match RIGHT_TO_LEFT.with(Cell::get) {
         true => numbers(text),
         false => Vec::new(),
     }

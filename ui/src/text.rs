@@ -118,6 +118,7 @@ pub fn current() -> &'static Catalogue {
 
 pub fn set_current(catalogue: &'static Catalogue) {
     CURRENT.with(|c| c.set(Some(catalogue)));
+    crate::dom::set_right_to_left(catalogue.language.rtl);
 }
 
 /// The text for `key` in the current language, else in English, else the key itself: a
