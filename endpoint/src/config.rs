@@ -13,13 +13,12 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::Address;
+use safe_contact_profile::Profile;
 use safe_contact_rules::dns::is_host_name;
 use safe_contact_rules::hex;
 use safe_contact_rules::id::is_id;
-use safe_contact_profile::Profile;
 use safe_contact_staff_keys::pepper::Pepper;
 use serde::Deserialize;
-
 
 /// Where requests are kept: an SQLite file (the default, for one instance) or a PostgreSQL
 /// database (for several instances behind a proxy).

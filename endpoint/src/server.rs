@@ -27,7 +27,7 @@ use crate::routes::router;
 use crate::staff::accounts;
 use crate::staff::key_scheme::OlderKeys;
 use crate::staff::known_device::KnownDevices;
-use crate::staff::session::{ProofGate, PROOF_WORK_AT_ONCE, PROOF_WORK_WAIT};
+use crate::staff::proof_gate::{ProofGate, PROOF_WORK_AT_ONCE, PROOF_WORK_WAIT};
 use crate::staff::sign_in_limit::SignInLimiter;
 use crate::state::AppState;
 use crate::store::Store;

@@ -11,7 +11,7 @@ use crate::intake::rate_limit::RateLimiter;
 use crate::notify::Notifier;
 use crate::staff::key_scheme::OlderKeys;
 use crate::staff::known_device::KnownDevices;
-use crate::staff::session::ProofGate;
+use crate::staff::proof_gate::ProofGate;
 use crate::staff::sign_in_limit::SignInLimiter;
 use crate::store::Store;
 

@@ -82,11 +82,7 @@ impl Notifier {
             .as_ref()
             .zip(config.staff.as_ref())
             .map(|(smtp, staff)| {
-                email::Mailer::new(
-                    smtp,
-                    &staff.inbox_url(),
-                    &timing.email_retries,
-                )
+                email::Mailer::new(smtp, &staff.inbox_url(), &timing.email_retries)
             })
             .transpose()?
             .map(Arc::new);

@@ -20,7 +20,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::accounts::{self, SignedIn};
-use super::session::{refuse, unavailable, Asker};
+use super::proof_gate::Asker;
+use super::session::{refuse, unavailable};
 use crate::answers::tagged;
 use crate::clock::unix_now;
 use crate::state::AppState;

@@ -9,6 +9,7 @@ pub(crate) mod inbox_api;
 pub(crate) mod key_scheme;
 pub(crate) mod known_device;
 pub(crate) mod passkeys;
+pub(crate) mod proof_gate;
 pub(crate) mod session;
 pub(crate) mod sign_in_limit;
 pub(crate) mod token_api;

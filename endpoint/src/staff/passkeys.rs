@@ -41,7 +41,8 @@ use webauthn_rp::{
 };
 
 use super::accounts::{self, Factor, SignedIn};
-use super::session::{refuse, unavailable, AnySession, Asker, Lead};
+use super::proof_gate::Asker;
+use super::session::{refuse, unavailable, AnySession, Lead};
 use super::{audit, Actor};
 use crate::answers::tagged;
 use crate::args;

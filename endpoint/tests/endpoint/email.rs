@@ -97,7 +97,11 @@ fn email_toml(dir: &std::path::Path, port: u16) -> String {
 }
 
 async fn serve_email(dir: &std::path::Path, port: u16, timing: Timing) -> Server {
-    serve_timed(Config::from_toml(&email_toml(dir, port), dir).unwrap(), timing).await
+    serve_timed(
+        Config::from_toml(&email_toml(dir, port), dir).unwrap(),
+        timing,
+    )
+    .await
 }
 
 /// A port on loopback that nothing listens on, for now.

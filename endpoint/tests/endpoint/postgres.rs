@@ -7,9 +7,9 @@ use crate::common::postgres::*;
 use crate::common::*;
 use reqwest::StatusCode;
 use safe_contact_endpoint::config::Database;
+use safe_contact_endpoint::notify::Timing;
 use safe_contact_endpoint::store::sql;
 use safe_contact_endpoint::store::Store;
-use safe_contact_endpoint::notify::Timing;
 use safe_contact_endpoint::{start, start_with_timing, Config, Running};
 use serde_json::Value;
 
