@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use safe_contact_callback::normalise_request_id;
@@ -14,18 +15,30 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::{error, tagged, unavailable};
 use crate::clock::unix_now;
-use crate::config::Landlord;
 use crate::staff::{self, Actor, Status};
 use crate::state::AppState;
 
-fn authenticate<'a>(app: &'a AppState, headers: &HeaderMap) -> Option<&'a Landlord> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim())?;
-    staff::authenticate(&app.config, token)
+/// The landlord whose staff token came as the `Authorization: Bearer` header. Without a
+/// token that matches one, the call is refused before the handler runs.
+pub struct TokenLandlord(String);
+
+impl FromRequestParts<Arc<AppState>> for TokenLandlord {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .and_then(|(_, token)| staff::authenticate(&app.config, token.trim()))
+            .map(|l| TokenLandlord(l.id.clone()))
+            .ok_or_else(unauthorized)
+    }
 }
 
 fn unauthorized() -> Response {
@@ -54,12 +67,9 @@ struct List {
 /// `GET /v1/staff/requests?status=new|contacted|closed|all` (new by default).
 pub async fn list(
     State(app): State<Arc<AppState>>,
-    headers: HeaderMap,
+    TokenLandlord(landlord): TokenLandlord,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let Some(landlord) = authenticate(&app, &headers).map(|l| l.id.clone()) else {
-        return unauthorized();
-    };
     let status = match query.as_deref() {
         None | Some("") => Some(Status::New),
         Some("status=all") => None,
@@ -90,12 +100,9 @@ pub async fn list(
 /// `GET /v1/staff/requests/{request_id}`: the whole request, and an audit row saying it was read.
 pub async fn show(
     State(app): State<Arc<AppState>>,
-    headers: HeaderMap,
+    TokenLandlord(landlord): TokenLandlord,
     Path(request_id): Path<String>,
 ) -> Response {
-    let Some(landlord) = authenticate(&app, &headers).map(|l| l.id.clone()) else {
-        return unauthorized();
-    };
     let Some(request_id) = normalise_request_id(&request_id) else {
         return not_found(&landlord);
     };
@@ -120,13 +127,10 @@ struct Mark {
 /// `POST /v1/staff/requests/{request_id}/status` with `{"status": "contacted" | "closed"}`.
 pub async fn mark(
     State(app): State<Arc<AppState>>,
-    headers: HeaderMap,
+    TokenLandlord(landlord): TokenLandlord,
     Path(request_id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let Some(landlord) = authenticate(&app, &headers).map(|l| l.id.clone()) else {
-        return unauthorized();
-    };
     let status = match serde_json::from_slice::<Mark>(&body) {
         Ok(Mark {
             status: s @ (Status::Contacted | Status::Closed),
@@ -161,12 +165,9 @@ pub async fn mark(
 /// `DELETE /v1/staff/requests/{request_id}`: gone at once, before its retention period ends.
 pub async fn purge(
     State(app): State<Arc<AppState>>,
-    headers: HeaderMap,
+    TokenLandlord(landlord): TokenLandlord,
     Path(request_id): Path<String>,
 ) -> Response {
-    let Some(landlord) = authenticate(&app, &headers).map(|l| l.id.clone()) else {
-        return unauthorized();
-    };
     let Some(request_id) = normalise_request_id(&request_id) else {
         return not_found(&landlord);
     };

@@ -426,6 +426,15 @@ async fn staff_api_needs_the_right_landlords_token() {
     );
     let del = c.delete(&one).send().await.unwrap();
     assert_eq!(del.status(), StatusCode::UNAUTHORIZED);
+    // The token is checked before the body is read, even a body that is not JSON.
+    let mark = c
+        .post(format!("{one}/status"))
+        .header("authorization", "Bearer wrong-token")
+        .body("not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mark.status(), StatusCode::UNAUTHORIZED);
 
     // Another landlord's token sees nothing of Livin's.
     let a = staff_get(&c, &list, Some(TOKEN_STAR)).await;
