@@ -116,6 +116,19 @@ mod tests {
     }
 
     #[test]
+    fn the_shared_example_is_valid_and_the_page_sets_only_the_first_fields() {
+        let example = CallbackRequest::example();
+        let again = parse(serde_json::to_string(&example).unwrap().as_bytes()).unwrap();
+        assert!(again.validate(LIVIN).is_ok());
+        assert_eq!(
+            &FIELDS[..PAGE_SET_FIELDS],
+            ["schema_version", "request_id", "landlord"]
+        );
+        assert!(!answered_fields().contains(&"landlord"));
+        assert!(answered_fields().contains(&"consent"));
+    }
+
+    #[test]
     fn documented_example_is_valid() {
         let doc = include_str!("lib.rs");
         let json: String = doc

@@ -59,7 +59,8 @@ pub struct CallbackRequest {
     pub consent: bool,
 }
 
-/// Every field, in the order the form shows them, so error summaries follow the page.
+/// Every field, in the order the form shows them, so error summaries follow the page. The
+/// first [`PAGE_SET_FIELDS`] are set by the page, not answered by the person.
 pub const FIELDS: &[&str] = &[
     "schema_version",
     "request_id",
@@ -79,6 +80,41 @@ pub const FIELDS: &[&str] = &[
     "other_access_needs",
     "consent",
 ];
+
+/// How many of [`FIELDS`], from the start, the page sets itself.
+pub const PAGE_SET_FIELDS: usize = 3;
+
+/// The fields the person answers: an error about any other is not theirs to fix.
+pub fn answered_fields() -> &'static [&'static str] {
+    &FIELDS[PAGE_SET_FIELDS..]
+}
+
+impl CallbackRequest {
+    /// A valid request for Livin's Darlington area, as the form sends it: one fixture for
+    /// tests and benchmarks across the crates. Its `request_id` is fixed; change it where
+    /// requests must differ.
+    pub fn example() -> CallbackRequest {
+        CallbackRequest {
+            schema_version: SCHEMA_VERSION,
+            request_id: "3f2b8c1e-9d4a-4e6b-8f0a-2c5d7e9b1a34".into(),
+            landlord: "livin".into(),
+            area: Some("darlington".into()),
+            contact_method: ContactMethod::Call,
+            contact: "07700 900123".into(),
+            safe_days: vec![Day::Monday, Day::Wednesday],
+            safe_times: vec![TimeOfDay::Morning],
+            safe_times_note: Some("not after 3pm".into()),
+            leave_message: false,
+            if_someone_else_answers: IfSomeoneElseAnswers::RoutineSurvey,
+            name_to_ask_for: None,
+            officer_gender: OfficerGender::Woman,
+            interpreter_language: None,
+            bsl: false,
+            other_access_needs: None,
+            consent: true,
+        }
+    }
+}
 
 // A derived Debug would print the phone number or name into any log line that formats a
 // request by accident; this one shows only what is safe to see.

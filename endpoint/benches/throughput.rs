@@ -15,6 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use safe_contact_callback::CallbackRequest;
 use safe_contact_endpoint::config::Database;
 use safe_contact_endpoint::{start, Config};
 
@@ -63,22 +64,11 @@ fn uuid(n: u64, salt: u64) -> String {
 }
 
 fn body(request_id: &str) -> String {
-    serde_json::json!({
-        "schema_version": 1,
-        "request_id": request_id,
-        "landlord": "livin",
-        "area": "darlington",
-        "contact_method": "call",
-        "contact": "07700 900123",
-        "safe_days": ["monday", "thursday"],
-        "safe_times": ["morning", "evening"],
-        "safe_times_note": "not after 3pm",
-        "leave_message": false,
-        "if_someone_else_answers": "routine_survey",
-        "officer_gender": "no_preference",
-        "consent": true
+    serde_json::to_string(&CallbackRequest {
+        request_id: request_id.to_owned(),
+        ..CallbackRequest::example()
     })
-    .to_string()
+    .unwrap()
 }
 
 struct Row {

@@ -33,31 +33,6 @@ pub fn sealed_endpoint(endpoint: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use safe_contact_callback::{
-        ContactMethod, Day, IfSomeoneElseAnswers, OfficerGender, TimeOfDay,
-    };
-
-    fn request() -> CallbackRequest {
-        CallbackRequest {
-            schema_version: 1,
-            request_id: "3f2b8c1e-9d4a-4e6b-8f0a-2c5d7e9b1a34".into(),
-            landlord: "livin".into(),
-            area: Some("darlington".into()),
-            contact_method: ContactMethod::Call,
-            contact: "07700900123".into(),
-            safe_days: vec![Day::Monday],
-            safe_times: vec![TimeOfDay::Morning],
-            safe_times_note: None,
-            leave_message: false,
-            if_someone_else_answers: IfSomeoneElseAnswers::HangUp,
-            name_to_ask_for: None,
-            officer_gender: OfficerGender::NoPreference,
-            interpreter_language: None,
-            bsl: false,
-            other_access_needs: None,
-            consent: true,
-        }
-    }
 
     #[test]
     fn a_sealed_body_opens_with_the_private_key_and_holds_no_plaintext() {
@@ -67,13 +42,13 @@ mod tests {
             key_id: "livin-test-1".into(),
             public_key: public,
         };
-        let body = sealed_body(&request(), &key).expect("seals");
+        let body = sealed_body(&CallbackRequest::example(), &key).expect("seals");
         assert!(!body.contains("07700900123") && !body.contains("darlington"));
         let envelope = safe_contact_seal::Envelope::parse(body.as_bytes()).expect("an envelope");
         let opened = safe_contact_seal::open(&envelope, &private, "livin", 1).expect("opens");
         assert_eq!(
             serde_json::from_slice::<CallbackRequest>(&opened).unwrap(),
-            request()
+            CallbackRequest::example()
         );
     }
 
@@ -83,7 +58,7 @@ mod tests {
             key_id: "livin-test-1".into(),
             public_key: "not-a-key".into(),
         };
-        assert_eq!(sealed_body(&request(), &key), None);
+        assert_eq!(sealed_body(&CallbackRequest::example(), &key), None);
     }
 
     #[test]

@@ -1,4 +1,6 @@
-use safe_contact_callback::{field_errors_from_json, FieldError, MAX_RETRY_AFTER_SECS};
+use safe_contact_callback::{
+    answered_fields, field_errors_from_json, FieldError, MAX_RETRY_AFTER_SECS,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -42,24 +44,6 @@ pub fn backoff_ms(next: u32) -> u32 {
     1000 << next.saturating_sub(2).min(4)
 }
 
-/// The answers the form asks for; an error about anything else is not the person's to fix.
-const FORM_FIELDS: &[&str] = &[
-    "area",
-    "contact_method",
-    "contact",
-    "safe_days",
-    "safe_times",
-    "safe_times_note",
-    "leave_message",
-    "if_someone_else_answers",
-    "name_to_ask_for",
-    "officer_gender",
-    "interpreter_language",
-    "bsl",
-    "other_access_needs",
-    "consent",
-];
-
 /// Decides what an HTTP answer means for the form.
 pub fn outcome(status: u16, retry_after: Option<&str>, body: &str, next: u32) -> Outcome {
     match status {
@@ -88,7 +72,7 @@ pub fn outcome(status: u16, retry_after: Option<&str>, body: &str, next: u32) ->
                 if !errors.is_empty()
                     && errors
                         .iter()
-                        .all(|x| FORM_FIELDS.contains(&x.field.as_str())) =>
+                        .all(|x| answered_fields().contains(&x.field.as_str())) =>
             {
                 Outcome::Refused(errors)
             }

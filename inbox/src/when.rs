@@ -115,8 +115,15 @@ mod tests {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_rfc3339("2026-11-23T23:08:18+01:00"), None);
         assert_eq!(parse_rfc3339("2026-13-23T23:08:18Z"), None);
-        assert_eq!(parse_rfc3339("2026-02-30T23:08:18Z"), None, "no 30 February");
-        assert_eq!(parse_rfc3339("2028-02-29T00:00:00Z").map(|t| t % 86_400), Some(0));
+        assert_eq!(
+            parse_rfc3339("2026-02-30T23:08:18Z"),
+            None,
+            "no 30 February"
+        );
+        assert_eq!(
+            parse_rfc3339("2028-02-29T00:00:00Z").map(|t| t % 86_400),
+            Some(0)
+        );
         assert_eq!(parse_rfc3339("yesterday"), None);
     }
 

@@ -52,7 +52,13 @@ mod tests {
         assert!(!is_host_name("a..b") && !is_host_name("a.b.") && !is_host_name(""));
         assert!(!is_host_name(&format!("{}.org", "a.".repeat(125))));
         assert!(is_public_host("www.livin.co.uk"));
-        for bad in ["localhost", "127.0.0.1", "example.c", "example.123", "ex ample.org"] {
+        for bad in [
+            "localhost",
+            "127.0.0.1",
+            "example.c",
+            "example.123",
+            "ex ample.org",
+        ] {
             assert!(!is_public_host(bad), "{bad:?}");
         }
     }

@@ -118,12 +118,27 @@ mod tests {
 
     #[test]
     fn staff_addresses() {
-        assert_eq!(normalise_staff(" Lead@Livin.Example "), "lead@livin.example");
+        assert_eq!(
+            normalise_staff(" Lead@Livin.Example "),
+            "lead@livin.example"
+        );
         assert!(is_staff_address("lead@livin.example"));
-        for bad in ["", "lead", "lead@", "@livin.example", "lead@livin", "lead@.example",
-                    "lead@livin.", "a@b@livin.example", "le ad@livin.example"] {
+        for bad in [
+            "",
+            "lead",
+            "lead@",
+            "@livin.example",
+            "lead@livin",
+            "lead@.example",
+            "lead@livin.",
+            "a@b@livin.example",
+            "le ad@livin.example",
+        ] {
             assert!(!is_staff_address(bad), "{bad:?}");
         }
-        assert!(!is_staff_address(&format!("{}@livin.example", "a".repeat(250))));
+        assert!(!is_staff_address(&format!(
+            "{}@livin.example",
+            "a".repeat(250)
+        )));
     }
 }

@@ -33,12 +33,22 @@ mod tests {
         let bytes: [u8; 32] = core::array::from_fn(|i| (i * 37) as u8);
         assert_eq!(decode32(&encode(&bytes)), Some(bytes));
         assert_eq!(encode(&[0, 15, 255]), "000fff");
-        assert_eq!(decode32(&format!(" {} ", "AB".repeat(32))), Some([0xab; 32]));
+        assert_eq!(
+            decode32(&format!(" {} ", "AB".repeat(32))),
+            Some([0xab; 32])
+        );
     }
 
     #[test]
     fn anything_but_64_hex_digits_is_refused() {
-        for bad in ["", &"a".repeat(63), &"a".repeat(65), &"g".repeat(64), &"+1".repeat(32), &"é".repeat(32)] {
+        for bad in [
+            "",
+            &"a".repeat(63),
+            &"a".repeat(65),
+            &"g".repeat(64),
+            &"+1".repeat(32),
+            &"é".repeat(32),
+        ] {
             assert_eq!(decode32(bad), None, "{bad:?}");
         }
     }

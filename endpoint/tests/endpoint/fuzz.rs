@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::common::*;
+use safe_contact_callback::FIELDS;
 use safe_contact_seal::{Envelope, CIPHERTEXT_LEN, ENC_LEN};
 use serde_json::{json, Map, Value};
 
@@ -37,25 +38,6 @@ impl Rng {
     }
 }
 
-const FIELDS: &[&str] = &[
-    "schema_version",
-    "request_id",
-    "landlord",
-    "area",
-    "contact_method",
-    "contact",
-    "safe_days",
-    "safe_times",
-    "safe_times_note",
-    "leave_message",
-    "if_someone_else_answers",
-    "name_to_ask_for",
-    "officer_gender",
-    "interpreter_language",
-    "bsl",
-    "other_access_needs",
-    "consent",
-];
 const DAYS: &[&str] = &[
     "monday",
     "tuesday",

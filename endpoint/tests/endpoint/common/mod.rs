@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use getrandom::SysRng;
 use reqwest::StatusCode;
+use safe_contact_callback::CallbackRequest;
 use safe_contact_endpoint::config::Database;
 use safe_contact_endpoint::keys::KeyFile;
 use safe_contact_endpoint::notify::Timing;
@@ -141,23 +142,11 @@ pub fn new_uuid() -> String {
     )
 }
 
-/// A valid request for Livin.
+/// A valid request for Livin: the shared example, with a request id of its own.
 pub fn valid_body() -> Value {
-    json!({
-        "schema_version": 1,
-        "request_id": new_uuid(),
-        "landlord": "livin",
-        "area": "darlington",
-        "contact_method": "call",
-        "contact": "07700 900123",
-        "safe_days": ["monday", "wednesday"],
-        "safe_times": ["morning"],
-        "safe_times_note": "not after 3pm",
-        "leave_message": false,
-        "if_someone_else_answers": "routine_survey",
-        "officer_gender": "woman",
-        "consent": true
-    })
+    let mut body = serde_json::to_value(CallbackRequest::example()).unwrap();
+    body["request_id"] = new_uuid().into();
+    body
 }
 
 pub struct Answer {
