@@ -34,6 +34,7 @@
 #![forbid(unsafe_code)]
 
 mod json;
+#[cfg(feature = "serde")]
 mod parse;
 mod phone;
 mod request;
@@ -42,6 +43,7 @@ mod validate;
 // The rules the form, the validator and the endpoint share live in safe-contact-rules; these
 // are their names in the request's own vocabulary.
 pub use json::field_errors_from_json;
+#[cfg(feature = "serde")]
 pub use parse::{parse, ParseError};
 pub use phone::{normalise_uk_phone, PhoneKind};
 pub use request::*;

@@ -1,3 +1,4 @@
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 /// The only schema version this crate reads and writes.
@@ -12,8 +13,9 @@ pub const MAX_RETRY_AFTER_SECS: u64 = 3600;
 ///
 /// It holds only what a landlord needs to make contact safely: no address, no date of birth,
 /// no account of the abuse.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CallbackRequest {
     /// Always [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -23,37 +25,37 @@ pub struct CallbackRequest {
     /// The landlord's profile id, for example `livin`.
     pub landlord: String,
     /// The council area id, needed only for landlords with several areas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub area: Option<String>,
     pub contact_method: ContactMethod,
     /// The safe phone number (for call and text) or email address (for email).
     pub contact: String,
     /// At least one day.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub safe_days: Vec<Day>,
     /// At least one time of day.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub safe_times: Vec<TimeOfDay>,
     /// Anything more about when it is safe, in the person's own words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub safe_times_note: Option<String>,
     /// Whether a voicemail or message may be left. A message someone else hears or reads can
     /// put the person at risk, so the default is no.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub leave_message: bool,
     pub if_someone_else_answers: IfSomeoneElseAnswers,
     /// Any name the person chooses, not necessarily their own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub name_to_ask_for: Option<String>,
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub officer_gender: OfficerGender,
     /// The language for a professional interpreter (never family or friends).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub interpreter_language: Option<String>,
     /// A British Sign Language interpreter is needed.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub bsl: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub other_access_needs: Option<String>,
     /// Must be true: the person agrees that the landlord may use these details to contact them.
     pub consent: bool,
@@ -127,16 +129,18 @@ impl std::fmt::Debug for CallbackRequest {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum ContactMethod {
     Call,
     Text,
     Email,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Day {
     Monday,
     Tuesday,
@@ -148,16 +152,18 @@ pub enum Day {
 }
 
 /// Broad times of day; the person can say more in `safe_times_note`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum TimeOfDay {
     Morning,
     Afternoon,
     Evening,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum IfSomeoneElseAnswers {
     /// End the call without saying who is calling.
     HangUp,
@@ -167,8 +173,9 @@ pub enum IfSomeoneElseAnswers {
     AskForName,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum OfficerGender {
     #[default]
     NoPreference,
@@ -177,7 +184,8 @@ pub enum OfficerGender {
 }
 
 /// One problem with one field, in words the person can act on.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct FieldError {
     /// The field's name in the JSON, which is also the form input it belongs to.
     pub field: String,
@@ -186,7 +194,7 @@ pub struct FieldError {
     /// The widget's catalogue key for the message in other languages, where `{max}` stands
     /// for the field's length limit. Empty for an error read from an endpoint's answer, which
     /// is shown as written.
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub key: &'static str,
 }
 
@@ -200,6 +208,7 @@ impl PartialEq for FieldError {
 impl Eq for FieldError {}
 
 impl FieldError {
+    #[cfg(feature = "serde")]
     pub(crate) fn new(field: &str, message: impl Into<String>) -> Self {
         Self::keyed(field, "", message)
     }

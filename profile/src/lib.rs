@@ -8,6 +8,7 @@ mod contact;
 mod language;
 mod national;
 mod read;
+#[cfg(feature = "serde")]
 pub mod shown;
 mod types;
 
@@ -22,6 +23,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 impl Profile {
     /// Parses a profile and refuses one written for another schema version.
+    #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Profile, String> {
         let profile: Profile = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if profile.schema_version != SCHEMA_VERSION {

@@ -1,3 +1,4 @@
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "schema")]
@@ -6,9 +7,10 @@ use schemars::JsonSchema;
 use crate::{Section, Service};
 
 /// The content every landlord's panel shows, and the only content left when a profile fails.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct National {
     pub schema_version: u32,
     /// 999, the Silent Solution, options for deaf and speech-impaired people, 101.

@@ -36,9 +36,13 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
-use safe_contact_callback::{is_id, normalise_request_id, FieldError, ParseError};
+#[cfg(feature = "serde")]
+use safe_contact_callback::ParseError;
+use safe_contact_callback::{is_id, normalise_request_id, FieldError};
 use safe_contact_json::ObjectWriter;
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "serde")]
 use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
 
@@ -76,8 +80,9 @@ pub struct PublicKeyInfo<'a> {
 }
 
 /// A sealed request, exactly as the widget posts it and the staff API returns it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Envelope {
     /// Always [`ENVELOPE_VERSION`].
     pub envelope_version: u32,
@@ -90,6 +95,7 @@ pub struct Envelope {
     pub ciphertext: String,
 }
 
+#[cfg(feature = "serde")]
 const FIELDS: &[&str] = &[
     "envelope_version",
     "landlord",
@@ -111,6 +117,7 @@ const CIPHERTEXT_MESSAGE: &str =
 impl Envelope {
     /// Reads a body as an envelope and [checks](Envelope::check) it, reporting every bad field at
     /// once, as `safe_contact_callback::parse` does for plaintext requests.
+    #[cfg(feature = "serde")]
     pub fn parse(body: &[u8]) -> Result<Envelope, ParseError> {
         let value: Value = serde_json::from_slice(body)
             .map_err(|_| ParseError::Malformed("The request is not valid JSON"))?;
@@ -224,6 +231,7 @@ fn problem(field: &str, message: &str) -> FieldError {
     }
 }
 
+#[cfg(feature = "serde")]
 fn shape_message(field: &str) -> &'static str {
     match field {
         "envelope_version" => VERSION_MESSAGE,
