@@ -1,5 +1,5 @@
 //! The server's pepper: 32 bytes from the environment, never in the database or a backup of it.
-//! Three keys come from it, each under its own HKDF label, so one secret is all an operator
+//! Its keys come from it, each under its own HKDF label, so one secret is all an operator
 //! keeps:
 //!
 //! - each member's pepper ([`Pepper::member`]), which the browser mixes into the key that
@@ -9,13 +9,17 @@
 //!   caught from one answer, is no use against another member's wrapped key;
 //! - the secret of the server's Argon2 hash of the sign-in proof ([`Pepper::proof_secret`]),
 //!   so the stored proof hashes cannot test a guess either;
-//! - the key that seals TOTP secrets at rest ([`TotpKey`]), with the email as associated data.
+//! - the key that seals TOTP secrets at rest ([`TotpKey`]), with the email as associated data;
+//! - the key each stored passkey is bound to its member with ([`PasskeyBindingKey`]). A passkey
+//!   row is a public key, nothing secret, so without this anyone who could write to the
+//!   database could put a key of their own on any member's account.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, KeyInit, Nonce};
 use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
 use safe_contact_seal::rand_core::CryptoRng;
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -27,6 +31,7 @@ pub const MEMBER_INFO: &[u8] = b"safe-contact/staff-member-pepper/v1";
 pub const PROOF_SECRET_INFO: &[u8] = b"safe-contact/staff-proof-hash-secret/v1";
 pub const TOTP_KEY_INFO: &[u8] = b"safe-contact/staff-totp-key/v1";
 pub const PASSKEY_STATE_INFO: &[u8] = b"safe-contact/staff-passkey-state/v1";
+pub const PASSKEY_BINDING_INFO: &[u8] = b"safe-contact/staff-passkey-binding/v1";
 pub const TOTP_AAD_LABEL: &[u8] = b"safe-contact/staff-totp/v1";
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;
@@ -46,6 +51,12 @@ pub struct MemberPepper(pub(crate) Zeroizing<[u8; KEY_LEN]>);
 
 /// The key TOTP secrets are sealed under at rest. No `Debug`.
 pub struct TotpKey(Zeroizing<[u8; KEY_LEN]>);
+
+/// The key a stored passkey is bound to its member with. No `Debug`.
+pub struct PasskeyBindingKey(Zeroizing<[u8; KEY_LEN]>);
+
+/// How long a passkey binding is: an HMAC-SHA256 tag.
+pub const PASSKEY_BINDING_LEN: usize = 32;
 
 impl Pepper {
     pub fn new(bytes: [u8; KEY_LEN]) -> Pepper {
@@ -80,6 +91,65 @@ impl Pepper {
     /// start and finish: the same on every instance, so either may finish what the other began.
     pub fn passkey_state_key(&self) -> Zeroizing<[u8; KEY_LEN]> {
         self.expand(PASSKEY_STATE_INFO)
+    }
+
+    pub fn passkey_binding_key(&self) -> PasskeyBindingKey {
+        PasskeyBindingKey(self.expand(PASSKEY_BINDING_INFO))
+    }
+}
+
+impl PasskeyBindingKey {
+    /// Each part goes in with its length first, so no two different rows read the same.
+    fn mac(
+        &self,
+        member_id: &str,
+        email: &str,
+        credential_id: &[u8],
+        static_state: &[u8],
+    ) -> Hmac<Sha256> {
+        let mut mac =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0[..]).expect("HMAC takes any key");
+        let email = normalise_email(email);
+        for part in [
+            member_id.as_bytes(),
+            email.as_bytes(),
+            credential_id,
+            static_state,
+        ] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac
+    }
+
+    /// The binding stored with a passkey: it ties the passkey's credential id and public key
+    /// (`static_state`, as stored) to the member's id and email, so a row written or moved by
+    /// anyone without the pepper does not check out.
+    pub fn bind(
+        &self,
+        member_id: &str,
+        email: &str,
+        credential_id: &[u8],
+        static_state: &[u8],
+    ) -> [u8; PASSKEY_BINDING_LEN] {
+        self.mac(member_id, email, credential_id, static_state)
+            .finalize()
+            .into_bytes()
+            .into()
+    }
+
+    /// Whether `binding` is this passkey's for this member, compared in constant time.
+    pub fn verify(
+        &self,
+        member_id: &str,
+        email: &str,
+        credential_id: &[u8],
+        static_state: &[u8],
+        binding: &[u8],
+    ) -> bool {
+        self.mac(member_id, email, credential_id, static_state)
+            .verify_slice(binding)
+            .is_ok()
     }
 }
 
@@ -159,7 +229,6 @@ mod tests {
     use super::*;
     use crate::test_rng::rng;
     use crate::totp::SECRET_LEN;
-    use hmac::{Hmac, Mac};
 
     fn pepper() -> Pepper {
         Pepper::new([7; 32])
@@ -195,6 +264,10 @@ mod tests {
         assert_eq!(
             *p.totp_key().0,
             hkdf_by_hand(&[7; 32], b"safe-contact/staff-totp-key/v1")
+        );
+        assert_eq!(
+            *p.passkey_binding_key().0,
+            hkdf_by_hand(&[7; 32], b"safe-contact/staff-passkey-binding/v1")
         );
         // Fixed, so the derivation cannot drift unnoticed.
         assert_eq!(
@@ -242,6 +315,40 @@ mod tests {
             Error::CannotOpenTotp,
             "a secret stored in plain text is not taken for a sealed one"
         );
+    }
+
+    #[test]
+    fn a_passkey_binding_holds_for_its_member_email_credential_and_key_only() {
+        let key = pepper().passkey_binding_key();
+        let id = "0f6c2f0e-8d7a-4c1b-9e2d-3a4b5c6d7e8f";
+        let bound = key.bind(id, "sam@livin.org", b"cred", b"public key");
+        // HMAC-SHA256 over each part with its length first, by hand.
+        let mut by_hand =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(&*key.0).expect("HMAC takes any key");
+        for part in [id.as_bytes(), b"sam@livin.org", b"cred", b"public key"] {
+            by_hand.update(&(part.len() as u64).to_be_bytes());
+            by_hand.update(part);
+        }
+        assert_eq!(bound[..], by_hand.finalize().into_bytes()[..]);
+        assert!(key.verify(id, " Sam@Livin.org", b"cred", b"public key", &bound));
+        let other_id = "0f6c2f0e-8d7a-4c1b-9e2d-3a4b5c6d7e80";
+        for (member, email, cred, public_key) in [
+            (other_id, "sam@livin.org", &b"cred"[..], &b"public key"[..]),
+            (id, "sal@livin.org", b"cred", b"public key"),
+            (id, "sam@livin.org", b"cre", b"dpublic key"),
+            (id, "sam@livin.org", b"cred", b"another key"),
+        ] {
+            assert!(!key.verify(member, email, cred, public_key, &bound));
+        }
+        assert!(!Pepper::new([8; 32]).passkey_binding_key().verify(
+            id,
+            "sam@livin.org",
+            b"cred",
+            b"public key",
+            &bound
+        ));
+        assert!(!key.verify(id, "sam@livin.org", b"cred", b"public key", &bound[..31]));
+        assert!(!key.verify(id, "sam@livin.org", b"cred", b"public key", &[]));
     }
 
     #[test]

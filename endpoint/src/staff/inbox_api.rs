@@ -606,9 +606,15 @@ async fn check_sign_in(
             totp::verify(&secret, code.trim(), now as u64, account.totp_last_step).map(Claim::Step)
         }
         Second::Passkey { state, credential } => {
-            match passkeys::check_sign_in(app, &pepper, &account.member_id, &state, credential)
-                .await
-            {
+            let found = passkeys::check_sign_in(
+                app,
+                &pepper,
+                &account.member_id,
+                &account.email,
+                &state,
+                credential,
+            );
+            match found.await {
                 Ok(used) => used.map(Claim::Passkey),
                 Err(_) => return Attempted::Answered(unavailable()),
             }

@@ -173,6 +173,7 @@ pub async fn check_sign_in(
     app: &AppState,
     pepper: &Pepper,
     member_id: &str,
+    email: &str,
     state: &str,
     credential: serde_json::Value,
 ) -> Result<Option<Used>, sql::Error> {
@@ -199,6 +200,18 @@ pub async fn check_sign_in(
     else {
         return Ok(None);
     };
+    // Whoever can write to the database but has not the pepper can put a public key of their
+    // own on any member's row; only a row this server bound to the member is theirs. One that
+    // is not is refused as if it were not there, with the one refusal.
+    if !pepper.passkey_binding_key().verify(
+        member_id,
+        email,
+        &stored.credential_id,
+        &stored.static_state,
+        &stored.binding,
+    ) {
+        return Ok(None);
+    }
     let (Ok(static_state), Ok(dynamic)) = (
         StaticState::<PublicKey>::decode(&stored.static_state),
         <[u8; 7]>::try_from(stored.dynamic_state.as_slice())
@@ -271,12 +284,13 @@ struct Found {
     credential_id: Vec<u8>,
     static_state: Vec<u8>,
     dynamic_state: Vec<u8>,
+    binding: Vec<u8>,
 }
 
 /// The member's passkey with this credential id: another member's is not found.
 fn find(db: &mut Db, credential_id: &[u8], member_id: &str) -> sql::Result<Option<Found>> {
     db.query_one(
-        "SELECT passkey_id, credential_id, static_state, dynamic_state FROM passkeys
+        "SELECT passkey_id, credential_id, static_state, dynamic_state, binding FROM passkeys
          WHERE credential_id = ?1 AND member_id = ?2",
         args![credential_id, member_id],
     )?
@@ -286,6 +300,7 @@ fn find(db: &mut Db, credential_id: &[u8], member_id: &str) -> sql::Result<Optio
             credential_id: row.get(1)?,
             static_state: row.get(2)?,
             dynamic_state: row.get(3)?,
+            binding: row.get(4)?,
         })
     })
     .transpose()
@@ -521,11 +536,20 @@ pub async fn register_finish(
         if user != handle {
             return None;
         }
+        let credential_id = id.as_ref().to_vec();
+        let static_state = static_state.encode().ok()?;
+        let binding = staff.pepper.passkey_binding_key().bind(
+            &member.member_id,
+            &member.email,
+            &credential_id,
+            &static_state,
+        );
         Some(NewRow {
-            credential_id: id.as_ref().to_vec(),
+            credential_id,
             transports: i64::from(transports.encode().ok()?),
-            static_state: static_state.encode().ok()?,
+            static_state,
             dynamic_state: dynamic.to_vec(),
+            binding: binding.to_vec(),
         })
     })();
     let Some(row) = row else {
@@ -555,9 +579,9 @@ pub async fn register_finish(
                     return Ok(false);
                 }
                 tx.execute(
-                    "INSERT INTO passkeys (passkey_id, member_id, credential_id, transports, static_state, dynamic_state, name, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    args![&id, &member_id, &row.credential_id, row.transports, &row.static_state, &row.dynamic_state, &name, now],
+                    "INSERT INTO passkeys (passkey_id, member_id, credential_id, transports, static_state, dynamic_state, binding, name, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    args![&id, &member_id, &row.credential_id, row.transports, &row.static_state, &row.dynamic_state, &row.binding, &name, now],
                 )?;
                 // The member has just shown the passphrase and a passkey: a session that could
                 // only add one may now do the rest.
@@ -595,6 +619,7 @@ struct NewRow {
     transports: i64,
     static_state: Vec<u8>,
     dynamic_state: Vec<u8>,
+    binding: Vec<u8>,
 }
 
 fn could_not_add() -> Response {

@@ -49,7 +49,7 @@ const TABLES: &[(&str, &str, &str)] = &[
     // behind: each expires within minutes.
     (
         "passkeys",
-        "passkey_id, member_id, credential_id, transports, static_state, dynamic_state, name, created_at, last_used_at",
+        "passkey_id, member_id, credential_id, transports, static_state, dynamic_state, binding, name, created_at, last_used_at",
         "created_at, passkey_id",
     ),
     (

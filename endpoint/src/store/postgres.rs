@@ -160,6 +160,7 @@ INSERT INTO older_member_keys (member_id) SELECT member_id FROM members;",
     transports BIGINT NOT NULL,
     static_state BYTEA NOT NULL,
     dynamic_state BYTEA NOT NULL,
+    binding BYTEA NOT NULL,
     name TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     last_used_at BIGINT

@@ -141,7 +141,9 @@ INSERT INTO older_member_keys (member_id) SELECT member_id FROM members;
 ";
 
 /// Version 6: passkeys. A passkey's row holds only its public key and the counters the checks
-/// need, none of it secret. `passkey_challenges` holds the challenges of passkey sign-ins
+/// need, none of it secret, and a MAC under a key from the pepper that binds the passkey to its
+/// member (`binding`), so that a row written by someone without the pepper signs no one in.
+/// `passkey_challenges` holds the challenges of passkey sign-ins
 /// already used, until they expire, so a finish cannot be sent twice. `landlord_settings` holds
 /// whether a landlord's team must sign in with passkeys. A session says which second factor
 /// started it. The same tables are PostgreSQL's migration 5.
@@ -153,6 +155,7 @@ CREATE TABLE passkeys (
     transports INTEGER NOT NULL,
     static_state BLOB NOT NULL,
     dynamic_state BLOB NOT NULL,
+    binding BLOB NOT NULL,
     name TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     last_used_at INTEGER
@@ -651,6 +654,10 @@ PRAGMA user_version = 1;
         let v4 = Connection::open(&path).unwrap();
         v4.execute_batch(
             "DROP TABLE older_member_keys;
+             DROP TABLE passkeys;
+             DROP TABLE passkey_challenges;
+             DROP TABLE landlord_settings;
+             ALTER TABLE sessions DROP COLUMN factor;
              INSERT INTO members (member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, created_at)
                  VALUES ('m1', 'livin', 'a@livin.example', 'officer', '', '', '', x'00', 0);
              PRAGMA user_version = 4;",

@@ -566,3 +566,79 @@ async fn a_lead_requires_passkeys_and_a_code_alone_then_only_adds_one() {
         StatusCode::OK
     );
 }
+
+/// The member id as the 16 bytes of a passkey's user handle.
+fn handle_of(member_id: &str) -> Vec<u8> {
+    let hex: String = member_id.chars().filter(|c| *c != '-').collect();
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Someone who can write to the database but has not the server's environment (a stolen
+/// backup put back, a database account of its own): they plant a passkey row of theirs on a
+/// lead, with a proof hash of their own choosing and the lead listed as a scheme-1 account, so
+/// that the proof needs no pepper either. Before passkey rows were bound to their member under
+/// a key from the pepper, this signed them in as the lead and gave them the lead's member
+/// pepper. The row here is a real one, made by an account the writer holds, binding and all,
+/// moved onto the lead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_writer_without_the_pepper_cannot_plant_a_passkey_that_signs_in() {
+    use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
+    use safe_contact_endpoint::args;
+    let dir = tempdir();
+    let s = passkey_server(dir.path()).await;
+    let (_, lead) = member(&s, "lead@livin.example", "lead").await;
+    let (writers_inbox, writer) = member(&s, "x@livin.example", "officer").await;
+    let mut writers_key = Authenticator::new("localhost", ORIGIN);
+    assert_eq!(
+        add(&writers_inbox, &writer, &mut writers_key).await.status,
+        StatusCode::CREATED
+    );
+    let lead_id = texts(
+        &s.db,
+        "SELECT member_id FROM members WHERE email = 'lead@livin.example'",
+    )[0]
+    .clone();
+
+    let chosen = "a-proof-the-writer-chose";
+    let hash = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19_456, 2, 1, Some(32)).unwrap(),
+    )
+    .hash_password(chosen.as_bytes())
+    .unwrap()
+    .to_string();
+    let id = lead_id.clone();
+    db_work(&s.db, move |db| {
+        db.execute("UPDATE passkeys SET member_id = ?1", args![&id])?;
+        db.execute(
+            "UPDATE members SET proof_hash = ?1 WHERE member_id = ?2",
+            args![&hash, &id],
+        )?;
+        db.execute(
+            "INSERT INTO older_member_keys (member_id) VALUES (?1)",
+            args![&id],
+        )
+    });
+    writers_key.user_handle = handle_of(&lead_id);
+
+    let mut browser = Inbox::at(&s.base, ORIGIN);
+    let mut body = passkey_finish(&browser, &lead, &mut writers_key).await;
+    body["proof"] = json!("anything");
+    body["older_proof"] = json!(chosen);
+    let a = finish(&mut browser, &body).await;
+    assert_eq!(
+        (a.status, &a.json["error"]),
+        (StatusCode::UNAUTHORIZED, &json!(REFUSED)),
+        "{}",
+        a.json
+    );
+    assert!(a.json.get("key_pepper").is_none());
+    assert_eq!(
+        browser.get("/staff/api/team").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}

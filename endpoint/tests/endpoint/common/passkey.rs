@@ -13,7 +13,7 @@ pub struct Authenticator {
     key: SigningKey,
     pub credential_id: Vec<u8>,
     /// The user handle the passkey was made for, given back at each sign-in.
-    user_handle: Vec<u8>,
+    pub user_handle: Vec<u8>,
     sign_count: u32,
     /// Synced passkeys report a signature counter of 0 every time, so the counter cannot tell
     /// a replayed answer from a fresh one; only the used challenge can.
