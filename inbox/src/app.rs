@@ -9,6 +9,7 @@ use crate::audit::Audit;
 use crate::enrol::{BrokenInvite, Enrol, Enrolled};
 use crate::form::focus;
 use crate::inbox::Inbox;
+use crate::passkeys::Passkeys;
 use crate::request::Request;
 use crate::session::{app, App, Screen};
 use crate::sign_in::SignIn;
@@ -48,6 +49,7 @@ fn title(screen: &Screen) -> &'static str {
         Screen::Request(_) => "Request",
         Screen::Team => "Team",
         Screen::Audit => "Audit trail",
+        Screen::Passkeys => "Your passkeys",
     }
 }
 
@@ -82,6 +84,7 @@ fn Root() -> impl IntoView {
                 Screen::Request(id) => view! { <Request id /> }.into_any(),
                 Screen::Team => view! { <Team /> }.into_any(),
                 Screen::Audit => view! { <Audit /> }.into_any(),
+                Screen::Passkeys => view! { <Passkeys /> }.into_any(),
             }}
         </main>
     }
@@ -171,12 +174,13 @@ fn Nav() -> impl IntoView {
     view! {
         <nav class="nav" aria-label="Inbox sections">
             <ul class="nav__list">
-                {link("Inbox", Screen::Inbox)}
+                // While the member must add a passkey, the rest of the inbox is closed to them.
+                {move || (!state.must_add_passkey()).then(|| link("Inbox", Screen::Inbox))}
                 {move || {
-                    state
-                        .is_lead()
+                    (state.is_lead() && !state.must_add_passkey())
                         .then(|| view! { {link("Team", Screen::Team)} {link("Audit", Screen::Audit)} })
                 }}
+                {move || state.passkeys.get().then(|| link("Your passkeys", Screen::Passkeys))}
                 <li>
                     <button type="button" class="nav__link" on:click=sign_out>
                         "Sign out"

@@ -325,6 +325,9 @@ mod tests {
             idle_seconds: 900,
             guidance: Vec::new(),
             areas: areas(),
+            second_factor: "totp".to_owned(),
+            passkeys_required: false,
+            must_add_passkey: false,
         }
     }
 

@@ -29,6 +29,8 @@ mod idle;
 #[cfg(target_arch = "wasm32")]
 mod inbox;
 #[cfg(target_arch = "wasm32")]
+mod passkeys;
+#[cfg(target_arch = "wasm32")]
 mod request;
 #[cfg(target_arch = "wasm32")]
 mod session;
@@ -36,3 +38,5 @@ mod session;
 mod sign_in;
 #[cfg(target_arch = "wasm32")]
 mod team;
+#[cfg(target_arch = "wasm32")]
+mod webauthn;

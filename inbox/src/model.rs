@@ -57,6 +57,65 @@ pub struct Rewrap {
 #[derive(Deserialize)]
 pub struct KeyScheme {
     pub older_keys: bool,
+    /// The server offers passkeys: its `staff.base_url` names a domain, not an IP address.
+    #[serde(default)]
+    pub passkeys: bool,
+}
+
+/// A passkey ceremony as the server starts it: its signed state, to send back with the answer,
+/// and the WebAuthn options (`PublicKeyCredentialCreationOptionsJSON` or
+/// `PublicKeyCredentialRequestOptionsJSON`) for the browser.
+#[derive(Deserialize)]
+pub struct PasskeyStart {
+    pub state: String,
+    pub public_key: serde_json::Value,
+}
+
+/// Sign in with the passphrase proof and a passkey in place of the code.
+#[derive(Serialize)]
+pub struct PasskeySignIn {
+    pub email: String,
+    pub proof: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub older_proof: Option<String>,
+    pub state: String,
+    /// The browser's `AuthenticationResponseJSON`.
+    pub credential: serde_json::Value,
+}
+
+/// A new passkey, with the passphrase proof again: a session alone cannot add one.
+#[derive(Serialize)]
+pub struct PasskeyAdd {
+    pub state: String,
+    pub name: String,
+    pub proof: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub older_proof: Option<String>,
+    /// The browser's `RegistrationResponseJSON`.
+    pub credential: serde_json::Value,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct Passkey {
+    pub passkey_id: String,
+    pub name: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub last_used_at: Option<String>,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct Passkeys {
+    pub passkeys: Vec<Passkey>,
+    /// The member's team must sign in with passkeys.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// The team's settings, as a lead reads and changes them.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Settings {
+    pub require_passkeys: bool,
 }
 
 #[derive(Clone, Deserialize)]
@@ -87,6 +146,15 @@ pub struct Session {
     /// The landlord's council areas, for the form's own checks on an opened request.
     #[serde(default)]
     pub areas: Vec<String>,
+    /// `"totp"` or `"passkey"`: how this session was signed in.
+    #[serde(default)]
+    pub second_factor: String,
+    /// The member's team must sign in with passkeys.
+    #[serde(default)]
+    pub passkeys_required: bool,
+    /// The session may only add a passkey (and sign out) until the member has one.
+    #[serde(default)]
+    pub must_add_passkey: bool,
 }
 
 impl Session {
@@ -138,6 +206,9 @@ pub struct Member {
     pub public_key: String,
     #[serde(default)]
     pub granted_key_ids: Vec<String>,
+    /// How many passkeys they have added.
+    #[serde(default)]
+    pub passkeys: u64,
 }
 
 #[derive(Clone, Deserialize)]
@@ -238,6 +309,10 @@ mod tests {
             "a key is taken to be on the new scheme unless the server says"
         );
         assert_eq!(session.grants[0].key_id, "livin-1");
+        assert!(
+            !session.must_add_passkey,
+            "a session from a server without passkeys may do everything"
+        );
         let opened: ItemWithEnvelope = serde_json::from_str(
             r#"{"request_id":"r","status":"new","received_at":"2026-11-23T23:08:18Z",
                 "expires_at":"2027-02-21T23:08:18Z","status_changed_at":null,"outcome":null,
@@ -246,6 +321,31 @@ mod tests {
         .unwrap();
         assert_eq!(opened.item.key_id.as_deref(), Some("livin-1"));
         assert!(opened.envelope.is_some());
+    }
+
+    #[test]
+    fn reads_passkey_answers() {
+        let scheme: KeyScheme = serde_json::from_str(r#"{"older_keys":false}"#).unwrap();
+        assert!(!scheme.passkeys, "an older server offers no passkeys");
+        let start: PasskeyStart = serde_json::from_str(
+            r#"{"state":"s","public_key":{"challenge":"abc","userVerification":"required"}}"#,
+        )
+        .unwrap();
+        assert_eq!(start.public_key["challenge"], "abc");
+        let listed: Passkeys = serde_json::from_str(
+            r#"{"passkeys":[{"passkey_id":"p","name":"Work laptop","created_at":"2026-11-23T23:08:18Z","last_used_at":null}],"required":true}"#,
+        )
+        .unwrap();
+        assert!(listed.required);
+        assert_eq!(listed.passkeys[0].name, "Work laptop");
+        let session: Session = serde_json::from_str(
+            r#"{"member_id":"m","email":"a@b.example","role":"officer","landlord":"livin",
+                "csrf_token":"t","public_key":"p","wrapped_key":"w","key_pepper":"k",
+                "idle_seconds":900,"second_factor":"totp","passkeys_required":true,
+                "must_add_passkey":true}"#,
+        )
+        .unwrap();
+        assert!(session.must_add_passkey && session.passkeys_required);
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub enum Screen {
     Request(String),
     Team,
     Audit,
+    /// The member's own passkeys: the only screen while their session may only add one.
+    Passkeys,
 }
 
 /// A request as fetched, and what opening it gave.
@@ -42,6 +44,8 @@ pub struct App {
     pub opened: RwSignal<Option<Opened>>,
     /// One message for the next screen, such as why someone was signed out.
     pub notice: RwSignal<Option<String>>,
+    /// The server offers passkeys (`key-scheme` says so).
+    pub passkeys: RwSignal<bool>,
 }
 
 impl App {
@@ -52,6 +56,7 @@ impl App {
             keys: RwSignal::new(None),
             opened: RwSignal::new(None),
             notice: RwSignal::new(None),
+            passkeys: RwSignal::new(false),
         }
     }
 
@@ -70,8 +75,25 @@ impl App {
             .with(|s| s.as_ref().is_some_and(Session::is_lead))
     }
 
+    /// The session may only add a passkey, until the member has one.
+    pub fn must_add_passkey(&self) -> bool {
+        self.session
+            .with(|s| s.as_ref().is_some_and(|s| s.must_add_passkey))
+    }
+
     /// Leaving a request drops it, so an opened request is on the page only while it is shown.
+    /// While the session may only add a passkey, that is the one screen there is.
     pub fn go(&self, screen: Screen) {
+        let screen = match screen {
+            Screen::SignIn => Screen::SignIn,
+            _ if self
+                .session
+                .with_untracked(|s| s.as_ref().is_some_and(|s| s.must_add_passkey)) =>
+            {
+                Screen::Passkeys
+            }
+            screen => screen,
+        };
         if !matches!(screen, Screen::Request(_)) {
             self.opened.set(None);
         }

@@ -1,6 +1,7 @@
-//! Sign in: email, passphrase and the authenticator code. The passphrase never leaves the
-//! device; Argon2id turns it into the proof the server checks and the key that unwraps the
-//! member's own key, which then opens their grants.
+//! Sign in: email, passphrase and the authenticator code, or a passkey in place of the code.
+//! The passphrase never leaves the device; Argon2id turns it into the proof the server checks
+//! and the key that unwraps the member's own key, which then opens their grants. A passkey is a
+//! second factor only: the passphrase still unwraps the key either way.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,14 +11,21 @@ use safe_contact_staff_keys::passphrase::{Derived, Older, WrapKey};
 use crate::api;
 use crate::form::{problem, yield_to_browser, Busy, CodeField, ErrorSummary, Problem, TextField};
 use crate::keys;
-use crate::model::{KeyScheme, Rewrap, Session, SignIn as SignInBody};
+use crate::model::{KeyScheme, PasskeySignIn, PasskeyStart, Rewrap, Session, SignIn as SignInBody};
 use crate::session::{app, Screen};
+use crate::webauthn::{self, Failed};
+
+/// The id of the passkey button, where the error summary sends focus for a passkey problem.
+const PASSKEY_BUTTON: &str = "passkey-sign-in";
+
+/// What a passkey that was not used means, and what to do next.
+pub const NOT_USED: &str = "The passkey was not used. You may have cancelled, or your device could not check it was you. Try again, or sign in with the code from your authenticator app.";
 
 pub fn is_code(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn check(email: &str, passphrase: &str, code: &str) -> Vec<Problem> {
+fn check(email: &str, passphrase: &str, code: Option<&str>) -> Vec<Problem> {
     let mut problems = Vec::new();
     if email.trim().is_empty() {
         problems.push(problem("email", "Enter your email address"));
@@ -25,7 +33,7 @@ fn check(email: &str, passphrase: &str, code: &str) -> Vec<Problem> {
     if passphrase.is_empty() {
         problems.push(problem("passphrase", "Enter your passphrase"));
     }
-    if !is_code(code.trim()) {
+    if code.is_some_and(|code| !is_code(code.trim())) {
         problems.push(problem(
             "code",
             "Enter the 6-digit code from your authenticator app",
@@ -42,6 +50,32 @@ pub fn SignIn() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::new());
     let busy = RwSignal::new(None::<&'static str>);
+    // The passkey button shows once the server says it offers passkeys, in a browser that can
+    // use them; otherwise the code is the only way.
+    let offer_passkey = RwSignal::new(false);
+    spawn_local(async move {
+        if let Ok(scheme) = api::get::<KeyScheme>("key-scheme").await {
+            state.passkeys.set(scheme.passkeys);
+            offer_passkey.set(scheme.passkeys && webauthn::supported());
+        }
+    });
+
+    let signed_in = move |outcome: Result<(Session, keys::Keys), (&'static str, String)>| {
+        busy.set(None);
+        match outcome {
+            Ok((session, unlocked)) => {
+                passphrase.set(String::new());
+                state.notice.set(None);
+                state.keys.set(Some(unlocked));
+                state.session.set(Some(session));
+                state.go(Screen::Inbox);
+            }
+            Err((field, message)) => {
+                code.set(String::new());
+                problems.set(vec![problem(field, message)]);
+            }
+        }
+    };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -53,7 +87,7 @@ pub fn SignIn() -> impl IntoView {
             passphrase.get_untracked(),
             code.get_untracked().trim().to_owned(),
         );
-        let found = check(&e, &p, &c);
+        let found = check(&e, &p, Some(&c));
         if !found.is_empty() {
             problems.set(found);
             return;
@@ -62,21 +96,27 @@ pub fn SignIn() -> impl IntoView {
         busy.set(Some("Signing in… this takes a few seconds."));
         spawn_local(async move {
             yield_to_browser().await;
-            let outcome = sign_in(&e, &p, &c).await;
-            busy.set(None);
-            match outcome {
-                Ok((session, unlocked)) => {
-                    passphrase.set(String::new());
-                    state.notice.set(None);
-                    state.keys.set(Some(unlocked));
-                    state.session.set(Some(session));
-                    state.go(Screen::Inbox);
-                }
-                Err(message) => {
-                    code.set(String::new());
-                    problems.set(vec![problem("email", message)]);
-                }
-            }
+            signed_in(sign_in(&e, &p, &c).await.map_err(|m| ("email", m)));
+        });
+    };
+
+    let with_passkey = move |_| {
+        if busy.get_untracked().is_some() {
+            return;
+        }
+        let (e, p) = (
+            email.get_untracked().trim().to_owned(),
+            passphrase.get_untracked(),
+        );
+        let found = check(&e, &p, None);
+        if !found.is_empty() {
+            problems.set(found);
+            return;
+        }
+        problems.set(Vec::new());
+        busy.set(Some("Use your passkey when your browser asks."));
+        spawn_local(async move {
+            signed_in(sign_in_with_passkey(&e, &p, busy).await);
         });
     };
 
@@ -93,9 +133,73 @@ pub fn SignIn() -> impl IntoView {
                 <button type="submit" class="button" disabled=move || busy.get().is_some()>
                     "Sign in"
                 </button>
+                {move || offer_passkey.get().then(|| view! {
+                    <h2 class="heading-m">"Or use a passkey"</h2>
+                    <p class="body" id="passkey-hint">
+                        "If you have added a passkey, enter your email address and passphrase above, then use the passkey instead of a code."
+                    </p>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        id=PASSKEY_BUTTON
+                        aria-describedby="passkey-hint"
+                        disabled=move || busy.get().is_some()
+                        on:click=with_passkey
+                    >
+                        "Sign in with a passkey"
+                    </button>
+                })}
             </form>
         </div>
     }
+}
+
+/// The proofs for this passphrase: the current scheme's, and scheme 1's while the server says
+/// some members still have scheme-1 keys (it says only whether any remain, never whose).
+pub async fn proofs(email: &str, passphrase: &str) -> Result<(Derived, Option<Older>), String> {
+    let scheme: KeyScheme = api::get("key-scheme").await.map_err(|f| f.message)?;
+    let derived = keys::derive(passphrase, email, &api::base_url())?;
+    let older = match scheme.older_keys {
+        true => Some(keys::derive_older(passphrase, email)?),
+        false => None,
+    };
+    Ok((derived, older))
+}
+
+/// Signs in with the passphrase and a passkey. The passkey is asked for first, so the slow
+/// passphrase work runs after the person has touched it, not before.
+async fn sign_in_with_passkey(
+    email: &str,
+    passphrase: &str,
+    busy: RwSignal<Option<&'static str>>,
+) -> Result<(Session, keys::Keys), (&'static str, String)> {
+    let on_button = |m: String| (PASSKEY_BUTTON, m);
+    let start: PasskeyStart = api::post("sign-in/passkey/start", &serde_json::json!({}), None)
+        .await
+        .map_err(|f| on_button(f.message))?;
+    let credential = webauthn::get(&start.public_key).await.map_err(|f| {
+        on_button(
+            match f {
+                Failed::NotUsed | Failed::AlreadyHere => NOT_USED,
+                Failed::Other => "This browser or device could not use a passkey. Sign in with the code from your authenticator app.",
+            }
+            .to_owned(),
+        )
+    })?;
+    busy.set(Some("Signing in… this takes a few seconds."));
+    yield_to_browser().await;
+    let (derived, older) = proofs(email, passphrase).await.map_err(on_button)?;
+    let body = PasskeySignIn {
+        email: email.to_owned(),
+        proof: derived.proof.clone(),
+        older_proof: older.as_ref().map(|o| o.proof.clone()),
+        state: start.state,
+        credential,
+    };
+    let session: Session = api::post("sign-in/passkey/finish", &body, None)
+        .await
+        .map_err(|f| on_button(f.message))?;
+    unlock(session, derived, older).await.map_err(on_button)
 }
 
 async fn sign_in(
@@ -103,23 +207,27 @@ async fn sign_in(
     passphrase: &str,
     code: &str,
 ) -> Result<(Session, keys::Keys), String> {
-    // While some members' keys predate the pepper, every sign-in carries both schemes' proofs:
-    // the server says only whether any such key remains, never whose.
-    let scheme: KeyScheme = api::get("key-scheme").await.map_err(|f| f.message)?;
-    let derived = keys::derive(passphrase, email, &api::base_url())?;
-    let older = match scheme.older_keys {
-        true => Some(keys::derive_older(passphrase, email)?),
-        false => None,
-    };
+    // While some members' keys predate the pepper, every sign-in carries both schemes' proofs.
+    let (derived, older) = proofs(email, passphrase).await?;
     let body = SignInBody {
         email: email.to_owned(),
         proof: derived.proof.clone(),
         older_proof: older.as_ref().map(|o| o.proof.clone()),
         totp_code: code.to_owned(),
     };
-    let mut session: Session = api::post("session", &body, None)
+    let session: Session = api::post("session", &body, None)
         .await
         .map_err(|f| f.message)?;
+    unlock(session, derived, older).await
+}
+
+/// Opens the member's own key with the passphrase, whichever second factor signed them in;
+/// if it does not open, the session is ended at once.
+async fn unlock(
+    mut session: Session,
+    derived: Derived,
+    older: Option<Older>,
+) -> Result<(Session, keys::Keys), String> {
     let pepper = match keys::member_pepper(&session.key_pepper) {
         Ok(pepper) => pepper,
         Err(message) => {

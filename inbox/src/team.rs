@@ -10,8 +10,10 @@ use safe_contact_staff_keys::fingerprint::Fingerprint;
 use crate::api::{self, Failure};
 use crate::form::{focus, problem, CopyButton, ErrorSummary, Problem, Radios, TextField};
 use crate::keys::{self, GrantProblem};
-use crate::model::{InviteLink, Member, NewGrant, NewInvite, Removed, Team as TeamAnswer};
-use crate::session::{app, App};
+use crate::model::{
+    InviteLink, Member, NewGrant, NewInvite, Removed, Settings, Team as TeamAnswer,
+};
+use crate::session::{app, App, Screen};
 use crate::when::stamp;
 
 const NUMBER_FIELD: &str = "security-number";
@@ -62,6 +64,7 @@ pub fn Team() -> impl IntoView {
         {move || giving.get().map(|g| view! {
             <GiveAccess giving=g problems open=giving given reload=Callback::new(move |()| reload()) />
         })}
+        {move || state.passkeys.get().then(|| view! { <RequirePasskeys team problems /> })}
         <LandlordKeys />
         <InviteForm problems reload=Callback::new(move |()| reload()) />
     }
@@ -125,6 +128,7 @@ fn Members(
                         <th scope="col">"Role"</th>
                         <th scope="col">"Security number"</th>
                         <th scope="col">"Can open requests"</th>
+                        <th scope="col">"Passkeys"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
@@ -216,7 +220,11 @@ fn MemberRow(
             <td>{role}</td>
             <td class="table__number">{number}</td>
             <td>{access}</td>
+            <td>{member.passkeys}</td>
             <td class="table__actions">
+                {(member.passkeys > 0 && !is_me).then(|| view! {
+                    <RemovePasskeys member=member.clone() problems reload />
+                })}
                 {(lacks && !can_give.is_empty()).then(|| view! {
                     <button type="button" class="button button--secondary button--small" disabled=move || working.get() on:click=give.clone()>
                         "Give access"<span class="visually-hidden">{format!(" to {email}")}</span>
@@ -543,5 +551,166 @@ fn InviteForm(problems: RwSignal<Vec<Problem>>, reload: Callback<()>) -> impl In
                 <CopyButton text=url what="Invite link" />
             </div>
         })}
+    }
+}
+
+/// "Require passkeys": once on, members sign in with a passkey, and a member with none can only
+/// add one. The server refuses to turn it on until the lead has a passkey of their own.
+#[component]
+fn RequirePasskeys(
+    team: RwSignal<Option<Result<TeamAnswer, String>>>,
+    problems: RwSignal<Vec<Problem>>,
+) -> impl IntoView {
+    let state = app();
+    let required = RwSignal::new(None::<bool>);
+    let working = RwSignal::new(false);
+    let said = RwSignal::new(None::<&'static str>);
+    spawn_local(async move {
+        match api::get::<Settings>("settings").await {
+            Ok(s) => required.set(Some(s.require_passkeys)),
+            Err(f) => {
+                if let Some(m) = state.failed(f) {
+                    problems.set(vec![problem("require-passkeys", m)]);
+                }
+            }
+        }
+    });
+    let me = state
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.member_id.clone()).unwrap_or_default());
+    let own_passkeys = move || {
+        team.with(|t| match t {
+            Some(Ok(t)) => t
+                .members
+                .iter()
+                .find(|m| m.member_id == me)
+                .map_or(0, |m| m.passkeys),
+            _ => 0,
+        })
+    };
+    let change = move |on: bool| {
+        working.set(true);
+        spawn_local(async move {
+            let body = Settings {
+                require_passkeys: on,
+            };
+            match api::post::<Settings>("settings", &body, Some(&state.csrf())).await {
+                Ok(s) => {
+                    problems.set(Vec::new());
+                    required.set(Some(s.require_passkeys));
+                    said.set(Some(if s.require_passkeys {
+                        "Passkeys are now required for your team."
+                    } else {
+                        "Passkeys are no longer required for your team."
+                    }));
+                }
+                Err(f) => {
+                    if let Some(m) = state.failed(f) {
+                        problems.set(vec![problem("require-passkeys", m)]);
+                    }
+                }
+            }
+            working.set(false);
+        });
+    };
+    view! {
+        <h2 class="heading-m" id="require-passkeys" tabindex="-1">"Require passkeys"</h2>
+        <p class="body">
+            "When passkeys are required, everyone on your team signs in with their passphrase and a passkey. The code from an authenticator app is no longer enough. Anyone without a passkey must add one the next time they sign in, before they can do anything else."
+        </p>
+        <p class="body" role="status">{move || said.get()}</p>
+        {move || match required.get() {
+            None => ().into_any(),
+            Some(true) => view! {
+                <p class="body">"Passkeys are required for your team."</p>
+                <button type="button" class="button button--secondary" disabled=move || working.get() on:click=move |_| change(false)>
+                    "Stop requiring passkeys"
+                </button>
+            }.into_any(),
+            Some(false) if own_passkeys() == 0 => view! {
+                <p class="body">"Passkeys are not required for your team."</p>
+                <div class="inset-warning">
+                    <p class="body">"You can require passkeys only once you have a passkey yourself, so that you cannot be locked out."</p>
+                    <button type="button" class="button button--secondary" on:click=move |_| state.go(Screen::Passkeys)>
+                        "Add a passkey for yourself"
+                    </button>
+                </div>
+            }.into_any(),
+            Some(false) => view! {
+                <p class="body">"Passkeys are not required for your team."</p>
+                <button type="button" class="button" disabled=move || working.get() on:click=move |_| change(true)>
+                    "Require passkeys"
+                </button>
+            }.into_any(),
+        }}
+    }
+}
+
+/// Removes all of a member's passkeys, for a lost device: they are signed out and sign in again
+/// with their authenticator app.
+#[component]
+fn RemovePasskeys(
+    member: Member,
+    problems: RwSignal<Vec<Problem>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let state = app();
+    let confirming = RwSignal::new(false);
+    let working = RwSignal::new(false);
+    let question = format!("remove-passkeys-{}", member.member_id);
+    let email = member.email.clone();
+    let remove = {
+        let id = member.member_id.clone();
+        move |_| {
+            let id = id.clone();
+            working.set(true);
+            spawn_local(async move {
+                let outcome = api::delete(&format!("members/{id}/passkeys"), &state.csrf()).await;
+                working.set(false);
+                confirming.set(false);
+                match outcome {
+                    Ok(_) => {
+                        problems.set(Vec::new());
+                        reload.run(());
+                    }
+                    Err(f) => {
+                        if let Some(m) = state.failed(f) {
+                            problems.set(vec![problem("require-passkeys", m)]);
+                        }
+                    }
+                }
+            });
+        }
+    };
+    move || {
+        let email = email.clone();
+        if confirming.get() {
+            view! {
+                <p class="body" id=question.clone() tabindex="-1">
+                    {format!("Remove all of {email}'s passkeys? Do this if they have lost the device. They are signed out, and sign in again with their authenticator app.")}
+                </p>
+                <div class="button-group">
+                    <button type="button" class="button button--warning button--small" disabled=move || working.get() on:click=remove.clone()>
+                        "Yes, remove their passkeys"
+                    </button>
+                    <button type="button" class="button button--secondary button--small" on:click=move |_| confirming.set(false)>
+                        "Cancel"
+                    </button>
+                </div>
+            }
+            .into_any()
+        } else {
+            let question = question.clone();
+            view! {
+                <button type="button" class="button button--secondary button--small" on:click=move |_| {
+                    confirming.set(true);
+                    let question = question.clone();
+                    request_animation_frame(move || focus(&question));
+                }>
+                    "Remove passkeys"<span class="visually-hidden">{format!(" of {email}")}</span>
+                </button>
+            }
+            .into_any()
+        }
     }
 }
