@@ -40,7 +40,7 @@ const SIGN_IN_REFUSED: &str =
 
 const AUDIT_ROWS: u32 = 500;
 
-fn not_understood(what: &str) -> Response {
+pub(super) fn not_understood(what: &str) -> Response {
     refuse(
         StatusCode::BAD_REQUEST,
         &format!("The inbox sent {what} in a form the server does not understand. Reload the inbox and try again."),
@@ -48,7 +48,7 @@ fn not_understood(what: &str) -> Response {
 }
 
 /// Whether `s` is base64url without padding for exactly `len` bytes.
-fn is_b64(s: &str, len: usize) -> bool {
+pub(super) fn is_b64(s: &str, len: usize) -> bool {
     URL_SAFE_NO_PAD.decode(s).is_ok_and(|b| b.len() == len)
 }
 
@@ -411,7 +411,7 @@ async fn remember_device(
 /// Which browser this is, for the sign-in limits: a known device if one of its device tokens
 /// is known for this email. Any other browser must first get past the client's limit kept in
 /// memory, so a flood from one client is turned away before any database work.
-async fn browser(
+pub(super) async fn browser(
     app: &AppState,
     email: &str,
     device: &[String],

@@ -12,16 +12,18 @@
 //! sign-in's challenge is claimed in the transaction that starts the session, so one answer
 //! makes one session.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
+use safe_contact_staff_keys::passphrase::normalise_email;
 use safe_contact_staff_keys::pepper::Pepper;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -41,6 +43,8 @@ use webauthn_rp::{
 };
 
 use super::accounts::{self, Factor, SignedIn};
+use super::inbox_api::{browser, is_b64, not_understood};
+use super::known_device;
 use super::proof_gate::Asker;
 use super::session::{refuse, unavailable, AnySession, Lead};
 use super::{audit, Actor};
@@ -458,11 +462,19 @@ fn bad_name(name: &str) -> bool {
 
 /// `POST /staff/api/passkeys/register/finish`: stores the new passkey once the passphrase proof,
 /// sent again, is the member's: a session alone, taken from an unlocked computer, cannot add
-/// one. The session then counts as signed in with a passkey.
+/// one.
+///
+/// Everything that can be checked without Argon2 is checked first, so a made-up answer costs
+/// the server nothing and says nothing about the proof. A proof that is checked is counted as
+/// a sign-in attempt for the member, from this browser, against the same limits, and a wrong
+/// one stays counted: a stolen session cannot guess the passphrase here any faster than at
+/// sign-in. Its Argon2 run waits for the places anyone may take, never the one kept for known
+/// devices, so a flood of these cannot keep anyone's known browser from signing in.
 pub async fn register_finish(
     State(app): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     AnySession(member): AnySession,
-    headers: axum::http::HeaderMap,
+    headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
     let (Some(rp), Some(staff)) = (relying_party(&app), app.config.staff.as_ref()) else {
@@ -481,39 +493,13 @@ pub async fn register_finish(
             &landlord,
         );
     }
+    // Both proofs are 32 bytes, as the inbox derives them.
+    if !is_b64(&n.proof, 32) || n.older_proof.as_deref().is_some_and(|p| !is_b64(p, 32)) {
+        return tagged(not_understood("the passphrase"), &landlord);
+    }
     let Some(handle) = user_handle(&member.member_id) else {
         return unavailable();
     };
-    let email = member.email.clone();
-    let Ok(Some(account)) = app
-        .store
-        .with_db(move |c| accounts::account(c, &email))
-        .await
-    else {
-        return unavailable();
-    };
-    let pepper = staff.pepper.clone();
-    let stored = (account.proof_hash.clone(), account.older_key);
-    let (proof, older_proof) = (n.proof, n.older_proof);
-    match app
-        .proof_gate
-        .run(Asker::KnownDevice, move || {
-            super::inbox_api::proof_matches(&proof, older_proof.as_deref(), Some(stored), &pepper)
-        })
-        .await
-    {
-        Ok(true) => {}
-        Ok(false) => {
-            return tagged(
-                refuse(
-                    StatusCode::FORBIDDEN,
-                    "The passphrase is not right. Enter the passphrase you sign in with.",
-                ),
-                &landlord,
-            )
-        }
-        Err(r) => return tagged(r, &landlord),
-    }
     let Some(server) = open_state(&staff.pepper, Purpose::Register, handle.as_ref(), &n.state)
         .and_then(|s| RegistrationServerState::<16>::decode(&s).ok())
     else {
@@ -555,6 +541,54 @@ pub async fn register_finish(
     let Some(row) = row else {
         return tagged(could_not_add(), &landlord);
     };
+    let email = normalise_email(&member.email);
+    let lookup = email.clone();
+    let Ok(Some(account)) = app
+        .store
+        .with_db(move |c| accounts::account(c, &lookup))
+        .await
+    else {
+        return unavailable();
+    };
+    let device = known_device::presented(&headers);
+    let browser = match browser(&app, &email, &device, &headers, peer).await {
+        Ok(b) => b,
+        Err(r) => return tagged(r, &landlord),
+    };
+    let attempt = match app
+        .sign_in
+        .attempt(&app.store, &app.limiter, &email, browser)
+        .await
+    {
+        Ok(a) => a,
+        Err(refusal) => return tagged(refusal.into_response(), &landlord),
+    };
+    let pepper = staff.pepper.clone();
+    let stored = (account.proof_hash.clone(), account.older_key);
+    let (proof, older_proof) = (n.proof, n.older_proof);
+    let checked = app
+        .proof_gate
+        .run(Asker::Anyone, move || {
+            super::inbox_api::proof_matches(&proof, older_proof.as_deref(), Some(stored), &pepper)
+        })
+        .await;
+    match checked {
+        Ok(true) => app.sign_in.forget(&app.store, attempt).await,
+        // Stays counted, as a failed sign-in does.
+        Ok(false) => {
+            return tagged(
+                refuse(
+                    StatusCode::FORBIDDEN,
+                    "The passphrase is not right. Enter the passphrase you sign in with.",
+                ),
+                &landlord,
+            )
+        }
+        Err(r) => {
+            app.sign_in.forget(&app.store, attempt).await;
+            return tagged(r, &landlord);
+        }
+    }
     let Some(session) = super::session::session_hash(&headers) else {
         return unavailable();
     };

@@ -41,6 +41,11 @@ async fn member(s: &Server, email: &str, role: &str) -> (Inbox, Member) {
 
 /// Adds a passkey made by `authenticator` for the signed-in member; the answer.
 async fn add(inbox: &Inbox, m: &Member, authenticator: &mut Authenticator) -> Answer {
+    add_proving(inbox, &m.proof, authenticator).await
+}
+
+/// As [`add`], sending `proof` as the passphrase proof.
+async fn add_proving(inbox: &Inbox, proof: &str, authenticator: &mut Authenticator) -> Answer {
     let start = inbox
         .post("/staff/api/passkeys/register/start", &json!({}))
         .await;
@@ -52,7 +57,7 @@ async fn add(inbox: &Inbox, m: &Member, authenticator: &mut Authenticator) -> An
             &json!({
                 "state": start.json["state"],
                 "name": "Work laptop",
-                "proof": m.proof,
+                "proof": proof,
                 "credential": credential,
             }),
         )
@@ -641,4 +646,192 @@ async fn a_database_writer_without_the_pepper_cannot_plant_a_passkey_that_signs_
         browser.get("/staff/api/team").await.status,
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// A proof of the right shape (32 bytes in base64url) that is no one's.
+fn wrong_proof(n: u8) -> String {
+    base64_encode(&[n; 32])
+}
+
+/// A stolen session (its cookie and CSRF token) in a browser that never signed in: it has no
+/// known-device cookie.
+fn stolen(s: &Server, inbox: &Inbox) -> Inbox {
+    let mut thief = Inbox::at(&s.base, ORIGIN);
+    thief.cookie = inbox.cookie.clone();
+    thief.csrf = inbox.csrf.clone();
+    thief
+}
+
+async fn sign_in_again(s: &Server, inbox: &mut Inbox, m: &Member) -> StatusCode {
+    forget_totp_step(&s.db, &m.email);
+    let now = safe_contact_endpoint::clock::unix_now();
+    inbox.sign_in(&m.email, &m.proof, &m.code(now)).await.status
+}
+
+/// Adding a passkey asks for the passphrase proof again, so a stolen session could use it to
+/// guess the passphrase online: a wrong proof used to be refused with 403 and never counted,
+/// and a right one with a made-up passkey told itself apart with 400. Now what can be checked
+/// without Argon2 is checked first, and each wrong proof counts as a failed sign-in for the
+/// member, against the same limits and in the same way: from the member's own browser against
+/// that known device, from any other browser against the account and the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_proofs_when_adding_a_passkey_count_as_failed_sign_ins() {
+    let dir = tempdir();
+    let s = serve(
+        dir.path(),
+        &format!(
+            "[staff]\nbase_url = \"{ORIGIN}\"\n[staff.sign_in]\nfailures_per_known_device = 3\nfailures_per_account_and_client = 3\nfailures_per_account = 3\nfailures_per_client = 3\n"
+        ),
+    )
+    .await;
+    let (mut sams_browser, sam) = member(&s, "sam@livin.example", "officer").await;
+
+    // A made-up passkey answer is refused before the proof is looked at, whatever the proof,
+    // so it neither tells a right proof from a wrong one nor counts.
+    for proof in [wrong_proof(1), sam.proof.clone(), "not a proof".to_owned()] {
+        let start = sams_browser
+            .post("/staff/api/passkeys/register/start", &json!({}))
+            .await;
+        let a = sams_browser
+            .post(
+                "/staff/api/passkeys/register/finish",
+                &json!({ "state": start.json["state"], "name": "x", "proof": proof, "credential": {} }),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.json);
+    }
+
+    // From Sam's own browser: three wrong proofs, then even the right one is turned away, and
+    // so is Sam's sign-in in that browser, as after three failed sign-ins there.
+    for n in 0..3 {
+        let mut key = Authenticator::new("localhost", ORIGIN);
+        let a = add_proving(&sams_browser, &wrong_proof(n), &mut key).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.json);
+    }
+    let mut key = Authenticator::new("localhost", ORIGIN);
+    let a = add_proving(&sams_browser, &sam.proof, &mut key).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS, "{}", a.json);
+    assert_eq!(passkey_rows(&s.db), 0);
+    assert_eq!(
+        sign_in_again(&s, &mut sams_browser, &sam).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Other browsers were never counted: Sam signs in on another.
+    let mut elsewhere = Inbox::at(&s.base, ORIGIN);
+    assert_eq!(
+        sign_in_again(&s, &mut elsewhere, &sam).await,
+        StatusCode::OK
+    );
+
+    // Ali's session, stolen without the browser it lives in: three wrong proofs, and Ali's
+    // account is limited for every browser it has not signed in on, as after three failed
+    // sign-ins from one; Ali's own browser still signs in.
+    let (mut alis_browser, ali) = member(&s, "ali@livin.example", "officer").await;
+    let thief = stolen(&s, &alis_browser);
+    for n in 0..3 {
+        let mut key = Authenticator::new("localhost", ORIGIN);
+        let a = add_proving(&thief, &wrong_proof(n), &mut key).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.json);
+    }
+    let mut key = Authenticator::new("localhost", ORIGIN);
+    let a = add_proving(&thief, &ali.proof, &mut key).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS, "{}", a.json);
+    assert_eq!(
+        sign_in_again(&s, &mut Inbox::at(&s.base, ORIGIN), &ali).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        sign_in_again(&s, &mut alis_browser, &ali).await,
+        StatusCode::OK
+    );
+    // And with the right proof, from the member's own browser, a passkey is added as before.
+    let mut key = Authenticator::new("localhost", ORIGIN);
+    let a = add(&alis_browser, &ali, &mut key).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
+}
+
+/// A session floods `register/finish` with wrong proofs and passkey answers that check out, so
+/// every one reaches the Argon2 check, from a browser that is a known device. It used to take
+/// the Argon2 place kept for known devices as well, so a colleague's known browser got 503
+/// signing in, on any landlord of the endpoint. Now it waits for the places anyone may take,
+/// as sign-in from a new browser does, and the colleague's known browser still signs in. The
+/// limits are set out of reach: the kept place is what is under test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_known_device_signs_in_while_a_session_floods_register_finish() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+    let dir = tempdir();
+    let s = serve(
+        dir.path(),
+        &format!(
+            "[staff]\nbase_url = \"{ORIGIN}\"\n[staff.sign_in]\nfailures_per_known_device = 100000\nfailures_per_account_and_client = 100000\nfailures_per_account = 100000\nfailures_per_client = 100000\n"
+        ),
+    )
+    .await;
+    let (flooder, _) = member(&s, "sam@livin.example", "officer").await;
+    let (mut colleague_browser, colleague) = member(&s, "kim@livin.example", "officer").await;
+    let start = flooder
+        .post("/staff/api/passkeys/register/start", &json!({}))
+        .await;
+    let (state, options) = (
+        start.json["state"].clone(),
+        start.json["public_key"].clone(),
+    );
+    let flooder = Arc::new(flooder);
+    let (stop, busy, sent) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+    );
+    let handles: Vec<_> = (0..200)
+        .map(|_| {
+            let (flooder, stop, busy, sent) = (
+                Arc::clone(&flooder),
+                Arc::clone(&stop),
+                Arc::clone(&busy),
+                Arc::clone(&sent),
+            );
+            let (state, options) = (state.clone(), options.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let credential = Authenticator::new("localhost", ORIGIN).create(&options);
+                    let n = sent.fetch_add(1, Ordering::Relaxed);
+                    let a = flooder
+                        .post(
+                            "/staff/api/passkeys/register/finish",
+                            &json!({ "state": state, "name": "x", "proof": wrong_proof(n as u8), "credential": credential }),
+                        )
+                        .await;
+                    assert!(
+                        [StatusCode::FORBIDDEN, StatusCode::SERVICE_UNAVAILABLE].contains(&a.status),
+                        "{}",
+                        a.json
+                    );
+                    if a.status == StatusCode::SERVICE_UNAVAILABLE {
+                        busy.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    // The places are all taken once the flood's own requests start to wait out their time.
+    while busy.load(Ordering::Relaxed) < 10 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the flood never filled the places ({} sent)",
+            sent.load(Ordering::Relaxed)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        seen.push(sign_in_again(&s, &mut colleague_browser, &colleague).await);
+    }
+    stop.store(true, Ordering::Relaxed);
+    for h in handles {
+        h.await.unwrap();
+    }
+    assert_eq!(seen, [StatusCode::OK; 3]);
 }
