@@ -25,7 +25,10 @@ pub struct CallbackRequest {
     /// The landlord's profile id, for example `livin`.
     pub landlord: String,
     /// The council area id, needed only for landlords with several areas.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub area: Option<String>,
     pub contact_method: ContactMethod,
     /// The safe phone number (for call and text) or email address (for email).
@@ -37,7 +40,10 @@ pub struct CallbackRequest {
     #[cfg_attr(feature = "serde", serde(default))]
     pub safe_times: Vec<TimeOfDay>,
     /// Anything more about when it is safe, in the person's own words.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub safe_times_note: Option<String>,
     /// Whether a voicemail or message may be left. A message someone else hears or reads can
     /// put the person at risk, so the default is no.
@@ -45,17 +51,26 @@ pub struct CallbackRequest {
     pub leave_message: bool,
     pub if_someone_else_answers: IfSomeoneElseAnswers,
     /// Any name the person chooses, not necessarily their own.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name_to_ask_for: Option<String>,
     #[cfg_attr(feature = "serde", serde(default))]
     pub officer_gender: OfficerGender,
     /// The language for a professional interpreter (never family or friends).
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub interpreter_language: Option<String>,
     /// A British Sign Language interpreter is needed.
     #[cfg_attr(feature = "serde", serde(default))]
     pub bsl: bool,
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub other_access_needs: Option<String>,
     /// Must be true: the person agrees that the landlord may use these details to contact them.
     pub consent: bool,

@@ -21,11 +21,17 @@ pub struct Profile {
     /// The label this landlord wants on the launcher, for example a discreet "Support and
     /// safety". The launcher shows before the profile is fetched, so it takes its label from the
     /// snippet's `data-label`: the validator's report tells the landlord to copy this there.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub launcher_label: Option<String>,
     /// Where the quick exit goes once the panel has been opened, unless the snippet's
     /// `data-exit-url` says otherwise. It should be a neutral page that gives nothing away.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub exit_url: Option<String>,
     /// The landlord's domestic abuse policy, linked in full from the summary.
     pub policy: Policy,
@@ -37,11 +43,17 @@ pub struct Profile {
     pub areas: Vec<Area>,
     /// The languages the panel offers, by code (`en`, `pl`, `ur`, `ar`). Without it, every
     /// language the widget ships in. English is always offered, as the fallback.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub languages: Vec<String>,
     /// The safe call-back request form. Without it (and without an endpoint in the embed
     /// snippet) the panel shows no form.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub callback: Option<CallbackSettings>,
 }
 
@@ -52,32 +64,50 @@ pub struct Profile {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CallbackSettings {
     /// Where requests are posted. The embed snippet's `data-endpoint` overrides it.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint: Option<String>,
     /// What happens after a request is sent, in the landlord's own words from its policy,
     /// for example when it aims to make contact.
     pub next_steps: String,
     /// `next_steps` in other languages, by language code.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Translations::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Translations::is_empty")
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
     pub next_steps_translations: Translations,
     /// The landlord's privacy notice, linked beside the consent box, once its address is checked.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub privacy_notice: Option<Contact>,
     /// Optional questions this landlord chooses not to ask.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub not_asked: Vec<OptionalQuestion>,
     /// Set to `true` only where the landlord's own policy promises professional interpreters and
     /// never family or friends: the form then says so beside its interpreter question.
     /// Otherwise the form says only that a person can ask for a professional interpreter, since
     /// the stronger promise would be made in the landlord's name.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "std::ops::Not::not"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
     pub professional_interpreters_only: bool,
     /// The landlord's public key. With it the widget seals each request in the browser, so the
     /// endpoint stores only ciphertext and only staff holding the private key can read it.
     /// Without it requests are sent in the clear, which the endpoint refuses unless its config
     /// allows plaintext for this landlord.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub seal: Option<SealKey>,
 }
 
@@ -124,11 +154,17 @@ pub struct Policy {
     pub date: String,
     /// When the landlord is due to review the policy, as YYYY-MM-DD. Once it has passed, the
     /// validator warns that the commitments taken from the policy may no longer stand.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub review_date: Option<String>,
     /// The policy's public address, when one is known. Without it the panel names the policy
     /// and says to ask the landlord for a copy.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub link: Option<Contact>,
 }
 
@@ -141,7 +177,10 @@ pub struct Commitment {
     pub text: String,
     /// `text` in other languages, by language code, for example `{"pl": "..."}`. Where a
     /// language has none, the panel shows the English, marked as English.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Translations::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Translations::is_empty")
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
     pub translations: Translations,
     /// Where in the policy it is said, for example "section 9.3".
@@ -149,10 +188,16 @@ pub struct Commitment {
     /// Our advice about the commitment, which the policy itself does not give, for example that
     /// someone else at the address could see a letter. The panel shows it apart from the
     /// commitment, so the landlord's promise stays in the policy's own words.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub advice: Option<String>,
     /// `advice` in other languages, by language code.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Translations::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Translations::is_empty")
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
     pub advice_translations: Translations,
 }
@@ -177,7 +222,10 @@ pub struct Area {
 pub struct PoliceForce {
     pub name: String,
     /// The force's own Clare's Law page, only when its address has been checked.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub clares_law: Option<Contact>,
 }
 
@@ -191,7 +239,10 @@ pub struct Service {
     /// Who it helps and how, in one or two short sentences.
     pub about: String,
     /// `about` in other languages, by language code. The name stays as the service uses it.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Translations::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Translations::is_empty")
+    )]
     #[cfg_attr(feature = "schema", schemars(with = "BTreeMap<String, String>"))]
     pub translations: Translations,
     pub contacts: Vec<Contact>,
@@ -207,10 +258,16 @@ pub struct Contact {
     /// The number, address or link exactly as a person would use it.
     pub value: String,
     /// Text shown instead of the value, for links.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub label: Option<String>,
     /// When it is answered, only where a source says so.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub hours: Option<String>,
     /// Where this was read: a document and section, or a web address.
     pub source: String,
@@ -218,7 +275,10 @@ pub struct Contact {
     pub checked: String,
     /// The date the source itself gives, if it gives one, as YYYY-MM-DD. A page that was
     /// already old when it was checked may describe a service that has since changed.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub source_date: Option<String>,
 }
 
@@ -249,7 +309,10 @@ pub struct Section {
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[cfg_attr(feature = "serde", serde(rename_all = "lowercase", deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "lowercase", deny_unknown_fields)
+)]
 pub enum Block {
     /// A paragraph.
     Text(String),
@@ -269,7 +332,10 @@ pub struct Source {
     pub source: String,
     pub checked: String,
     /// The date the source itself gives, if it gives one, as YYYY-MM-DD.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub source_date: Option<String>,
 }
 
@@ -278,7 +344,10 @@ pub struct Source {
 /// B-tree for the two or three entries one text ever has.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
-#[cfg_attr(feature = "serde", serde(from = "BTreeMap<String, String>", into = "BTreeMap<String, String>"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(from = "BTreeMap<String, String>", into = "BTreeMap<String, String>")
+)]
 pub struct Translations(pub Vec<(String, String)>);
 
 impl Translations {
