@@ -42,7 +42,7 @@ use webauthn_rp::{
     RegistrationServerState,
 };
 
-use super::accounts::{self, Factor, SignedIn};
+use super::accounts::{self, SignedIn};
 use super::inbox_api::{browser, is_b64, not_understood};
 use super::known_device;
 use super::proof_gate::Asker;
@@ -462,7 +462,9 @@ fn bad_name(name: &str) -> bool {
 
 /// `POST /staff/api/passkeys/register/finish`: stores the new passkey once the passphrase proof,
 /// sent again, is the member's: a session alone, taken from an unlocked computer, cannot add
-/// one.
+/// one. The session keeps the factor it started with. One that may only add a passkey stays
+/// so until the member signs in with the passkey: otherwise a passphrase and one code caught
+/// by a look-alike page would make a full session at once.
 ///
 /// Everything that can be checked without Argon2 is checked first, so a made-up answer costs
 /// the server nothing and says nothing about the proof. A proof that is checked is counted as
@@ -589,9 +591,6 @@ pub async fn register_finish(
             return tagged(r, &landlord);
         }
     }
-    let Some(session) = super::session::session_hash(&headers) else {
-        return unavailable();
-    };
     let (member_id, name, who) = (
         member.member_id.clone(),
         n.name.trim().to_owned(),
@@ -616,12 +615,6 @@ pub async fn register_finish(
                     "INSERT INTO passkeys (passkey_id, member_id, credential_id, transports, static_state, dynamic_state, binding, name, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                     args![&id, &member_id, &row.credential_id, row.transports, &row.static_state, &row.dynamic_state, &row.binding, &name, now],
-                )?;
-                // The member has just shown the passphrase and a passkey: a session that could
-                // only add one may now do the rest.
-                tx.execute(
-                    "UPDATE sessions SET factor = ?2 WHERE token_sha256 = ?1",
-                    args![&session, Factor::Passkey.as_str()],
                 )?;
                 audit(tx, &landlord, &who, "added a passkey", None, None, now)?;
                 Ok(true)

@@ -443,8 +443,14 @@ async fn a_lead_requires_passkeys_and_a_code_alone_then_only_adds_one() {
         add(&lead_inbox, &lead, &mut lead_key).await.status,
         StatusCode::CREATED
     );
+    // Turned on from the session started with a code, it leaves that session able only to add
+    // a passkey, like any other: the lead signs in with the passkey to carry on.
     let a = lead_inbox.post("/staff/api/settings", &on).await;
     assert_eq!((a.status, &a.json), (StatusCode::OK, &on));
+    let a = lead_inbox.get("/staff/api/settings").await;
+    assert_eq!(a.json["must_add_passkey"], true, "{}", a.json);
+    let body = passkey_finish(&lead_inbox, &lead, &mut lead_key).await;
+    assert_eq!(finish(&mut lead_inbox, &body).await.status, StatusCode::OK);
     assert_eq!(lead_inbox.get("/staff/api/settings").await.json, on);
     assert!(audit_rows(&s.db).contains(&"lead@livin.example required passkeys -".to_owned()));
 
@@ -478,9 +484,19 @@ async fn a_lead_requires_passkeys_and_a_code_alone_then_only_adds_one() {
         add(&fresh, &officer, &mut officer_key).await.status,
         StatusCode::CREATED
     );
-    // Adding one, with the passphrase, lets that session do the rest.
+    // Adding one does not lift that session: signing in with the passkey does.
     assert_eq!(
         fresh.get("/staff/api/requests").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut with_passkey = Inbox::at(&s.base, ORIGIN);
+    let body = passkey_finish(&with_passkey, &officer, &mut officer_key).await;
+    assert_eq!(
+        finish(&mut with_passkey, &body).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        with_passkey.get("/staff/api/requests").await.status,
         StatusCode::OK
     );
 
@@ -834,4 +850,76 @@ async fn a_known_device_signs_in_while_a_session_floods_register_finish() {
         h.await.unwrap();
     }
     assert_eq!(seen, [StatusCode::OK; 3]);
+}
+
+/// While passkeys are required, a session started with a code may only add a passkey. Adding
+/// one used to lift that session to a passkey session on the spot, so a passphrase and one
+/// code caught by a look-alike page became a full session at once. The session now stays as
+/// it was; only a sign-in with the passkey makes a passkey session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adding_a_passkey_leaves_a_setup_only_session_setup_only() {
+    let dir = tempdir();
+    let s = passkey_server(dir.path()).await;
+    let (lead_inbox, lead) = member(&s, "lead@livin.example", "lead").await;
+    let (_, officer) = member(&s, "sam@livin.example", "officer").await;
+    let mut lead_key = Authenticator::new("localhost", ORIGIN);
+    assert_eq!(
+        add(&lead_inbox, &lead, &mut lead_key).await.status,
+        StatusCode::CREATED
+    );
+    let on = json!({ "require_passkeys": true });
+    assert_eq!(
+        lead_inbox.post("/staff/api/settings", &on).await.status,
+        StatusCode::OK
+    );
+
+    let mut code_session = Inbox::at(&s.base, ORIGIN);
+    forget_totp_step(&s.db, &officer.email);
+    let now = safe_contact_endpoint::clock::unix_now();
+    let a = code_session
+        .sign_in(&officer.email, &officer.proof, &officer.code(now))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(a.json["must_add_passkey"], true);
+    let mut key = Authenticator::new("localhost", ORIGIN);
+    let a = add(&code_session, &officer, &mut key).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json);
+    for path in ["/staff/api/requests", "/staff/api/team", "/staff/api/audit"] {
+        let a = code_session.get(path).await;
+        assert_eq!(
+            (a.status, &a.json["must_add_passkey"]),
+            (StatusCode::FORBIDDEN, &json!(true)),
+            "{path}: {}",
+            a.json
+        );
+    }
+    let factor = texts(
+        &s.db,
+        "SELECT s.factor FROM sessions s JOIN members m ON m.member_id = s.member_id
+         WHERE m.email = 'sam@livin.example'",
+    );
+    assert!(factor.iter().all(|f| f == "totp"), "{factor:?}");
+    // It may still list its passkeys and sign out.
+    assert_eq!(
+        code_session.get("/staff/api/passkeys").await.status,
+        StatusCode::OK
+    );
+
+    // Signing in with the passkey is what gives a full session.
+    let mut browser = Inbox::at(&s.base, ORIGIN);
+    let body = passkey_finish(&browser, &officer, &mut key).await;
+    let a = finish(&mut browser, &body).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.json);
+    assert_eq!(
+        (&a.json["second_factor"], &a.json["must_add_passkey"]),
+        (&json!("passkey"), &json!(false))
+    );
+    assert_eq!(
+        browser.get("/staff/api/requests").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        code_session.delete("/staff/api/session").await.status,
+        StatusCode::NO_CONTENT
+    );
 }
