@@ -39,6 +39,11 @@ const USAGE: &str = "usage:
                      give an inbox member the landlord key in FILE, sealed to their own key;
                      NUMBER is the 24-digit security number they read out to you (their inbox
                      showed it when they set up): a key that does not match gets nothing
+  safe-contact-staff [--config FILE] remove-passkeys LANDLORD EMAIL
+                     remove every passkey of an inbox member who has lost the device one is
+                     on, and end their sessions; they sign in with their authenticator app code
+                     and, if the team requires passkeys, add a new one (for a sole lead, whom
+                     no other lead can help)
   safe-contact-staff keygen --out FILE [--key-id ID]
                      make a key pair for sealed requests; prints the public key for the profile
                      and its security number
@@ -299,6 +304,7 @@ fn command(db: &mut Db, config: &Config, words: &[String], given: &Given) -> Res
         ["grant", l, email] => {
             landlord(l).and_then(|l| grant(db, l, email, keys, given.fingerprint))
         }
+        ["remove-passkeys", l, email] => landlord(l).and_then(|l| remove_passkeys(db, l, email)),
         ["sweep"] => match retention::sweep(db, config, unix_now()).map_err(db_error)? {
             Some(n) => {
                 println!("deleted {n} requests past their retention period");
@@ -642,6 +648,32 @@ fn grant(
     println!(
         "granted key {:?} to {email}: it is sealed to their own key, so only their browser can open it",
         key.key_id
+    );
+    Ok(())
+}
+
+/// What a lead does from the Team page for a member who has lost a passkey's device, for when
+/// no lead can: the team's only lead has lost theirs while the team requires passkeys.
+fn remove_passkeys(db: &mut Db, landlord: &Landlord, email: &str) -> Result<(), String> {
+    let email = normalise_email(email);
+    let not_a_member = || format!("{email} is not an inbox member of {:?}", landlord.id);
+    let member = accounts::account(db, &email)
+        .map_err(db_error)?
+        .filter(|a| a.landlord == landlord.id)
+        .ok_or_else(not_a_member)?;
+    let removed = db
+        .transaction(|tx| {
+            accounts::remove_passkeys(tx, &landlord.id, &member.member_id, &Actor::Cli, unix_now())
+        })
+        .map_err(db_error)?;
+    let Some((email, n)) = removed else {
+        return Err(not_a_member());
+    };
+    let passkeys = if n == 1 { "passkey" } else { "passkeys" };
+    println!(
+        "removed {n} {passkeys} of {email} and ended their sessions. They sign in with the code from \
+         their authenticator app; if their team requires passkeys, that session can only add a \
+         new one until they sign in with it."
     );
     Ok(())
 }

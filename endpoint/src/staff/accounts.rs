@@ -810,6 +810,39 @@ pub fn record_refused_grant(
     })
 }
 
+/// Deletes every passkey of the landlord's member `member_id`, for a member who has lost the
+/// device one is on, and ends their sessions in case that device is signed in; audited as
+/// `removed passkeys`. Run it inside a transaction. The member's email and how many passkeys
+/// went, or `None` if the landlord has no such member.
+pub fn remove_passkeys(
+    tx: &mut Db,
+    landlord: &str,
+    member_id: &str,
+    by: &Actor,
+    now: i64,
+) -> sql::Result<Option<(String, u64)>> {
+    let Some(row) = tx.query_one(
+        "SELECT member_id, email FROM members WHERE landlord = ?1 AND member_id = ?2",
+        args![landlord, member_id],
+    )?
+    else {
+        return Ok(None);
+    };
+    let (id, email) = (row.get::<String>(0)?, row.get::<String>(1)?);
+    let removed = tx.execute("DELETE FROM passkeys WHERE member_id = ?1", args![&id])?;
+    tx.execute("DELETE FROM sessions WHERE member_id = ?1", args![&id])?;
+    audit(
+        tx,
+        landlord,
+        by,
+        "removed passkeys",
+        None,
+        Some(&email),
+        now,
+    )?;
+    Ok(Some((email, removed)))
+}
+
 /// Deletes a member with their grants, passkeys, sessions and the invites they made. Returns how many of the landlord's stored
 /// requests are sealed, all of which the member could open until the landlord key is rotated;
 /// `None` if the landlord has no such member.

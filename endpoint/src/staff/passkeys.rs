@@ -830,26 +830,9 @@ pub async fn remove_members(
         .store
         .with_db(move |c| {
             c.transaction(|tx| {
-                let Some(row) = tx.query_one(
-                    "SELECT member_id, email FROM members WHERE landlord = ?1 AND member_id = ?2",
-                    args![&landlord, &member_id],
-                )?
-                else {
-                    return Ok(false);
-                };
-                let (id, email) = (row.get::<String>(0)?, row.get::<String>(1)?);
-                tx.execute("DELETE FROM passkeys WHERE member_id = ?1", args![&id])?;
-                tx.execute("DELETE FROM sessions WHERE member_id = ?1", args![&id])?;
-                audit(
-                    tx,
-                    &landlord,
-                    &who,
-                    "removed passkeys",
-                    None,
-                    Some(&email),
-                    unix_now(),
-                )?;
-                Ok(true)
+                let removed =
+                    accounts::remove_passkeys(tx, &landlord, &member_id, &who, unix_now())?;
+                Ok(removed.is_some())
             })
         })
         .await;

@@ -923,3 +923,86 @@ async fn adding_a_passkey_leaves_a_setup_only_session_setup_only() {
         StatusCode::NO_CONTENT
     );
 }
+
+/// The team's only lead loses the device their passkey is on while the team requires passkeys:
+/// their code is refused because they have a passkey, and no other lead can remove it. The
+/// operator removes it with the staff tool, which ends their sessions and leaves an audit row,
+/// as a lead's removal does; the lead then signs in with their code, able only to add a new
+/// passkey.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_staff_tool_removes_a_sole_leads_lost_passkey() {
+    let dir = tempdir();
+    let s = passkey_server(dir.path()).await;
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        config_toml(dir.path(), &format!("[staff]\nbase_url = \"{ORIGIN}\"\n")),
+    )
+    .unwrap();
+    let (mut lead_inbox, lead) = member(&s, "lead@livin.example", "lead").await;
+    let mut lost = Authenticator::new("localhost", ORIGIN);
+    assert_eq!(
+        add(&lead_inbox, &lead, &mut lost).await.status,
+        StatusCode::CREATED
+    );
+    let body = passkey_finish(&lead_inbox, &lead, &mut lost).await;
+    assert_eq!(finish(&mut lead_inbox, &body).await.status, StatusCode::OK);
+    let on = json!({ "require_passkeys": true });
+    assert_eq!(
+        lead_inbox.post("/staff/api/settings", &on).await.status,
+        StatusCode::OK
+    );
+    let mut without_the_device = Inbox::at(&s.base, ORIGIN);
+    assert_eq!(
+        sign_in_again(&s, &mut without_the_device, &lead).await,
+        StatusCode::FORBIDDEN
+    );
+
+    // Not for an email that is no member of that landlord.
+    for (landlord, email) in [
+        ("livin", "nobody@livin.example"),
+        ("star-housing", "lead@livin.example"),
+    ] {
+        let o = staff_cli(&config, &["remove-passkeys", landlord, email]);
+        assert_eq!(o.status.code(), Some(2));
+        let said = String::from_utf8_lossy(&o.stderr);
+        assert!(said.contains("is not an inbox member of"), "{said}");
+    }
+    assert_eq!(passkey_rows(&s.db), 1);
+
+    let o = staff_cli(
+        &config,
+        &["remove-passkeys", "livin", " Lead@Livin.Example "],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("removed 1 passkey of lead@livin.example"),
+        "{said}"
+    );
+    assert_eq!(passkey_rows(&s.db), 0);
+    assert!(audit_rows(&s.db).contains(&"cli removed passkeys lead@livin.example".to_owned()));
+    // The session on the lost device is over.
+    assert_eq!(
+        lead_inbox.get("/staff/api/passkeys").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    forget_totp_step(&s.db, &lead.email);
+    let now = safe_contact_endpoint::clock::unix_now();
+    let a = without_the_device
+        .sign_in(&lead.email, &lead.proof, &lead.code(now))
+        .await;
+    assert_eq!(
+        (a.status, &a.json["must_add_passkey"]),
+        (StatusCode::OK, &json!(true)),
+        "{}",
+        a.json
+    );
+    let mut new_device = Authenticator::new("localhost", ORIGIN);
+    assert_eq!(
+        add(&without_the_device, &lead, &mut new_device)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+}
