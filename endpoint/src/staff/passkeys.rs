@@ -820,26 +820,43 @@ pub async fn change_settings(
 /// `DELETE /staff/api/members/{member_id}/passkeys` (leads): for a member who has lost the
 /// device their passkey is on. Their sessions end too, in case the device is signed in; they
 /// sign in again with their authenticator app, and add a new passkey if the team requires one.
+/// Not the lead's own while the team requires passkeys: the member's own route keeps their last
+/// passkey then, and this route must not be the way round that. A lead who has lost their own
+/// device asks another lead, or the operator (`safe-contact-staff remove-passkeys`).
 pub async fn remove_members(
     State(app): State<Arc<AppState>>,
     Lead(member): Lead,
     Path(member_id): Path<String>,
 ) -> Response {
     let (landlord, who) = (member.landlord.clone(), Actor::Member(member.email.clone()));
+    let own = member_id == member.member_id;
     let removed = app
         .store
         .with_db(move |c| {
             c.transaction(|tx| {
+                if own && required(tx, &landlord)? {
+                    return Ok(Removed::LastWhileRequired);
+                }
                 let removed =
                     accounts::remove_passkeys(tx, &landlord, &member_id, &who, unix_now())?;
-                Ok(removed.is_some())
+                Ok(match removed {
+                    Some(_) => Removed::Done,
+                    None => Removed::NotFound,
+                })
             })
         })
         .await;
     match removed {
-        Ok(true) => tagged(StatusCode::NO_CONTENT.into_response(), &member.landlord),
-        Ok(false) => tagged(
+        Ok(Removed::Done) => tagged(StatusCode::NO_CONTENT.into_response(), &member.landlord),
+        Ok(Removed::NotFound) => tagged(
             refuse(StatusCode::NOT_FOUND, "There is no such team member."),
+            &member.landlord,
+        ),
+        Ok(Removed::LastWhileRequired) => tagged(
+            refuse(
+                StatusCode::CONFLICT,
+                "Your team requires passkeys, so you cannot remove your own here. To remove one of yours, use Your passkeys.",
+            ),
             &member.landlord,
         ),
         Err(_) => unavailable(),

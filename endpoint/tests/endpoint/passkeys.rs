@@ -1006,3 +1006,53 @@ async fn the_staff_tool_removes_a_sole_leads_lost_passkey() {
         StatusCode::CREATED
     );
 }
+
+/// A member cannot remove their only passkey while their team requires passkeys; a lead used
+/// to get round that by removing their own through the route for a colleague's lost device.
+/// While passkeys are required that route refuses the lead's own account, as the member's own
+/// route refuses a last passkey; it works again once they are not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_cannot_remove_their_own_passkeys_while_passkeys_are_required() {
+    let dir = tempdir();
+    let s = passkey_server(dir.path()).await;
+    let (mut lead_inbox, lead) = member(&s, "lead@livin.example", "lead").await;
+    let mut key = Authenticator::new("localhost", ORIGIN);
+    assert_eq!(
+        add(&lead_inbox, &lead, &mut key).await.status,
+        StatusCode::CREATED
+    );
+    let body = passkey_finish(&lead_inbox, &lead, &mut key).await;
+    let a = finish(&mut lead_inbox, &body).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let own = a.json["member_id"].as_str().unwrap().to_owned();
+    let on = json!({ "require_passkeys": true });
+    assert_eq!(
+        lead_inbox.post("/staff/api/settings", &on).await.status,
+        StatusCode::OK
+    );
+
+    let a = lead_inbox
+        .delete(&format!("/staff/api/members/{own}/passkeys"))
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.json);
+    assert_eq!(passkey_rows(&s.db), 1);
+    assert!(!audit_rows(&s.db)
+        .iter()
+        .any(|r| r.contains("removed passkeys")));
+    assert_eq!(
+        lead_inbox.get("/staff/api/requests").await.status,
+        StatusCode::OK,
+        "the session goes on"
+    );
+
+    let off = json!({ "require_passkeys": false });
+    assert_eq!(
+        lead_inbox.post("/staff/api/settings", &off).await.status,
+        StatusCode::OK
+    );
+    let a = lead_inbox
+        .delete(&format!("/staff/api/members/{own}/passkeys"))
+        .await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.json);
+    assert_eq!(passkey_rows(&s.db), 0);
+}
