@@ -81,17 +81,22 @@ pub async fn start_with_timing(config: Config, timing: Timing) -> Result<Running
             config.database.describe()
         ))
     })?;
-    if let Some(staff) = &config.staff {
-        let pepper = staff.pepper.clone();
-        let sealed = store
-            .with_db(move |db| accounts::seal_plain_totp_secrets(db, &pepper))
+    if config.staff.is_some() {
+        // Counted, never sealed here: a secret the server sealed on its own would sign in
+        // whoever wrote it, and anyone who can write to the database can write one.
+        let plain = store
+            .with_db(accounts::count_plain_totp_secrets)
             .await
             .map_err(|_| {
-                ConfigError("cannot seal the authenticator secrets an older version stored in plain text: the database refused".into())
+                ConfigError(
+                    "cannot read the members' authenticator secrets: the database refused".into(),
+                )
             })?;
-        if sealed > 0 {
-            tracing::info!(
-                "sealed {sealed} authenticator secrets stored in plain text by an older version"
+        if plain.members > 0 || plain.invites > 0 {
+            tracing::warn!(
+                "{} members and {} invites have an authenticator secret from an older version, stored in plain text: they cannot sign in or enrol with it. If this database has only ever been written by this deployment, run `safe-contact-staff --config FILE seal-totp-secrets` once, with the pepper in the environment; if it was restored from a copy you do not trust, do not: remove those members and invite them again (endpoint/README.md, Staff tool)",
+                plain.members,
+                plain.invites
             );
         }
     }

@@ -44,6 +44,10 @@ const USAGE: &str = "usage:
                      on, and end their sessions; they sign in with their authenticator app code
                      and, if the team requires passkeys, add a new one (for a sole lead, whom
                      no other lead can help)
+  safe-contact-staff [--config FILE] seal-totp-secrets
+                     once, after upgrading from a version that kept authenticator secrets in
+                     plain text: seal them under the pepper, so those members can sign in
+                     again; never on a database restored from a copy you do not trust
   safe-contact-staff keygen --out FILE [--key-id ID]
                      make a key pair for sealed requests; prints the public key for the profile
                      and its security number
@@ -305,6 +309,7 @@ fn command(db: &mut Db, config: &Config, words: &[String], given: &Given) -> Res
             landlord(l).and_then(|l| grant(db, l, email, keys, given.fingerprint))
         }
         ["remove-passkeys", l, email] => landlord(l).and_then(|l| remove_passkeys(db, l, email)),
+        ["seal-totp-secrets"] => seal_totp_secrets(db, config),
         ["sweep"] => match retention::sweep(db, config, unix_now()).map_err(db_error)? {
             Some(n) => {
                 println!("deleted {n} requests past their retention period");
@@ -674,6 +679,22 @@ fn remove_passkeys(db: &mut Db, landlord: &Landlord, email: &str) -> Result<(), 
         "removed {n} {passkeys} of {email} and ended their sessions. They sign in with the code from \
          their authenticator app; if their team requires passkeys, that session can only add a \
          new one until they sign in with it."
+    );
+    Ok(())
+}
+
+/// Seals the authenticator secrets an older version kept in plain text. The server refuses
+/// them until then, because it cannot tell one an older version wrote from one planted by
+/// someone who can write to the database; the operator, who knows where the database has been,
+/// decides.
+fn seal_totp_secrets(db: &mut Db, config: &Config) -> Result<(), String> {
+    let staff = config.staff.as_ref().ok_or(
+        "seal-totp-secrets needs the [staff] table, with pepper_env naming the pepper, in the config",
+    )?;
+    let sealed = accounts::seal_plain_totp_secrets(db, &staff.pepper).map_err(db_error)?;
+    println!(
+        "sealed the authenticator secrets of {} members and {} invites that an older version kept in plain text",
+        sealed.members, sealed.invites
     );
     Ok(())
 }

@@ -18,7 +18,7 @@ use safe_contact_seal::rand_core::UnwrapErr;
 use safe_contact_staff_keys::fingerprint::{self, Fingerprint};
 use safe_contact_staff_keys::passphrase::normalise_email;
 use safe_contact_staff_keys::pepper::Pepper;
-use safe_contact_staff_keys::{totp, Error as KeyError};
+use safe_contact_staff_keys::totp;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -129,9 +129,35 @@ pub struct Invite {
 }
 
 impl Invite {
-    pub fn totp_secret(&self, pepper: &Pepper) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-        pepper.totp_key().open(&self.totp_sealed, &self.email)
+    pub fn totp_secret(&self, pepper: &Pepper) -> Result<Zeroizing<Vec<u8>>, TotpUnusable> {
+        open_totp(pepper, &self.totp_sealed, &self.email)
     }
+}
+
+/// Why a stored TOTP secret cannot check a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TotpUnusable {
+    /// In plain text, as a version before the pepper stored it. Anyone who can write to the
+    /// database can put one there, so it counts as no secret at all until the operator, who
+    /// alone knows whether the database is the deployment's own, seals it with the staff tool.
+    Plain,
+    /// Sealed, but not under this pepper: the server runs with another pepper than the one the
+    /// database was made with.
+    OtherPepper,
+}
+
+fn open_totp(
+    pepper: &Pepper,
+    stored: &[u8],
+    email: &str,
+) -> Result<Zeroizing<Vec<u8>>, TotpUnusable> {
+    if stored.len() == totp::SECRET_LEN {
+        return Err(TotpUnusable::Plain);
+    }
+    pepper
+        .totp_key()
+        .open(stored, email)
+        .map_err(|_| TotpUnusable::OtherPepper)
 }
 
 /// Whether the email may be invited: one member row per email across the whole endpoint, so
@@ -387,8 +413,8 @@ pub struct Account {
 }
 
 impl Account {
-    pub fn totp_secret(&self, pepper: &Pepper) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-        pepper.totp_key().open(&self.totp_sealed, &self.email)
+    pub fn totp_secret(&self, pepper: &Pepper) -> Result<Zeroizing<Vec<u8>>, TotpUnusable> {
+        open_totp(pepper, &self.totp_sealed, &self.email)
     }
 }
 
@@ -474,16 +500,47 @@ pub fn replace_older_key(
     })
 }
 
+/// How many TOTP secrets are in plain text, members' and invites'.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlainTotp {
+    pub members: usize,
+    pub invites: usize,
+}
+
+const PLAIN_TOTP_TABLES: [(&str, &str); 2] =
+    [("members", "member_id"), ("invites", "token_sha256")];
+
+/// The TOTP secrets an older version stored in plain text, which sign-in and enrolment refuse
+/// until they are sealed, so the operator can be told at start.
+pub fn count_plain_totp_secrets(db: &mut Db) -> sql::Result<PlainTotp> {
+    let mut counts = [0; 2];
+    for (n, (table, _)) in counts.iter_mut().zip(PLAIN_TOTP_TABLES) {
+        let row = db.query_one(
+            &format!("SELECT COUNT(*) FROM {table} WHERE length(totp_secret) = ?1"),
+            args![totp::SECRET_LEN as i64],
+        )?;
+        *n = row.map_or(Ok(0), |r| r.get::<i64>(0))? as usize;
+    }
+    Ok(PlainTotp {
+        members: counts[0],
+        invites: counts[1],
+    })
+}
+
 /// Seals, under the pepper's TOTP key, every TOTP secret an older version stored in plain text
-/// (members' and invites'), and says how many. Run at start; a secret already sealed is longer
-/// than a plain one, so running it again changes nothing.
-pub fn seal_plain_totp_secrets(db: &mut Db, pepper: &Pepper) -> sql::Result<usize> {
+/// (members' and invites'), and says how many. Only the staff tool calls it, when the operator
+/// asks: sealing makes whatever plain secret is in the database one that signs in, and only
+/// the operator knows whether everything in it was written by this deployment. The server
+/// never does it on its own, or anyone who could write to the database could plant a secret
+/// and have it sealed at the next start. A secret already sealed is longer than a plain one,
+/// so running it again changes nothing.
+pub fn seal_plain_totp_secrets(db: &mut Db, pepper: &Pepper) -> sql::Result<PlainTotp> {
     let key = pepper.totp_key();
     let plain = totp::SECRET_LEN as i64;
     let mut rng = UnwrapErr(SysRng);
     db.transaction(|tx| {
-        let mut sealed = 0;
-        for (table, id) in [("members", "member_id"), ("invites", "token_sha256")] {
+        let mut counts = [0; 2];
+        for (sealed, (table, id)) in counts.iter_mut().zip(PLAIN_TOTP_TABLES) {
             let rows = tx.query(
                 &format!("SELECT {id}, email, totp_secret FROM {table} WHERE length(totp_secret) = ?1"),
                 args![plain],
@@ -492,13 +549,16 @@ pub fn seal_plain_totp_secrets(db: &mut Db, pepper: &Pepper) -> sql::Result<usiz
                 let (id_value, email) = (row.get::<sql::Value>(0)?, row.get::<String>(1)?);
                 let secret = Zeroizing::new(row.get::<Vec<u8>>(2)?);
                 let stored = key.seal(&secret, &email, &mut rng);
-                sealed += tx.execute(
+                *sealed += tx.execute(
                     &format!("UPDATE {table} SET totp_secret = ?1 WHERE {id} = ?2 AND length(totp_secret) = ?3"),
                     &[(&stored).into(), id_value, plain.into()],
                 )? as usize;
             }
         }
-        Ok(sealed)
+        Ok(PlainTotp {
+            members: counts[0],
+            invites: counts[1],
+        })
     })
 }
 
@@ -918,4 +978,30 @@ pub fn audit_trail(db: &mut Db, landlord: &str, limit: u32) -> sql::Result<Vec<A
         })
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plain secret is told apart from one sealed under another pepper: sign-in answers the
+    /// first with its one refusal and the second with 503, so the operator hears of a wrong
+    /// pepper but no one learns that a member's secret is from an older version.
+    #[test]
+    fn a_plain_secret_is_no_secret_and_another_peppers_is_unreadable() {
+        let pepper = Pepper::new([1; 32]);
+        let mut rng = UnwrapErr(SysRng);
+        let secret = totp::new_secret(&mut rng);
+        let email = "sam@livin.example";
+        assert_eq!(
+            open_totp(&pepper, &secret, email).unwrap_err(),
+            TotpUnusable::Plain
+        );
+        let sealed = pepper.totp_key().seal(&secret, email, &mut rng);
+        assert_eq!(&open_totp(&pepper, &sealed, email).unwrap()[..], &secret);
+        assert_eq!(
+            open_totp(&Pepper::new([2; 32]), &sealed, email).unwrap_err(),
+            TotpUnusable::OtherPepper
+        );
+    }
 }

@@ -21,7 +21,9 @@ use safe_contact_staff_keys::totp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::accounts::{self, Enrolled, Factor, Granted, Invited, NewMember, Role, SignedIn};
+use super::accounts::{
+    self, Enrolled, Factor, Granted, Invited, NewMember, Role, SignedIn, TotpUnusable,
+};
 use super::known_device;
 use super::passkeys;
 use super::proof_gate::Asker;
@@ -108,6 +110,16 @@ fn totp_unreadable() -> Response {
     unavailable()
 }
 
+/// An invite whose secret cannot be used. A plain one may have been planted by anyone who can
+/// write to the database, so the link works no more than an unknown one until the operator
+/// seals it; then it works as before.
+fn invite_unusable(unusable: TotpUnusable) -> Response {
+    match unusable {
+        TotpUnusable::Plain => invite_gone(),
+        TotpUnusable::OtherPepper => totp_unreadable(),
+    }
+}
+
 /// The invite a link's token names, or the answer for a link that cannot be used.
 async fn live_invite(app: &AppState, token: &str, now: i64) -> Result<accounts::Invite, Response> {
     if !is_invite_token(token) {
@@ -146,8 +158,9 @@ pub async fn invite(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response 
         Ok(invite) => invite,
         Err(refusal) => return refusal,
     };
-    let Ok(secret) = invite.totp_secret(pepper) else {
-        return totp_unreadable();
+    let secret = match invite.totp_secret(pepper) {
+        Ok(secret) => secret,
+        Err(unusable) => return invite_unusable(unusable),
     };
     // The member's pepper goes to whoever holds the invite, who is choosing the passphrase
     // it will be mixed with: their browser wraps the new key with both.
@@ -202,8 +215,9 @@ pub async fn enrol(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: 
     let Some(pepper) = staff_pepper(&app).cloned() else {
         return not_set_up();
     };
-    let Ok(secret) = invite.totp_secret(&pepper) else {
-        return totp_unreadable();
+    let secret = match invite.totp_secret(&pepper) {
+        Ok(secret) => secret,
+        Err(unusable) => return invite_unusable(unusable),
     };
     let Some(step) = totp::verify(&secret, e.totp_code.trim(), now as u64, None) else {
         return tagged(
@@ -600,8 +614,12 @@ async fn check_sign_in(
     };
     let claim = match second {
         Second::Code(code) => {
-            let Ok(secret) = account.totp_secret(&pepper) else {
-                return Attempted::Answered(totp_unreadable());
+            let secret = match account.totp_secret(&pepper) {
+                Ok(secret) => secret,
+                // No secret at all, as far as sign-in goes: the one refusal, which does not
+                // say why, so no one learns that this member's secret is from an older version.
+                Err(TotpUnusable::Plain) => return Attempted::Refused { member },
+                Err(TotpUnusable::OtherPepper) => return Attempted::Answered(totp_unreadable()),
             };
             totp::verify(&secret, code.trim(), now as u64, account.totp_last_step).map(Claim::Step)
         }

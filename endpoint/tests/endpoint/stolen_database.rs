@@ -21,7 +21,21 @@ const PEPPER: [u8; 32] = [0x5c; 32];
 /// A server whose pepper comes from the environment, as outside a demo.
 async fn peppered(dir: &std::path::Path) -> Server {
     std::env::set_var(PEPPER_VAR, "5c".repeat(32));
-    serve(dir, &staff_table(&format!("pepper_env = \"{PEPPER_VAR}\""))).await
+    serve(dir, &peppered_table()).await
+}
+
+fn peppered_table() -> String {
+    staff_table(&format!("pepper_env = \"{PEPPER_VAR}\""))
+}
+
+/// The operator's `seal-totp-secrets`, run through the staff tool with the server's config and
+/// environment; what it printed.
+fn operator_seals(dir: &std::path::Path) -> String {
+    let config = dir.join("config.toml");
+    std::fs::write(&config, config_toml(dir, &peppered_table())).unwrap();
+    let o = staff_cli(&config, &["seal-totp-secrets"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 struct Row {
@@ -187,18 +201,24 @@ fn the_same_passphrase_on_two_deployments_gives_other_proofs_and_keys() {
     assert!(member_key::unwrap(&there.wrap_key(&pepper), &wrapped, email).is_err());
 }
 
-/// The members row as the version before the pepper wrote it: an unpeppered proof hash, the
-/// key wrapped under scheme 1 and the TOTP secret in plain text; the migration lists it.
-fn make_older(s: &Server, member: &Member) -> String {
-    let older = derive_older_with(&TEST_PARAMS, &member.passphrase, &member.email).unwrap();
-    let hash = Argon2::new(
+/// A proof hash as the version before the pepper made it: Argon2id with no server secret, so
+/// anyone can make one for a proof they chose.
+fn unpeppered_hash(proof: &str) -> String {
+    Argon2::new(
         Algorithm::Argon2id,
         Version::V0x13,
         Params::new(19_456, 2, 1, Some(32)).unwrap(),
     )
-    .hash_password(older.proof.as_bytes())
+    .hash_password(proof.as_bytes())
     .unwrap()
-    .to_string();
+    .to_string()
+}
+
+/// The members row as the version before the pepper wrote it: an unpeppered proof hash, the
+/// key wrapped under scheme 1 and the TOTP secret in plain text; the migration lists it.
+fn make_older(s: &Server, member: &Member) -> String {
+    let older = derive_older_with(&TEST_PARAMS, &member.passphrase, &member.email).unwrap();
+    let hash = unpeppered_hash(&older.proof);
     let mut rng = UnwrapErr(getrandom::SysRng);
     let wrapped = member_key::wrap(
         &older.wrap_key,
@@ -231,11 +251,40 @@ async fn a_member_enrolled_before_the_pepper_signs_in_and_is_wrapped_again() {
         member.totp_secret
     );
 
-    // The next start seals the plain TOTP secret.
+    // The next start leaves the plain secret as it is, and it signs no one in: the server
+    // cannot tell it from one planted by someone who can write to the database.
     let s = serve_config(first.config.clone()).await;
+    assert_eq!(
+        stolen_row(&s, &member.email).totp_secret,
+        member.totp_secret
+    );
+    forget_totp_step(&s.db, &member.email);
+    let now = safe_contact_endpoint::clock::unix_now();
+    let a = Inbox::new(&s.base)
+        .post(
+            "/staff/api/session",
+            &json!({ "email": member.email, "proof": member.proof,
+                     "older_proof": older_proof, "totp_code": member.code(now) }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.json);
+    assert!(a.json.get("key_pepper").is_none(), "{}", a.json);
+
+    // The operator, who knows this database is the deployment's own, seals it once.
+    let said = operator_seals(dir.path());
+    assert!(
+        said.contains("sealed the authenticator secrets of 1 members and 0 invites"),
+        "{said}"
+    );
     let stored = stolen_row(&s, &member.email).totp_secret;
     assert_eq!(stored.len(), 12 + totp::SECRET_LEN + 16);
     assert_ne!(stored, member.totp_secret);
+    let said = operator_seals(dir.path());
+    assert!(
+        said.contains("sealed the authenticator secrets of 0 members and 0 invites"),
+        "{said}"
+    );
+    assert_eq!(stolen_row(&s, &member.email).totp_secret, stored);
 
     let inbox = Inbox::new(&s.base);
     let scheme = inbox.get("/staff/api/key-scheme").await;
@@ -332,4 +381,107 @@ async fn a_member_enrolled_before_the_pepper_signs_in_and_is_wrapped_again() {
         &row.proof_hash,
         Some(&Pepper::new(PEPPER))
     ));
+}
+
+/// Someone who can write to the database but has not the server's environment makes a member
+/// look enrolled before the pepper, with a passphrase and an authenticator secret of their own
+/// in plain text, and plants an invite with a plain secret of their own. After a restart
+/// neither signs in nor enrols, and no member's pepper is handed out: the server never takes a
+/// secret it finds in the database as sealed. The secrets stay as they were written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_writer_cannot_plant_an_authenticator_secret() {
+    let dir = tempdir();
+    let first = peppered(dir.path()).await;
+    let (_, victim) = signed_in(&first, "livin", "lead@livin.example", "lead").await;
+
+    let mut rng = UnwrapErr(getrandom::SysRng);
+    let planted = totp::new_secret(&mut rng).to_vec();
+    let older =
+        derive_older_with(&TEST_PARAMS, "the writer's own passphrase", &victim.email).unwrap();
+    let newer = derive_with(
+        &TEST_PARAMS,
+        "the writer's own passphrase",
+        &victim.email,
+        STAFF_ORIGIN,
+    )
+    .unwrap();
+    let token = "w".repeat(43);
+    let (hash, secret, email) = (
+        unpeppered_hash(&older.proof),
+        planted.clone(),
+        victim.email.clone(),
+    );
+    let token_sha256 = safe_contact_endpoint::staff::token_hash(&token);
+    let expires = safe_contact_endpoint::clock::unix_now() + 3600;
+    db_work(&first.db, move |db| {
+        db.execute(
+            "UPDATE members SET proof_hash = ?1, totp_secret = ?2, totp_last_step = NULL WHERE email = ?3",
+            args![&hash, &secret, &email],
+        )?;
+        db.execute(
+            "INSERT INTO older_member_keys (member_id) SELECT member_id FROM members WHERE email = ?1",
+            args![&email],
+        )?;
+        db.execute(
+            "INSERT INTO invites (token_sha256, landlord, email, role, totp_secret, expires_at, created_by)
+             VALUES (?1, 'livin', 'writer@livin.example', 'lead', ?2, ?3, 'cli')",
+            args![&token_sha256, &secret, expires],
+        )
+    });
+
+    // The next start, of the server binary on the same database, says how many secrets it
+    // found from an older version, and nothing about whose.
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, config_toml(dir.path(), &peppered_table())).unwrap();
+    let log_path = dir.path().join("server.log");
+    let (mut child, base) =
+        spawn_endpoint(&config, std::fs::File::create(&log_path).unwrap()).await;
+    let now = safe_contact_endpoint::clock::unix_now();
+    let inbox = Inbox::new(&base);
+    let a = inbox
+        .post(
+            "/staff/api/session",
+            &json!({ "email": victim.email, "proof": newer.proof,
+                     "older_proof": older.proof, "totp_code": totp::code_at(&planted, now as u64) }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.json);
+    assert_eq!(
+        a.json,
+        json!({ "error": "The email, passphrase or code is not right. Check them and try again." })
+    );
+    assert!(inbox.cookie.is_none());
+
+    let a = look_up_invite(&inbox, &token).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND, "{}", a.json);
+    assert!(a.json.get("key_pepper").is_none(), "{}", a.json);
+
+    child.kill().await.unwrap();
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("1 members and 1 invites have an authenticator secret from an older version"),
+        "{log}"
+    );
+    assert!(log.contains("seal-totp-secrets"), "{log}");
+    assert!(!log.contains("@livin.example"), "{log}");
+
+    let (victim_email, planted_again) = (victim.email.clone(), planted.clone());
+    let stored = db_work(&first.db, move |db| {
+        let member = db
+            .query_one(
+                "SELECT totp_secret FROM members WHERE email = ?1",
+                args![&victim_email],
+            )?
+            .unwrap()
+            .get::<Vec<u8>>(0)?;
+        let invite = db
+            .query_one(
+                "SELECT totp_secret FROM invites WHERE email = 'writer@livin.example'",
+                args![],
+            )?
+            .unwrap()
+            .get::<Vec<u8>>(0)?;
+        Ok([member, invite])
+    });
+    assert_eq!(stored, [planted_again.clone(), planted_again]);
 }
