@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::form::{focus, problem, yield_to_browser, Busy, ErrorSummary, Problem, TextField};
 use crate::model::{Passkey, PasskeyAdd, PasskeyStart, Passkeys as PasskeysAnswer};
-use crate::session::{app, App, Screen};
+use crate::session::{app, App};
 use crate::sign_in::proofs;
 use crate::webauthn::{self, Failed};
 use crate::when::stamp;
@@ -78,10 +78,19 @@ pub fn Passkeys() -> impl IntoView {
                 <div class="panel-plain" role="status">
                     <h2 class="heading-s">{format!("Passkey added: {name}")}</h2>
                     {if was_setup {
+                        // The server keeps this session to adding passkeys: only a sign-in with
+                        // the passkey itself opens the inbox, so a phished code never does.
+                        let again = move |_| {
+                            let csrf = state.csrf();
+                            state.sign_out(Some("Sign in with your passphrase and your new passkey.".to_owned()));
+                            spawn_local(async move {
+                                let _ = api::delete("session", &csrf).await;
+                            });
+                        };
                         view! {
-                            <p class="body">"You can now use the inbox. Next time, sign in with your passphrase and this passkey."</p>
-                            <button type="button" class="button" on:click=move |_| state.go(Screen::Inbox)>
-                                "Go to your requests"
+                            <p class="body">"To use the inbox, sign in again with your passphrase and this passkey."</p>
+                            <button type="button" class="button" on:click=again>
+                                "Sign in with your passkey"
                             </button>
                         }.into_any()
                     } else {
@@ -259,13 +268,6 @@ fn AddForm(
                 Ok(()) => {
                     passphrase.set(String::new());
                     name.set(String::new());
-                    // The server now counts this session as signed in with a passkey.
-                    state.session.update(|s| {
-                        if let Some(s) = s {
-                            s.must_add_passkey = false;
-                            s.second_factor = "passkey".to_owned();
-                        }
-                    });
                     added.set(Some((n, was_setup)));
                     reload.run(());
                 }
