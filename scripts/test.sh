@@ -17,6 +17,9 @@ scripts/build.sh
 source scripts/setup.sh
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The browser crates' own code is compiled only for wasm, so it is checked there too.
+cargo clippy --locked -p safe-contact-widget -p safe-contact-ui -p safe-contact-form -p safe-contact-inbox \
+  --target wasm32-unknown-unknown -- -D warnings
 
 # The endpoint's PostgreSQL tests run against a real, throw-away server (installed here if
 # missing), which is stopped and deleted however the run ends.
