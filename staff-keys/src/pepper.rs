@@ -12,7 +12,11 @@
 //! - the key that seals TOTP secrets at rest ([`TotpKey`]), with the email as associated data;
 //! - the key each stored passkey is bound to its member with ([`PasskeyBindingKey`]). A passkey
 //!   row is a public key, nothing secret, so without this anyone who could write to the
-//!   database could put a key of their own on any member's account.
+//!   database could put a key of their own on any member's account;
+//! - the keys each stored invite ([`InviteBindingKey`]) and session ([`SessionBindingKey`]) is
+//!   bound with. Their tokens are stored only as hashes, so without these anyone who could
+//!   write to the database could make up a row for a token of their own: an invite that hands
+//!   out an email's pepper and sealed authenticator secret, or a session as any member.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -32,6 +36,8 @@ pub const PROOF_SECRET_INFO: &[u8] = b"safe-contact/staff-proof-hash-secret/v1";
 pub const TOTP_KEY_INFO: &[u8] = b"safe-contact/staff-totp-key/v1";
 pub const PASSKEY_STATE_INFO: &[u8] = b"safe-contact/staff-passkey-state/v1";
 pub const PASSKEY_BINDING_INFO: &[u8] = b"safe-contact/staff-passkey-binding/v1";
+pub const INVITE_BINDING_INFO: &[u8] = b"safe-contact/staff-invite-binding/v1";
+pub const SESSION_BINDING_INFO: &[u8] = b"safe-contact/staff-session-binding/v1";
 pub const TOTP_AAD_LABEL: &[u8] = b"safe-contact/staff-totp/v1";
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;
@@ -55,8 +61,28 @@ pub struct TotpKey(Zeroizing<[u8; KEY_LEN]>);
 /// The key a stored passkey is bound to its member with. No `Debug`.
 pub struct PasskeyBindingKey(Zeroizing<[u8; KEY_LEN]>);
 
+/// The key a stored invite is bound with. No `Debug`.
+pub struct InviteBindingKey(Zeroizing<[u8; KEY_LEN]>);
+
+/// The key a stored session is bound with. No `Debug`.
+pub struct SessionBindingKey(Zeroizing<[u8; KEY_LEN]>);
+
 /// How long a passkey binding is: an HMAC-SHA256 tag.
 pub const PASSKEY_BINDING_LEN: usize = 32;
+
+/// How long an invite's or a session's binding is: an HMAC-SHA256 tag.
+pub const ROW_BINDING_LEN: usize = 32;
+
+/// HMAC-SHA256 over the parts, each with its length first, so no two different rows read the
+/// same.
+fn length_prefixed_mac(key: &[u8; KEY_LEN], parts: &[&[u8]]) -> Hmac<Sha256> {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key");
+    for part in parts {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    mac
+}
 
 impl Pepper {
     pub fn new(bytes: [u8; KEY_LEN]) -> Pepper {
@@ -96,6 +122,90 @@ impl Pepper {
     pub fn passkey_binding_key(&self) -> PasskeyBindingKey {
         PasskeyBindingKey(self.expand(PASSKEY_BINDING_INFO))
     }
+
+    pub fn invite_binding_key(&self) -> InviteBindingKey {
+        InviteBindingKey(self.expand(INVITE_BINDING_INFO))
+    }
+
+    pub fn session_binding_key(&self) -> SessionBindingKey {
+        SessionBindingKey(self.expand(SESSION_BINDING_INFO))
+    }
+}
+
+/// An invite row as it is stored, everything that makes it the invite it is.
+pub struct InviteRow<'a> {
+    pub token_sha256: &'a [u8],
+    pub landlord: &'a str,
+    pub email: &'a str,
+    pub role: &'a str,
+    pub expires_at: i64,
+    /// The authenticator secret as stored, sealed.
+    pub totp_sealed: &'a [u8],
+    pub created_by: &'a str,
+}
+
+impl InviteBindingKey {
+    fn mac(&self, row: &InviteRow<'_>) -> Hmac<Sha256> {
+        let email = normalise_email(row.email);
+        length_prefixed_mac(
+            &self.0,
+            &[
+                row.token_sha256,
+                row.landlord.as_bytes(),
+                email.as_bytes(),
+                row.role.as_bytes(),
+                &row.expires_at.to_be_bytes(),
+                row.totp_sealed,
+                row.created_by.as_bytes(),
+            ],
+        )
+    }
+
+    /// The binding stored with an invite, so a row written or changed by anyone without the
+    /// pepper, one with a sealed secret copied from a member among them, does not check out.
+    pub fn bind(&self, row: &InviteRow<'_>) -> [u8; ROW_BINDING_LEN] {
+        self.mac(row).finalize().into_bytes().into()
+    }
+
+    /// Whether `binding` is this invite's, compared in constant time.
+    pub fn verify(&self, row: &InviteRow<'_>, binding: &[u8]) -> bool {
+        self.mac(row).verify_slice(binding).is_ok()
+    }
+}
+
+/// A session row as it is stored, all but when it was last used.
+pub struct SessionRow<'a> {
+    pub token_sha256: &'a [u8],
+    pub member_id: &'a str,
+    pub csrf: &'a str,
+    pub factor: &'a str,
+    pub created_at: i64,
+}
+
+impl SessionBindingKey {
+    fn mac(&self, row: &SessionRow<'_>) -> Hmac<Sha256> {
+        length_prefixed_mac(
+            &self.0,
+            &[
+                row.token_sha256,
+                row.member_id.as_bytes(),
+                row.csrf.as_bytes(),
+                row.factor.as_bytes(),
+                &row.created_at.to_be_bytes(),
+            ],
+        )
+    }
+
+    /// The binding stored with a session, so a row written or changed by anyone without the
+    /// pepper signs no one in.
+    pub fn bind(&self, row: &SessionRow<'_>) -> [u8; ROW_BINDING_LEN] {
+        self.mac(row).finalize().into_bytes().into()
+    }
+
+    /// Whether `binding` is this session's, compared in constant time.
+    pub fn verify(&self, row: &SessionRow<'_>, binding: &[u8]) -> bool {
+        self.mac(row).verify_slice(binding).is_ok()
+    }
 }
 
 impl PasskeyBindingKey {
@@ -107,19 +217,16 @@ impl PasskeyBindingKey {
         credential_id: &[u8],
         static_state: &[u8],
     ) -> Hmac<Sha256> {
-        let mut mac =
-            <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0[..]).expect("HMAC takes any key");
         let email = normalise_email(email);
-        for part in [
-            member_id.as_bytes(),
-            email.as_bytes(),
-            credential_id,
-            static_state,
-        ] {
-            mac.update(&(part.len() as u64).to_be_bytes());
-            mac.update(part);
-        }
-        mac
+        length_prefixed_mac(
+            &self.0,
+            &[
+                member_id.as_bytes(),
+                email.as_bytes(),
+                credential_id,
+                static_state,
+            ],
+        )
     }
 
     /// The binding stored with a passkey: it ties the passkey's credential id and public key
@@ -269,6 +376,14 @@ mod tests {
             *p.passkey_binding_key().0,
             hkdf_by_hand(&[7; 32], b"safe-contact/staff-passkey-binding/v1")
         );
+        assert_eq!(
+            *p.invite_binding_key().0,
+            hkdf_by_hand(&[7; 32], b"safe-contact/staff-invite-binding/v1")
+        );
+        assert_eq!(
+            *p.session_binding_key().0,
+            hkdf_by_hand(&[7; 32], b"safe-contact/staff-session-binding/v1")
+        );
         // Fixed, so the derivation cannot drift unnoticed.
         assert_eq!(
             p.member("sam@livin.org").to_b64(),
@@ -315,6 +430,144 @@ mod tests {
             Error::CannotOpenTotp,
             "a secret stored in plain text is not taken for a sealed one"
         );
+    }
+
+    fn invite_row() -> InviteRow<'static> {
+        InviteRow {
+            token_sha256: &[3; 32],
+            landlord: "livin",
+            email: "sam@livin.org",
+            role: "officer",
+            expires_at: 1_900_000_000,
+            totp_sealed: b"sealed secret",
+            created_by: "lead@livin.org",
+        }
+    }
+
+    #[test]
+    fn an_invite_binding_holds_for_that_row_only() {
+        let key = pepper().invite_binding_key();
+        let bound = key.bind(&invite_row());
+        let mut by_hand =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(&*key.0).expect("HMAC takes any key");
+        for part in [
+            &[3; 32][..],
+            b"livin",
+            b"sam@livin.org",
+            b"officer",
+            &1_900_000_000_i64.to_be_bytes(),
+            b"sealed secret",
+            b"lead@livin.org",
+        ] {
+            by_hand.update(&(part.len() as u64).to_be_bytes());
+            by_hand.update(part);
+        }
+        assert_eq!(bound[..], by_hand.finalize().into_bytes()[..]);
+        let shouted = InviteRow {
+            email: " Sam@Livin.org",
+            ..invite_row()
+        };
+        assert!(key.verify(&shouted, &bound));
+        for changed in [
+            InviteRow {
+                token_sha256: &[4; 32],
+                ..invite_row()
+            },
+            InviteRow {
+                landlord: "star",
+                ..invite_row()
+            },
+            InviteRow {
+                email: "sal@livin.org",
+                ..invite_row()
+            },
+            InviteRow {
+                role: "lead",
+                ..invite_row()
+            },
+            InviteRow {
+                expires_at: 1_900_000_001,
+                ..invite_row()
+            },
+            InviteRow {
+                totp_sealed: b"another secret",
+                ..invite_row()
+            },
+            InviteRow {
+                created_by: "cli",
+                ..invite_row()
+            },
+        ] {
+            assert!(!key.verify(&changed, &bound));
+        }
+        assert!(!Pepper::new([8; 32])
+            .invite_binding_key()
+            .verify(&invite_row(), &bound));
+        // Another kind of row's key does not make an invite's binding.
+        assert_ne!(
+            *pepper().session_binding_key().0,
+            *pepper().invite_binding_key().0
+        );
+        assert!(!key.verify(&invite_row(), &bound[..31]));
+        assert!(!key.verify(&invite_row(), &[]));
+    }
+
+    fn session_row() -> SessionRow<'static> {
+        SessionRow {
+            token_sha256: &[5; 32],
+            member_id: "0f6c2f0e-8d7a-4c1b-9e2d-3a4b5c6d7e8f",
+            csrf: "csrf token",
+            factor: "totp",
+            created_at: 1_800_000_000,
+        }
+    }
+
+    #[test]
+    fn a_session_binding_holds_for_that_row_only() {
+        let key = pepper().session_binding_key();
+        let bound = key.bind(&session_row());
+        let mut by_hand =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(&*key.0).expect("HMAC takes any key");
+        for part in [
+            &[5; 32][..],
+            b"0f6c2f0e-8d7a-4c1b-9e2d-3a4b5c6d7e8f",
+            b"csrf token",
+            b"totp",
+            &1_800_000_000_i64.to_be_bytes(),
+        ] {
+            by_hand.update(&(part.len() as u64).to_be_bytes());
+            by_hand.update(part);
+        }
+        assert_eq!(bound[..], by_hand.finalize().into_bytes()[..]);
+        assert!(key.verify(&session_row(), &bound));
+        for changed in [
+            SessionRow {
+                token_sha256: &[6; 32],
+                ..session_row()
+            },
+            SessionRow {
+                member_id: "0f6c2f0e-8d7a-4c1b-9e2d-3a4b5c6d7e80",
+                ..session_row()
+            },
+            SessionRow {
+                csrf: "another token",
+                ..session_row()
+            },
+            SessionRow {
+                factor: "passkey",
+                ..session_row()
+            },
+            SessionRow {
+                created_at: 1_800_000_001,
+                ..session_row()
+            },
+        ] {
+            assert!(!key.verify(&changed, &bound));
+        }
+        assert!(!Pepper::new([8; 32])
+            .session_binding_key()
+            .verify(&session_row(), &bound));
+        assert!(!key.verify(&session_row(), &[]));
     }
 
     #[test]

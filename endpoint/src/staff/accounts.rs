@@ -3,6 +3,9 @@
 //! simply not found.
 //!
 //! Invite and session tokens are stored only as SHA-256: a copy of the database lets no one in.
+//! Each invite and session row also holds a binding, an HMAC under a key from the pepper over
+//! what makes the row what it is, and one that does not check out is not found: someone who can
+//! write to the database, without the pepper, can make up neither.
 //! Proofs are stored only as an Argon2id hash, made by the caller off the async threads, with a
 //! secret from the pepper; TOTP secrets only sealed under a key from the pepper. The pepper is
 //! in the environment, never in the database, so a copy of the database tests no passphrase
@@ -17,7 +20,9 @@ use getrandom::SysRng;
 use safe_contact_seal::rand_core::UnwrapErr;
 use safe_contact_staff_keys::fingerprint::{self, Fingerprint};
 use safe_contact_staff_keys::passphrase::normalise_email;
-use safe_contact_staff_keys::pepper::Pepper;
+use safe_contact_staff_keys::pepper::{
+    InviteBindingKey, InviteRow, Pepper, SessionBindingKey, SessionRow,
+};
 use safe_contact_staff_keys::totp;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -160,16 +165,6 @@ fn open_totp(
         .map_err(|_| TotpUnusable::OtherPepper)
 }
 
-/// Whether the email may be invited: one member row per email across the whole endpoint, so
-/// sign-in needs no landlord.
-/// An email is one member only, across all landlords: a person's key and passphrase belong to
-/// one account.
-fn is_member(db: &mut Db, email: &str) -> sql::Result<bool> {
-    Ok(db
-        .query_one("SELECT 1 FROM members WHERE email = ?1", args![email])?
-        .is_some())
-}
-
 fn is_member_of(db: &mut Db, landlord: &str, email: &str) -> sql::Result<bool> {
     Ok(db
         .query_one(
@@ -232,7 +227,8 @@ pub fn invite_member(
         role,
         expires_at: now + i64::from(staff.invite_hours) * 3600,
     };
-    create_invite(db, &token_hash(&token), &invite, by, now)?;
+    let key = staff.pepper.invite_binding_key();
+    create_invite(db, &key, &token_hash(&token), &invite, by, now)?;
     Ok(Invited::Link {
         url: format!("{}#invite={token}", staff.inbox_url()),
         expires_at: invite.expires_at,
@@ -258,19 +254,21 @@ fn is_email(email: &str) -> bool {
 /// at the same landlord is replaced, so only the newest link works.
 fn create_invite(
     db: &mut Db,
+    key: &InviteBindingKey,
     token_sha256: &[u8; 32],
     invite: &Invite,
     by: &Actor,
     now: i64,
 ) -> sql::Result<()> {
+    let binding = key.bind(&invite.row(token_sha256, by.as_str()));
     db.transaction(|tx| {
         tx.execute(
             "DELETE FROM invites WHERE email = ?1 AND landlord = ?2",
             args![&invite.email, &invite.landlord],
         )?;
         tx.execute(
-            "INSERT INTO invites (token_sha256, landlord, email, role, totp_secret, expires_at, created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO invites (token_sha256, landlord, email, role, totp_secret, expires_at, created_by, binding)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             args![
                 token_sha256,
                 &invite.landlord,
@@ -278,7 +276,8 @@ fn create_invite(
                 invite.role.as_str(),
                 &invite.totp_sealed,
                 invite.expires_at,
-                by.as_str()
+                by.as_str(),
+                &binding[..]
             ],
         )?;
         audit(
@@ -293,21 +292,56 @@ fn create_invite(
     })
 }
 
-pub fn invite(db: &mut Db, token_sha256: &[u8; 32]) -> sql::Result<Option<Invite>> {
-    db.query_one(
-        "SELECT landlord, email, role, totp_secret, expires_at FROM invites WHERE token_sha256 = ?1",
+/// The invite a token names, if this server made it as it is stored and its email is no one's
+/// account yet. Anything else is not found, with no word why: a row without a good binding may
+/// have been written by someone without the pepper (with a member's sealed secret copied into
+/// it, that would hand out the member's pepper and secret), and an invite to someone who is a
+/// member anywhere has nothing left to enrol.
+pub fn invite(
+    db: &mut Db,
+    key: &InviteBindingKey,
+    token_sha256: &[u8; 32],
+) -> sql::Result<Option<Invite>> {
+    let Some(row) = db.query_one(
+        "SELECT landlord, email, role, totp_secret, expires_at, created_by, binding FROM invites i
+         WHERE token_sha256 = ?1 AND NOT EXISTS (SELECT 1 FROM members m WHERE m.email = i.email)",
         args![token_sha256],
     )?
-    .map(|row| {
-        Ok(Invite {
-            landlord: row.get(0)?,
-            email: row.get(1)?,
-            role: role_column(&row.get::<String>(2)?),
-            totp_sealed: row.get(3)?,
-            expires_at: row.get(4)?,
-        })
-    })
-    .transpose()
+    else {
+        return Ok(None);
+    };
+    let (role, created_by, binding): (String, String, Vec<u8>) =
+        (row.get(2)?, row.get(5)?, row.get(6)?);
+    let Some(role_parsed) = Role::parse(&role) else {
+        return Ok(None);
+    };
+    let invite = Invite {
+        landlord: row.get(0)?,
+        email: row.get(1)?,
+        role: role_parsed,
+        totp_sealed: row.get(3)?,
+        expires_at: row.get(4)?,
+    };
+    let stored = InviteRow {
+        role: &role,
+        ..invite.row(token_sha256, &created_by)
+    };
+    Ok(key.verify(&stored, &binding).then_some(invite))
+}
+
+impl Invite {
+    /// The row as it is stored, for its binding.
+    fn row<'a>(&'a self, token_sha256: &'a [u8; 32], created_by: &'a str) -> InviteRow<'a> {
+        InviteRow {
+            token_sha256,
+            landlord: &self.landlord,
+            email: &self.email,
+            role: self.role.as_str(),
+            expires_at: self.expires_at,
+            totp_sealed: &self.totp_sealed,
+            created_by,
+        }
+    }
 }
 
 /// What the enrolling browser sends, with the proof already hashed.
@@ -327,8 +361,6 @@ pub enum Enrolled {
     /// No such invite, or it was used a moment ago.
     NoInvite,
     Expired,
-    /// The email became a member anywhere since the invite was made.
-    AlreadyMember,
 }
 
 /// Turns an invite into a member, once: the invite is deleted in the same transaction, before
@@ -336,19 +368,18 @@ pub enum Enrolled {
 /// second finds it gone.
 pub fn enrol(
     db: &mut Db,
+    key: &InviteBindingKey,
     token_sha256: &[u8; 32],
     member: &NewMember,
     now: i64,
 ) -> sql::Result<Enrolled> {
     db.transaction(|tx| {
-        let Some(invite) = invite(tx, token_sha256)? else {
+        // Also not found once the email is a member anywhere, even if that happened a moment ago.
+        let Some(invite) = invite(tx, key, token_sha256)? else {
             return Ok(Enrolled::NoInvite);
         };
         if invite.expires_at <= now {
             return Ok(Enrolled::Expired);
-        }
-        if is_member(tx, &invite.email)? {
-            return Ok(Enrolled::AlreadyMember);
         }
         if tx.execute(
             "DELETE FROM invites WHERE token_sha256 = ?1",
@@ -592,15 +623,23 @@ impl Factor {
 
 pub fn create_session(
     db: &mut Db,
+    key: &SessionBindingKey,
     token_sha256: &[u8; 32],
     member_id: &str,
     csrf: &str,
     factor: Factor,
     now: i64,
 ) -> sql::Result<()> {
+    let binding = key.bind(&SessionRow {
+        token_sha256,
+        member_id,
+        csrf,
+        factor: factor.as_str(),
+        created_at: now,
+    });
     db.execute(
-        "INSERT INTO sessions (token_sha256, member_id, csrf, factor, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        args![token_sha256, member_id, csrf, factor.as_str(), now],
+        "INSERT INTO sessions (token_sha256, member_id, csrf, factor, created_at, last_seen, binding) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+        args![token_sha256, member_id, csrf, factor.as_str(), now, &binding[..]],
     )?;
     Ok(())
 }
@@ -619,9 +658,11 @@ pub struct SignedIn {
 }
 
 /// The session's member if it was used within `idle_secs`, marking it used now. An idle session
-/// is deleted, so it cannot come back.
+/// is deleted, so it cannot come back. A session whose binding does not check out is not found:
+/// someone without the pepper may have written it, to act as any member.
 pub fn touch_session(
     db: &mut Db,
+    key: &SessionBindingKey,
     token_sha256: &[u8; 32],
     idle_secs: i64,
     now: i64,
@@ -633,23 +674,35 @@ pub fn touch_session(
     let found = db
         .query_one(
             "SELECT m.member_id, m.landlord, m.email, m.role, s.csrf,
-                    s.factor = 'totp' AND COALESCE(ls.require_passkeys, 0) = 1
+                    s.factor = 'totp' AND COALESCE(ls.require_passkeys, 0) = 1,
+                    s.factor, s.created_at, s.binding
              FROM sessions s JOIN members m ON m.member_id = s.member_id
              LEFT JOIN landlord_settings ls ON ls.landlord = m.landlord
              WHERE s.token_sha256 = ?1",
             args![token_sha256],
         )?
         .map(|row| {
-            Ok::<_, sql::Error>(SignedIn {
+            let member = SignedIn {
                 member_id: row.get(0)?,
                 landlord: row.get(1)?,
                 email: row.get(2)?,
                 role: role_column(&row.get::<String>(3)?),
                 csrf: row.get(4)?,
                 setup_only: row.get::<i64>(5)? != 0,
-            })
+            };
+            let (factor, created_at, binding): (String, i64, Vec<u8>) =
+                (row.get(6)?, row.get(7)?, row.get(8)?);
+            let stored = SessionRow {
+                token_sha256,
+                member_id: &member.member_id,
+                csrf: &member.csrf,
+                factor: &factor,
+                created_at,
+            };
+            Ok::<_, sql::Error>(key.verify(&stored, &binding).then_some(member))
         })
-        .transpose()?;
+        .transpose()?
+        .flatten();
     if found.is_some() {
         db.execute(
             "UPDATE sessions SET last_seen = ?2 WHERE token_sha256 = ?1",

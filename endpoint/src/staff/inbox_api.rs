@@ -125,8 +125,15 @@ async fn live_invite(app: &AppState, token: &str, now: i64) -> Result<accounts::
     if !is_invite_token(token) {
         return Err(invite_gone());
     }
-    let hash = token_hash(token);
-    let Ok(found) = app.store.with_db(move |c| accounts::invite(c, &hash)).await else {
+    let Some(pepper) = staff_pepper(app) else {
+        return Err(not_set_up());
+    };
+    let (key, hash) = (pepper.invite_binding_key(), token_hash(token));
+    let Ok(found) = app
+        .store
+        .with_db(move |c| accounts::invite(c, &key, &hash))
+        .await
+    else {
         return Err(unavailable());
     };
     let Some(invite) = found else {
@@ -219,6 +226,7 @@ pub async fn enrol(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: 
         Ok(secret) => secret,
         Err(unusable) => return invite_unusable(unusable),
     };
+    let key = pepper.invite_binding_key();
     let Some(step) = totp::verify(&secret, e.totp_code.trim(), now as u64, None) else {
         return tagged(
             refuse(
@@ -249,7 +257,7 @@ pub async fn enrol(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: 
     let landlord = invite.landlord;
     match app
         .store
-        .with_db(move |c| accounts::enrol(c, &token_hash(&token), &member, unix_now()))
+        .with_db(move |c| accounts::enrol(c, &key, &token_hash(&token), &member, unix_now()))
         .await
     {
         Ok(Enrolled::Done { email }) => {
@@ -263,13 +271,6 @@ pub async fn enrol(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: 
         }
         Ok(Enrolled::NoInvite) => invite_gone(),
         Ok(Enrolled::Expired) => tagged(invite_expired(), &landlord),
-        Ok(Enrolled::AlreadyMember) => tagged(
-            refuse(
-                StatusCode::CONFLICT,
-                "This email address already has an inbox account. Sign in with it, or ask your team lead.",
-            ),
-            &landlord,
-        ),
         Err(_) => unavailable(),
     }
 }
@@ -650,6 +651,7 @@ async fn check_sign_in(
         account.landlord.clone(),
         Actor::Member(account.email.clone()),
     );
+    let session_key = pepper.session_binding_key();
     let started = app
         .store
         .with_db(move |c| {
@@ -667,7 +669,15 @@ async fn check_sign_in(
                 if factor == Factor::Totp && required && passkeys::count(tx, &member_id)? > 0 {
                     return Ok(Started::UsePasskey);
                 }
-                accounts::create_session(tx, &hash, &member_id, &csrf_stored, factor, now)?;
+                accounts::create_session(
+                    tx,
+                    &session_key,
+                    &hash,
+                    &member_id,
+                    &csrf_stored,
+                    factor,
+                    now,
+                )?;
                 let action = match factor {
                     Factor::Totp => "signed in",
                     Factor::Passkey => "signed in with a passkey",

@@ -116,9 +116,10 @@ async fn session_member(parts: &mut Parts, app: &Arc<AppState>) -> Result<Signed
         return Err(signed_out());
     };
     let idle = staff.idle.as_secs() as i64;
+    let key = staff.pepper.session_binding_key();
     let member = app
         .store
-        .with_db(move |c| accounts::touch_session(c, &hash, idle, unix_now()))
+        .with_db(move |c| accounts::touch_session(c, &key, &hash, idle, unix_now()))
         .await
         .map_err(|_| unavailable())?
         .ok_or_else(signed_out)?;

@@ -33,7 +33,7 @@ const TABLES: &[(&str, &str, &str)] = &[
     ),
     (
         "invites",
-        "token_sha256, landlord, email, role, totp_secret, expires_at, created_by",
+        "token_sha256, landlord, email, role, totp_secret, expires_at, created_by, binding",
         "expires_at, token_sha256",
     ),
     (

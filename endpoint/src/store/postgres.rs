@@ -178,6 +178,15 @@ CREATE TABLE landlord_settings (
 );
 ALTER TABLE sessions ADD COLUMN factor TEXT NOT NULL DEFAULT 'totp' CHECK (factor IN ('totp', 'passkey'));",
     ),
+    // Version 6: invite and session rows bound to the pepper, as SQLite's version 7 (see
+    // there). Rows made before have no binding and go.
+    (
+        6,
+        "ALTER TABLE invites ADD COLUMN binding BYTEA NOT NULL DEFAULT '\\x'::bytea;
+ALTER TABLE sessions ADD COLUMN binding BYTEA NOT NULL DEFAULT '\\x'::bytea;
+DELETE FROM invites;
+DELETE FROM sessions;",
+    ),
 ];
 
 #[derive(Clone)]

@@ -17,7 +17,7 @@ use super::sql::{self, Db};
 use super::{Backend, Content, Earlier, NewRequest, StoreError, Submitted};
 
 /// The schema this code reads and writes, kept in `PRAGMA user_version`.
-const VERSION: i64 = 6;
+const VERSION: i64 = 7;
 
 /// A request is either plaintext (`request`, the tidied JSON) or sealed (`key_id`, `enc` and
 /// `ciphertext`, exactly as the envelope carried them), never both; the CHECK holds that.
@@ -174,6 +174,18 @@ CREATE TABLE landlord_settings (
 ALTER TABLE sessions ADD COLUMN factor TEXT NOT NULL DEFAULT 'totp' CHECK (factor IN ('totp', 'passkey'));
 ";
 
+/// Version 7: invite and session rows are bound to the pepper as passkey rows are (`binding`,
+/// a MAC under a key from the pepper over what makes the row what it is), so that a row written
+/// by someone without the pepper neither hands out a member's pepper nor acts as a member. Rows
+/// made before have none and would never check out, so they go: members sign in again and
+/// leads send their pending invites again. The same change is PostgreSQL's migration 6.
+const TO_V7: &str = "
+ALTER TABLE invites ADD COLUMN binding BLOB NOT NULL DEFAULT x'';
+ALTER TABLE sessions ADD COLUMN binding BLOB NOT NULL DEFAULT x'';
+DELETE FROM invites;
+DELETE FROM sessions;
+";
+
 /// How long a connection waits for a lock held by another before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -261,6 +273,10 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     if at == 5 {
         tx.execute_batch(TO_V6)?;
+        at = 6;
+    }
+    if at == 6 {
+        tx.execute_batch(TO_V7)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()
@@ -658,6 +674,8 @@ PRAGMA user_version = 1;
              DROP TABLE passkey_challenges;
              DROP TABLE landlord_settings;
              ALTER TABLE sessions DROP COLUMN factor;
+             ALTER TABLE sessions DROP COLUMN binding;
+             ALTER TABLE invites DROP COLUMN binding;
              INSERT INTO members (member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, created_at)
                  VALUES ('m1', 'livin', 'a@livin.example', 'officer', '', '', '', x'00', 0);
              PRAGMA user_version = 4;",
@@ -680,7 +698,8 @@ PRAGMA user_version = 1;
         assert_eq!(older, ["m1"]);
     }
 
-    /// A version-5 database keeps its sessions, each now counted as signed in with a code.
+    /// A version-5 database gains passkeys, and a session from then is counted as signed in
+    /// with a code until version 7 lets it go with every other unbound session.
     #[test]
     fn version_5_database_gains_passkeys() {
         let dir = tempfile::tempdir().unwrap();
@@ -692,6 +711,8 @@ PRAGMA user_version = 1;
              DROP TABLE passkey_challenges;
              DROP TABLE landlord_settings;
              ALTER TABLE sessions DROP COLUMN factor;
+             ALTER TABLE sessions DROP COLUMN binding;
+             ALTER TABLE invites DROP COLUMN binding;
              INSERT INTO sessions (token_sha256, member_id, csrf, created_at, last_seen)
                  VALUES (x'01', 'm1', 'c', 0, 0);
              PRAGMA user_version = 5;",
@@ -699,18 +720,63 @@ PRAGMA user_version = 1;
         .unwrap();
         drop(v5);
         let conn = open(&path).unwrap();
-        let (version, factor, passkeys): (i64, String, i64) = conn
+        let (version, sessions, passkeys): (i64, i64, i64) = conn
             .query_row(
                 "SELECT (SELECT user_version FROM pragma_user_version),
-                        (SELECT factor FROM sessions),
+                        (SELECT count(*) FROM sessions),
                         (SELECT count(*) FROM passkeys)",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .unwrap();
-        assert_eq!((version, factor.as_str(), passkeys), (6, "totp", 0));
+        assert_eq!((version, sessions, passkeys), (VERSION, 0, 0));
+        conn.execute(
+            "INSERT INTO sessions (token_sha256, member_id, csrf, created_at, last_seen, binding)
+                 VALUES (x'02', 'm1', 'c', 0, 0, x'03')",
+            [],
+        )
+        .unwrap();
+        let factor: String = conn
+            .query_row("SELECT factor FROM sessions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(factor, "totp");
         let bad = conn.execute("UPDATE sessions SET factor = 'sms'", []);
         assert!(bad.is_err(), "only the two second factors are stored");
+    }
+
+    /// A version-6 database's invites and sessions have no binding, so none could ever check
+    /// out: they go, and what else it holds stays.
+    #[test]
+    fn version_6_database_drops_its_unbound_invites_and_sessions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        drop(open(&path).unwrap());
+        let v6 = Connection::open(&path).unwrap();
+        v6.execute_batch(
+            "ALTER TABLE sessions DROP COLUMN binding;
+             ALTER TABLE invites DROP COLUMN binding;
+             INSERT INTO members (member_id, landlord, email, role, proof_hash, public_key, wrapped_key, totp_secret, created_at)
+                 VALUES ('m1', 'livin', 'a@livin.example', 'lead', '', '', '', x'00', 0);
+             INSERT INTO sessions (token_sha256, member_id, csrf, factor, created_at, last_seen)
+                 VALUES (x'01', 'm1', 'c', 'passkey', 0, 0);
+             INSERT INTO invites (token_sha256, landlord, email, role, totp_secret, expires_at, created_by)
+                 VALUES (x'02', 'livin', 'b@livin.example', 'officer', x'00', 9, 'cli');
+             PRAGMA user_version = 6;",
+        )
+        .unwrap();
+        drop(v6);
+        let conn = open(&path).unwrap();
+        let counts: (i64, i64, i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version),
+                        (SELECT count(*) FROM sessions),
+                        (SELECT count(*) FROM invites),
+                        (SELECT count(*) FROM members)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(counts, (VERSION, 0, 0, 1));
     }
 
     #[test]

@@ -485,3 +485,148 @@ async fn a_database_writer_cannot_plant_an_authenticator_secret() {
     });
     assert_eq!(stored, [planted_again.clone(), planted_again]);
 }
+
+/// Plants an invite row the way someone who can write to the database but has not the
+/// server's environment would: for the victim's email, with the victim's own sealed
+/// authenticator secret copied from their member row, for a token of the writer's choosing.
+fn plant_invite_copying_the_secret(s: &Server, email: &str, token: &str) {
+    let token_sha256 = safe_contact_endpoint::staff::token_hash(token);
+    let expires = safe_contact_endpoint::clock::unix_now() + 3600;
+    let email = email.to_owned();
+    db_work(&s.db, move |db| {
+        db.execute(
+            "INSERT INTO invites (token_sha256, landlord, email, role, totp_secret, expires_at, created_by)
+             SELECT ?1, landlord, email, 'lead', totp_secret, ?2, 'cli' FROM members WHERE email = ?3",
+            args![&token_sha256, expires, &email],
+        )
+    });
+}
+
+/// The sealed secret on a member's row opens for any row with the same email, so without a
+/// binding an invite row copied from it handed out the member's pepper and secret. Now such a
+/// row is an unknown link, word for word, at lookup and at enrolment; so is a real invite the
+/// writer has changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_writer_cannot_copy_a_members_sealed_secret_into_an_invite() {
+    let dir = tempdir();
+    let s = peppered(dir.path()).await;
+    let (lead, victim) = signed_in(&s, "livin", "lead@livin.example", "lead").await;
+    let token = "w".repeat(43);
+    plant_invite_copying_the_secret(&s, &victim.email, &token);
+
+    let inbox = Inbox::new(&s.base);
+    let unknown = look_up_invite(&inbox, &"u".repeat(43)).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.json);
+    let a = look_up_invite(&inbox, &token).await;
+    assert_eq!(
+        (a.status, &a.json),
+        (unknown.status, &unknown.json),
+        "answered as an unknown link"
+    );
+    let code = totp::code_at(
+        &victim.totp_secret,
+        safe_contact_endpoint::clock::unix_now() as u64,
+    );
+    let body = json!({ "proof": "A".repeat(43), "public_key": "A".repeat(43), "wrapped_key": "C".repeat(80), "totp_code": code });
+    let a = accept_invite(&inbox, &token, body.clone()).await;
+    assert_eq!((a.status, &a.json), (unknown.status, &unknown.json));
+
+    // A real invite, made its lead's role by the writer, is no longer the invite it was.
+    let made = lead
+        .post(
+            "/staff/api/invites",
+            &json!({ "email": "new@livin.example", "role": "officer" }),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.json);
+    let url = made.json["invite_url"].as_str().unwrap().to_owned();
+    let real = invite_token(&url);
+    assert_eq!(look_up_invite(&inbox, real).await.status, StatusCode::OK);
+    db_work(&s.db, |db| {
+        db.execute(
+            "UPDATE invites SET role = 'lead' WHERE email = 'new@livin.example'",
+            args![],
+        )
+    });
+    let a = look_up_invite(&inbox, real).await;
+    assert_eq!((a.status, &a.json), (unknown.status, &unknown.json));
+    let a = accept_invite(&inbox, real, body).await;
+    assert_eq!((a.status, &a.json), (unknown.status, &unknown.json));
+}
+
+/// The rest of the reviewer's chain: with an unpeppered older proof hash of their own on the
+/// victim's row, the writer would have signed in as the victim with a code from the secret the
+/// planted invite handed out. The invite hands out nothing, so there is no code to send.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_writer_cannot_sign_in_through_a_planted_invite() {
+    let dir = tempdir();
+    let s = peppered(dir.path()).await;
+    let (_, victim) = signed_in(&s, "livin", "lead@livin.example", "lead").await;
+    let token = "w".repeat(43);
+    plant_invite_copying_the_secret(&s, &victim.email, &token);
+    let older =
+        derive_older_with(&TEST_PARAMS, "the writer's own passphrase", &victim.email).unwrap();
+    let (hash, email) = (unpeppered_hash(&older.proof), victim.email.clone());
+    db_work(&s.db, move |db| {
+        db.execute(
+            "UPDATE members SET proof_hash = ?1, totp_last_step = NULL WHERE email = ?2",
+            args![&hash, &email],
+        )?;
+        db.execute(
+            "INSERT INTO older_member_keys (member_id) SELECT member_id FROM members WHERE email = ?1",
+            args![&email],
+        )
+    });
+
+    let inbox = Inbox::new(&s.base);
+    let a = look_up_invite(&inbox, &token).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND, "{}", a.json);
+    for leaked in ["totp_secret", "totp_uri", "key_pepper"] {
+        assert!(a.json.get(leaked).is_none(), "{}", a.json);
+    }
+}
+
+/// A session row the writer made up, for any member and with a CSRF token of their own, is no
+/// session: the cookie is answered as a signed-out one, and a made-up lead session cannot make
+/// an invite. The member's real session still works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_writer_cannot_plant_a_session() {
+    let dir = tempdir();
+    let s = peppered(dir.path()).await;
+    let (lead, victim) = signed_in(&s, "livin", "lead@livin.example", "lead").await;
+    let token = "s".repeat(43);
+    let token_sha256 = safe_contact_endpoint::staff::token_hash(&token);
+    let now = safe_contact_endpoint::clock::unix_now();
+    let email = victim.email.clone();
+    db_work(&s.db, move |db| {
+        db.execute(
+            "INSERT INTO sessions (token_sha256, member_id, csrf, factor, created_at, last_seen)
+             SELECT ?1, member_id, 'writer-csrf', 'passkey', ?2, ?2 FROM members WHERE email = ?3",
+            args![&token_sha256, now, &email],
+        )
+    });
+
+    let mut planted = Inbox::new(&s.base);
+    let mut made_up = Inbox::new(&s.base);
+    for (inbox, token) in [
+        (&mut planted, token.clone()),
+        (&mut made_up, "m".repeat(43)),
+    ] {
+        inbox.cookie = Some(format!("__Host-safe-contact-staff={token}"));
+        inbox.csrf = Some("writer-csrf".to_owned());
+    }
+    let unknown = made_up.get("/staff/api/team").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED, "{}", unknown.json);
+    let a = planted.get("/staff/api/team").await;
+    assert_eq!((a.status, &a.json), (unknown.status, &unknown.json));
+    let a = planted
+        .post(
+            "/staff/api/invites",
+            &json!({ "email": "new@livin.example", "role": "lead" }),
+        )
+        .await;
+    assert_eq!((a.status, &a.json), (unknown.status, &unknown.json));
+    assert!(texts(&s.db, "SELECT email FROM invites").is_empty());
+
+    assert_eq!(lead.get("/staff/api/team").await.status, StatusCode::OK);
+}

@@ -608,6 +608,18 @@ pub async fn accept_invite(inbox: &Inbox, token: &str, body: Value) -> Answer {
 
 /// An invite made as the staff tool makes it, straight into the server's database.
 pub fn invite(config: &Config, landlord: &str, email: &str, role: &str) -> String {
+    invite_at(
+        config,
+        landlord,
+        email,
+        role,
+        safe_contact_endpoint::clock::unix_now(),
+    )
+}
+
+/// An invite made as the staff tool would have made it at `now`: one made long enough ago has
+/// expired. A row changed in the database would not check out.
+pub fn invite_at(config: &Config, landlord: &str, email: &str, role: &str, now: i64) -> String {
     use safe_contact_endpoint::staff::accounts::{invite_member, Invited, Role};
     let (owned, landlord, email) = (config.clone(), landlord.to_owned(), email.to_owned());
     let role = Role::parse(role).unwrap();
@@ -619,7 +631,7 @@ pub fn invite(config: &Config, landlord: &str, email: &str, role: &str) -> Strin
             &email,
             role,
             &safe_contact_endpoint::staff::Actor::Cli,
-            safe_contact_endpoint::clock::unix_now(),
+            now,
         )
     });
     match made {
