@@ -132,8 +132,11 @@ pub struct Session {
     pub landlord: String,
     pub csrf_token: String,
     pub public_key: String,
+    /// Empty, with `key_pepper` and the grants, in a session that may only add a passkey.
+    #[serde(default)]
     pub wrapped_key: String,
     /// The member's pepper: with the passphrase, it unwraps `wrapped_key`.
+    #[serde(default)]
     pub key_pepper: String,
     /// The key is wrapped under scheme 1 and should be wrapped again.
     #[serde(default)]

@@ -60,22 +60,23 @@ pub fn SignIn() -> impl IntoView {
         }
     });
 
-    let signed_in = move |outcome: Result<(Session, keys::Keys), (&'static str, String)>| {
-        busy.set(None);
-        match outcome {
-            Ok((session, unlocked)) => {
-                passphrase.set(String::new());
-                state.notice.set(None);
-                state.keys.set(Some(unlocked));
-                state.session.set(Some(session));
-                state.go(Screen::Inbox);
+    let signed_in =
+        move |outcome: Result<(Session, Option<keys::Keys>), (&'static str, String)>| {
+            busy.set(None);
+            match outcome {
+                Ok((session, unlocked)) => {
+                    passphrase.set(String::new());
+                    state.notice.set(None);
+                    state.keys.set(unlocked);
+                    state.session.set(Some(session));
+                    state.go(Screen::Inbox);
+                }
+                Err((field, message)) => {
+                    code.set(String::new());
+                    problems.set(vec![problem(field, message)]);
+                }
             }
-            Err((field, message)) => {
-                code.set(String::new());
-                problems.set(vec![problem(field, message)]);
-            }
-        }
-    };
+        };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -172,7 +173,7 @@ async fn sign_in_with_passkey(
     email: &str,
     passphrase: &str,
     busy: RwSignal<Option<&'static str>>,
-) -> Result<(Session, keys::Keys), (&'static str, String)> {
+) -> Result<(Session, Option<keys::Keys>), (&'static str, String)> {
     let on_button = |m: String| (PASSKEY_BUTTON, m);
     let start: PasskeyStart = api::post("sign-in/passkey/start", &serde_json::json!({}), None)
         .await
@@ -206,7 +207,7 @@ async fn sign_in(
     email: &str,
     passphrase: &str,
     code: &str,
-) -> Result<(Session, keys::Keys), String> {
+) -> Result<(Session, Option<keys::Keys>), String> {
     // While some members' keys predate the pepper, every sign-in carries both schemes' proofs.
     let (derived, older) = proofs(email, passphrase).await?;
     let body = SignInBody {
@@ -227,7 +228,12 @@ async fn unlock(
     mut session: Session,
     derived: Derived,
     older: Option<Older>,
-) -> Result<(Session, keys::Keys), String> {
+) -> Result<(Session, Option<keys::Keys>), String> {
+    // A session that may only add a passkey is sent nothing that opens the key: a passphrase
+    // and one code caught by a look-alike page must not be enough for the pepper.
+    if session.must_add_passkey {
+        return Ok((session, None));
+    }
     let pepper = match keys::member_pepper(&session.key_pepper) {
         Ok(pepper) => pepper,
         Err(message) => {
@@ -250,7 +256,7 @@ async fn unlock(
                     session.rewrap = false;
                 }
             }
-            Ok((session, unlocked))
+            Ok((session, Some(unlocked)))
         }
         // Neither way does the inbox go on: with a key that is not theirs on the server, any
         // grant it holds for them was sealed for whoever holds that key.

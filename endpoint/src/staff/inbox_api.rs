@@ -714,7 +714,15 @@ async fn check_sign_in(
     let landlord = app.config.landlord(&account.landlord);
     let guidance = landlord.map_or(&[][..], |l| &l.staff_guidance[..]);
     let areas = landlord.map_or(&[][..], |l| &l.areas[..]);
-    let key_pepper = pepper.member(&account.email).to_b64();
+    let must_add_passkey = passkeys_required && factor == Factor::Totp;
+    // A session that may only add a passkey gets nothing that opens the member's key: a
+    // passphrase and one code caught by a look-alike page must not be enough for the pepper.
+    let (wrapped_key, key_pepper, grants, rewrap) = if must_add_passkey {
+        (String::new(), String::new(), Vec::new(), false)
+    } else {
+        let key_pepper = pepper.member(&account.email).to_b64();
+        (account.wrapped_key, key_pepper, grants, account.older_key)
+    };
     let answer = Session {
         member_id: account.member_id,
         email: account.email,
@@ -722,16 +730,16 @@ async fn check_sign_in(
         landlord: account.landlord.clone(),
         csrf_token: csrf,
         public_key: account.public_key,
-        wrapped_key: account.wrapped_key,
+        wrapped_key,
         key_pepper,
-        rewrap: account.older_key,
+        rewrap,
         grants,
         idle_seconds,
         guidance,
         areas,
         second_factor: factor,
         passkeys_required,
-        must_add_passkey: passkeys_required && factor == Factor::Totp,
+        must_add_passkey,
     };
     let mut r = Json(answer).into_response();
     r.headers_mut()

@@ -471,6 +471,18 @@ async fn a_lead_requires_passkeys_and_a_code_alone_then_only_adds_one() {
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.json);
     assert_eq!(a.json["must_add_passkey"], true);
+    // Nothing in that answer opens the officer's key: a passphrase and one code caught by a
+    // look-alike page do not give the pepper, the wrapped key or the grants.
+    assert_eq!(
+        (
+            &a.json["key_pepper"],
+            &a.json["wrapped_key"],
+            &a.json["grants"]
+        ),
+        (&json!(""), &json!(""), &json!([])),
+        "{}",
+        a.json
+    );
     assert_eq!(
         fresh.get("/staff/api/requests").await.status,
         StatusCode::FORBIDDEN
