@@ -17,6 +17,7 @@ use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Versio
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use getrandom::SysRng;
+use safe_contact_rules::email::is_staff_address;
 use safe_contact_seal::rand_core::UnwrapErr;
 use safe_contact_staff_keys::fingerprint::{self, Fingerprint};
 use safe_contact_staff_keys::passphrase::normalise_email;
@@ -203,7 +204,7 @@ pub fn invite_member(
         return Ok(Invited::NotSetUp);
     };
     let email = normalise_email(email);
-    if !is_email(&email) {
+    if !is_staff_address(&email) {
         return Ok(Invited::BadEmail);
     }
     let domains = config
@@ -233,21 +234,6 @@ pub fn invite_member(
         url: format!("{}#invite={token}", staff.inbox_url()),
         expires_at: invite.expires_at,
     })
-}
-
-/// Enough of a check to catch a slip, not to judge deliverability: one @ with something either
-/// side, no spaces, and short enough for any mail system.
-fn is_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    email.len() <= 254
-        && !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Stores a new invite and an "invited" audit row. An earlier unused invite for the same email
