@@ -86,7 +86,8 @@ impl KeyFile {
         })?;
         if !is_id(&raw.key_id) {
             return Err(format!(
-                "the key file {shown} has a key_id that is not lower-case letters, digits and hyphens"
+                "the key file {shown} has a key_id that is not {}",
+                safe_contact_rules::id::IN_WORDS
             ));
         }
         if public_key_for(&raw.private_key).ok().as_deref() != Some(raw.public_key.as_str()) {

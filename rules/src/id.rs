@@ -4,6 +4,9 @@
 /// Longest id accepted anywhere.
 pub const MAX: usize = 64;
 
+/// The rule in words, for every message that refuses an id.
+pub const IN_WORDS: &str = "lower-case letters and digits, in words joined by single hyphens";
+
 /// Lower-case letters and digits, in words joined by single hyphens, at most [`MAX`] bytes.
 pub fn is_id(s: &str) -> bool {
     s.len() <= MAX

@@ -5,7 +5,7 @@
 //! They are deliberately strict: a number a person in danger cannot dial is worse than none.
 
 use safe_contact_rules::dns::is_public_host;
-use safe_contact_rules::id::is_id;
+use safe_contact_rules::id::{is_id, IN_WORDS};
 
 /// Whether a number is to be rung or texted: the short codes differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,10 +208,7 @@ pub fn id(value: &str) -> Result<(), String> {
     if is_id(value) {
         Ok(())
     } else {
-        Err(
-            "use lower-case letters and digits joined by single hyphens, like `stoke-on-trent`"
-                .into(),
-        )
+        Err(format!("use {IN_WORDS}, like `stoke-on-trent`"))
     }
 }
 

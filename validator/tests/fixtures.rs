@@ -100,7 +100,7 @@ fn every_problem_in_a_file_is_reported_at_its_line() {
         check("several-problems.json"),
         [
             "2: /schema_version: schema_version must be 1, not 2",
-            "3: /id: \"Example_Homes\" is not an id: use lower-case letters and digits joined by single hyphens, like `stoke-on-trent`",
+            "3: /id: \"Example_Homes\" is not an id: use lower-case letters and digits, in words joined by single hyphens, like `stoke-on-trent`",
             "8: /policy/link/lable: unknown key `lable`",
             "10: /commitments: no commitments: add at least one from the landlord's policy",
             "16: /landlord_contacts/0/contacts/0/kind: \"fone\" is not one of: phone, text, email, web, address",

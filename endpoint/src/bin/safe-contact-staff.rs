@@ -356,7 +356,8 @@ fn keygen(out: Option<&Path>, key_id: Option<String>) -> Result<(), String> {
     if let Some(id) = &key_id {
         if !is_id(id) {
             return Err(format!(
-                "--key-id {id:?} must be lower-case letters, digits and hyphens"
+                "--key-id {id:?} must be {}",
+                safe_contact_rules::id::IN_WORDS
             ));
         }
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use lettre::Address;
 use safe_contact_profile::Profile;
 use safe_contact_rules::hex;
-use safe_contact_rules::id::is_id;
+use safe_contact_rules::id::{is_id, IN_WORDS};
 use serde::Deserialize;
 
 use super::web::{check_origin, check_web_address};
@@ -159,9 +159,7 @@ fn check_id_and_areas(
 ) -> Result<(), ConfigError> {
     let err = |msg: String| Err(ConfigError(msg));
     if !is_id(&l.id) {
-        return err(format!(
-            "{at}: id must be lower-case letters, digits and hyphens, as in the profile"
-        ));
+        return err(format!("{at}: id must be {IN_WORDS}, as in the profile"));
     }
     if !ids.insert(l.id.clone()) {
         return err(format!("{at}: id appears twice"));
@@ -169,9 +167,7 @@ fn check_id_and_areas(
     let mut seen_areas = HashSet::new();
     for a in &l.areas {
         if !is_id(a) {
-            return err(format!(
-                "{at}: area {a:?} must be lower-case letters, digits and hyphens"
-            ));
+            return err(format!("{at}: area {a:?} must be {IN_WORDS}"));
         }
         if !seen_areas.insert(a) {
             return err(format!("{at}: area {a:?} appears twice"));
@@ -230,7 +226,7 @@ fn check_seal_keys(at: &str, l: &RawLandlord) -> Result<(), ConfigError> {
     for k in &l.seal_key_ids {
         if !is_id(k) {
             return err(format!(
-                "{at}: seal key id {k:?} must be lower-case letters, digits and hyphens, as in the profile"
+                "{at}: seal key id {k:?} must be {IN_WORDS}, as in the profile"
             ));
         }
         if !seen_keys.insert(k) {
