@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use crate::api;
 use crate::clipboard;
+use crate::session::App;
 
 #[derive(Clone)]
 pub struct Problem {
@@ -18,6 +20,36 @@ pub fn problem(field: &'static str, message: impl Into<String>) -> Problem {
         field,
         message: message.into(),
     }
+}
+
+/// Sends a removal the person has confirmed, then reloads what it changed, or shows why not
+/// against `field`. The confirmation closes either way.
+pub fn confirmed_delete(
+    state: App,
+    path: String,
+    field: &'static str,
+    working: RwSignal<bool>,
+    confirming: RwSignal<bool>,
+    problems: RwSignal<Vec<Problem>>,
+    reload: Callback<()>,
+) {
+    working.set(true);
+    spawn_local(async move {
+        let outcome = api::delete(&path, &state.csrf()).await;
+        working.set(false);
+        confirming.set(false);
+        match outcome {
+            Ok(_) => {
+                problems.set(Vec::new());
+                reload.run(());
+            }
+            Err(f) => {
+                if let Some(m) = state.failed(f) {
+                    problems.set(vec![problem(field, m)]);
+                }
+            }
+        }
+    });
 }
 
 /// Moves focus without touching the address: a `#field` link would add to the history.

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::form::{focus, problem, yield_to_browser, Busy, ErrorSummary, Problem, TextField};
+use crate::form::{
+    confirmed_delete, focus, problem, yield_to_browser, Busy, ErrorSummary, Problem, TextField,
+};
 use crate::model::{Passkey, PasskeyAdd, PasskeyStart, Passkeys as PasskeysAnswer};
 use crate::session::{app, App};
 use crate::sign_in::proofs;
@@ -163,24 +165,10 @@ fn Row(passkey: Passkey, problems: RwSignal<Vec<Problem>>, reload: Callback<()>)
     let remove = {
         let id = passkey.passkey_id.clone();
         move |_| {
-            let id = id.clone();
-            working.set(true);
-            spawn_local(async move {
-                let outcome = api::delete(&format!("passkeys/{id}"), &state.csrf()).await;
-                working.set(false);
-                confirming.set(false);
-                match outcome {
-                    Ok(_) => {
-                        problems.set(Vec::new());
-                        reload.run(());
-                    }
-                    Err(f) => {
-                        if let Some(m) = state.failed(f) {
-                            problems.set(vec![problem(ADD_BUTTON, m)]);
-                        }
-                    }
-                }
-            });
+            let path = format!("passkeys/{id}");
+            confirmed_delete(
+                state, path, ADD_BUTTON, working, confirming, problems, reload,
+            );
         }
     };
     let name = passkey.name.clone();

@@ -8,7 +8,9 @@ use safe_contact_seal::rand_core::UnwrapErr;
 use safe_contact_staff_keys::fingerprint::Fingerprint;
 
 use crate::api::{self, Failure};
-use crate::form::{focus, problem, CopyButton, ErrorSummary, Problem, Radios, TextField};
+use crate::form::{
+    confirmed_delete, focus, problem, CopyButton, ErrorSummary, Problem, Radios, TextField,
+};
 use crate::keys::{self, GrantProblem};
 use crate::model::{
     InviteLink, Member, NewGrant, NewInvite, Removed, Settings, Team as TeamAnswer,
@@ -662,24 +664,16 @@ fn RemovePasskeys(
     let remove = {
         let id = member.member_id.clone();
         move |_| {
-            let id = id.clone();
-            working.set(true);
-            spawn_local(async move {
-                let outcome = api::delete(&format!("members/{id}/passkeys"), &state.csrf()).await;
-                working.set(false);
-                confirming.set(false);
-                match outcome {
-                    Ok(_) => {
-                        problems.set(Vec::new());
-                        reload.run(());
-                    }
-                    Err(f) => {
-                        if let Some(m) = state.failed(f) {
-                            problems.set(vec![problem("require-passkeys", m)]);
-                        }
-                    }
-                }
-            });
+            let path = format!("members/{id}/passkeys");
+            confirmed_delete(
+                state,
+                path,
+                "require-passkeys",
+                working,
+                confirming,
+                problems,
+                reload,
+            );
         }
     };
     move || {
